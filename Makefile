@@ -1,0 +1,56 @@
+# Claims Portal — developer commands. `make run` and `make test` are the README quick start.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SQLITE_DB ?= var/claimsportal.sqlite3
+PG_URL ?= postgres://postgres@127.0.0.1:5432/claimsportal_test_base
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-postgres lint bench docs lock install clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
+	  { echo "Claims Portal needs Python 3.12+ (pyenv: 'pyenv install 3.12.1'; .python-version selects it)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the product: web UI + A2A API on http://127.0.0.1:8000 and the timer worker, on SQLite with demo data.
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/claimsportal migrate --no-input -v 0
+	$(BIN)/claimsportal seed-demo --quiet
+	$(BIN)/claimsportal run-dev --host 127.0.0.1 --port 8000
+
+## The whole test suite on SQLite.
+test: $(STAMP)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+## The same suite on PostgreSQL (DATABASE_URL; pytest-django creates test_<name> databases).
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+## Benchmarks: figures printed, never asserted. Needs PostgreSQL and pgbench.
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## Regenerate docs/phases-*.md from the protocol tables.
+docs: $(STAMP)
+	$(BIN)/claimsportal generate-docs
+
+## Re-resolve requirements.lock from pyproject.toml (needs the registry).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -q -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

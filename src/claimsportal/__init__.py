@@ -1,0 +1,1 @@
+"""Claims Portal: the low-value personal injury claims portal for England & Wales."""

@@ -1,0 +1,93 @@
+"""The claim, its append-only event log and its deadline (ARCHITECTURE.md §4).
+
+Claims change only through ``claims.services.perform`` (and the set-based timer sweep), never by
+saving these models directly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.db import models
+
+from claimsportal.organisations.models import Branch, Organisation, User
+
+
+class Claim(models.Model):
+    application_id = models.BigAutoField(primary_key=True)
+    claim_type = models.CharField(max_length=4)
+    version_major = models.PositiveSmallIntegerField(default=7)
+    version_minor = models.PositiveSmallIntegerField(default=0)
+    phase = models.CharField(max_length=64)
+    owner_side = models.CharField(max_length=4, null=True, blank=True)
+    cr_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    cr_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    comp_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    comp_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    awaiting_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        help_text="The organisation whose turn it is (worklists)",
+    )
+    cr_allocated_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    comp_allocated_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    locked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    activity_guid = models.UUIDField(default=uuid.uuid4)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    deadline_kind = models.CharField(max_length=32, blank=True, default="")
+    deadline_anchor = models.DateField(null=True, blank=True)
+    deadline_business_days = models.PositiveSmallIntegerField(default=0)
+    deadline_further_days = models.PositiveSmallIntegerField(default=0)
+    deadline_fixed_date = models.DateField(null=True, blank=True)
+    state = models.JSONField(default=dict)
+    cnf = models.JSONField(null=True, blank=True)
+    claimant_surname = models.CharField(max_length=35, blank=True, default="")
+    cr_reference = models.CharField(max_length=30, blank=True, default="")
+    comp_reference = models.CharField(max_length=30, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["deadline_at"], name="claim_deadline_due",
+                         condition=models.Q(deadline_at__isnull=False)),
+            models.Index(fields=["awaiting_organisation", "updated_at"], name="claim_worklist"),
+            models.Index(fields=["cr_organisation", "claim_type", "phase"], name="claim_cr_org"),
+            models.Index(fields=["comp_organisation", "claim_type", "phase"], name="claim_comp_org"),
+            models.Index(fields=["claimant_surname"], name="claim_claimant_surname"),
+            models.Index(fields=["cr_reference"], name="claim_cr_reference"),
+            models.Index(fields=["comp_reference"], name="claim_comp_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id:08d} {self.claim_type} {self.phase}"
+
+
+class ClaimEvent(models.Model):
+    """One entry of a claim's process history. Append-only: never updated, never deleted alone."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()
+    operation = models.CharField(max_length=64)
+    actor_user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_side = models.CharField(max_length=6)  # CR, COMP or SYSTEM
+    phase_before = models.CharField(max_length=64)
+    phase_after = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    activity_guid = models.UUIDField()
+    deadline_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["claim", "id"], name="claimevent_history")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.operation} {self.phase_before}->{self.phase_after}"

@@ -1,0 +1,474 @@
+"""``perform``: the one door through which a claim changes (ARCHITECTURE.md §4 rule 2).
+
+In one transaction with the claim row locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs
+IMMEDIATE transactions, so writers are serialised): visibility, lock, ``activityEngineGuid``, side,
+phase, profile, payload and the protocol's guards are checked; then the claim row is updated and
+one ``ClaimEvent`` is written, with a new ``activityEngineGuid``. Nothing is written on any error.
+
+The hot path is three SQL statements (select, update, insert) on a cached actor: it does not build
+ORM model instances, because a claims portal's throughput is bounded by this function.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import structlog
+from django.db import connection, transaction
+from django.db.models.functions import Lower
+
+from claimsportal.claims.deadlines import deadline_columns, spec_from_row
+from claimsportal.claims.visibility import VisibilityScope
+from claimsportal.core import clock
+from claimsportal.organisations.models import Branch, Organisation, User
+from claimsportal.protocols.definitions import ProtocolDefinition
+from claimsportal.protocols.engine import Outcome, decide
+from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
+from claimsportal.protocols.state import ClaimState
+from claimsportal.protocols.tables import definition_for
+from claimsportal.protocols.types import ClaimType, OperationKind, Side
+from claimsportal.reference.calendar import get_calendar
+
+log = structlog.get_logger(__name__)
+
+PROCESS_VERSION = (7, 0)
+TEAM_LEADER_OPERATIONS = frozenset({"forceUnlockClaim", "allocateUser", "deallocateUser"})
+BRANCH_ALLOCATION_OPERATIONS = frozenset({"allocateClaimToBranch"})
+
+
+# --------------------------------------------------------------------------------------------------
+# Who acts
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user on whose behalf an operation runs, resolved once (per request or per worker)."""
+
+    user_pk: int
+    user_id: str
+    organisation_pk: int
+    org_id: str
+    side: Side
+    scope: VisibilityScope
+    claim_types: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def for_user(cls, user: User) -> Actor:
+        if user.organisation is None:
+            raise PortalError("FORBIDDEN_PROFILE", "Operator accounts cannot act on claims")
+        org = user.organisation
+        return cls(
+            user_pk=user.pk,
+            user_id=user.user_id,
+            organisation_pk=org.pk,
+            org_id=org.org_id,
+            side=Side(org.org_type),
+            scope=VisibilityScope.for_user(user),
+            claim_types=frozenset(org.claim_types),
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# What an operation returns
+# --------------------------------------------------------------------------------------------------
+
+
+def format_application_id(application_id: int) -> str:
+    return f"{application_id:08d}"
+
+
+def parse_application_id(value: str | int) -> int:
+    """Application IDs are shown with leading zeros and accepted without them."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "must be a number")]) from None
+    if number <= 0:
+        raise PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "must be positive")])
+    return number
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    application_id: int
+    activity_guid: uuid.UUID
+    phase: str
+    phase_name: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "applicationId": format_application_id(self.application_id),
+            "activityEngineGuid": str(self.activity_guid),
+            "phaseCacheId": self.phase,
+            "phaseCacheName": self.phase_name,
+        }
+
+
+# --------------------------------------------------------------------------------------------------
+# Raw row access (lean: the hot path)
+# --------------------------------------------------------------------------------------------------
+
+_ROW_COLUMNS = (
+    "application_id", "claim_type", "phase", "owner_side", "cr_organisation_id", "comp_organisation_id",
+    "comp_branch_id", "cr_allocated_user_id", "comp_allocated_user_id", "locked_by_id", "activity_guid",
+    "deadline_kind", "deadline_anchor", "deadline_business_days", "deadline_further_days", "deadline_fixed_date",
+    "state", "comp_reference",
+)
+
+
+@dataclass
+class ClaimRow:
+    application_id: int
+    claim_type: str
+    phase: str
+    owner_side: str | None
+    cr_organisation_id: int
+    comp_organisation_id: int | None
+    comp_branch_id: int | None
+    cr_allocated_user_id: int | None
+    comp_allocated_user_id: int | None
+    locked_by_id: int | None
+    activity_guid: uuid.UUID
+    deadline_kind: str
+    deadline_anchor: Any
+    deadline_business_days: int
+    deadline_further_days: int
+    deadline_fixed_date: Any
+    state: dict[str, Any]
+    comp_reference: str
+
+
+def _select_sql() -> str:
+    sql = f"SELECT {', '.join(_ROW_COLUMNS)} FROM claims_claim WHERE application_id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    return sql
+
+
+def _load_row(application_id: int) -> ClaimRow | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_select_sql(), [application_id])
+        values = cursor.fetchone()
+    if values is None:
+        return None
+    row = ClaimRow(*values)
+    if not isinstance(row.activity_guid, uuid.UUID):
+        row.activity_guid = uuid.UUID(str(row.activity_guid))
+    if isinstance(row.state, str):
+        row.state = json.loads(row.state)
+    return row
+
+
+def _db_datetime(value: datetime | None) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _db_guid(value: uuid.UUID) -> Any:
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def _db_json(value: Any) -> Any:
+    return connection.ops.adapt_json_value(value, None)
+
+
+# --------------------------------------------------------------------------------------------------
+# perform
+# --------------------------------------------------------------------------------------------------
+
+
+def perform(
+    *,
+    actor: Actor,
+    operation: str,
+    application_id: int | str | None = None,
+    activity_guid: str | uuid.UUID | None = None,
+    payload: dict[str, Any] | None = None,
+) -> ClaimInfo:
+    """Perform one portal operation on behalf of ``actor``. Raises :class:`PortalError` on refusal."""
+    payload = dict(payload or {})
+    if operation == "addClaim" and application_id is None:
+        return _add_claim(actor, payload)
+    if application_id is None:
+        raise PortalError("SCHEMA_INVALID", "applicationId is required", [ErrorDetail("applicationId", "required")])
+    number = parse_application_id(application_id)
+    quoted = _parse_guid(activity_guid)
+    now = clock.now()
+    calendar = get_calendar()
+    with transaction.atomic():
+        row = _load_row(number)
+        if row is None or not actor.scope.can_see(row):
+            raise PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")])
+        definition = definition_for(row.claim_type)
+        _check_lock(actor, row, operation)
+        if quoted != row.activity_guid:
+            raise PortalError(
+                "STALE_ACTIVITY_GUID",
+                "The claim has changed since you read it: read its status and try again",
+                [ErrorDetail("activityEngineGuid", "is not the current activityEngineGuid")],
+            )
+        state = ClaimState.from_json(row.state)
+        spec = spec_from_row(row.deadline_kind, row.deadline_anchor, row.deadline_business_days,
+                             row.deadline_further_days, row.deadline_fixed_date)
+        outcome = decide(
+            definition, phase=row.phase, owner=Side(row.owner_side) if row.owner_side else None, state=state,
+            deadline=spec, operation=operation, side=actor.side, payload=payload, now=now, calendar=calendar,
+        )
+        _check_profile(actor, row, outcome)
+        changes = _housekeeping_changes(actor, row, outcome, now) if outcome.operation.kind is OperationKind.HOUSEKEEPING else {}
+        changes.update(_service_changes(actor, row, outcome))
+        info = _write(actor, row, definition, outcome, changes, now, calendar)
+    log.info("claim.operation", operation=operation, application_id=number, user=actor.user_id,
+             organisation=actor.org_id, phase_before=outcome.phase_before, phase_after=outcome.phase_after)
+    return info
+
+
+def _parse_guid(value: str | uuid.UUID | None) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise PortalError(
+            "SCHEMA_INVALID", "activityEngineGuid is required",
+            [ErrorDetail("activityEngineGuid", "must be the claim's current activityEngineGuid")],
+        ) from None
+
+
+def _check_lock(actor: Actor, row: ClaimRow, operation: str) -> None:
+    if row.locked_by_id is None or row.locked_by_id == actor.user_pk:
+        return
+    if operation == "forceUnlockClaim":
+        return
+    raise PortalError("CLAIM_LOCKED", "The claim is locked by another user",
+                      [ErrorDetail("applicationId", "locked by another user")])
+
+
+def _check_profile(actor: Actor, row: ClaimRow, outcome: Outcome) -> None:
+    name = outcome.operation.name
+    rules = actor.scope.rules_for(row)
+    if name in TEAM_LEADER_OPERATIONS and not any(r.team_leader for r in rules):
+        raise PortalError("FORBIDDEN_PROFILE", f"{name} needs a team leader profile",
+                          [ErrorDetail("operation", "team leaders only")])
+    if name in BRANCH_ALLOCATION_OPERATIONS and not any(r.dispatcher or r.team_leader or r.reach == "ALL"
+                                                        for r in rules):
+        raise PortalError("FORBIDDEN_PROFILE", f"{name} needs a dispatcher, handler or team leader profile",
+                          [ErrorDetail("operation", "not allowed for branch claim handlers")])
+
+
+def _housekeeping_changes(actor: Actor, row: ClaimRow, outcome: Outcome, now: datetime) -> dict[str, Any]:
+    name = outcome.operation.name
+    allocated_column = "cr_allocated_user_id" if actor.side is Side.CR else "comp_allocated_user_id"
+    if name == "lockClaim":
+        return {"locked_by_id": actor.user_pk, "locked_at": now}
+    if name == "unlockClaim":
+        if row.locked_by_id != actor.user_pk:
+            raise business_rule("The claim is not locked by you", "applicationId")
+        return {"locked_by_id": None, "locked_at": None}
+    if name == "forceUnlockClaim":
+        if row.locked_by_id is None:
+            raise business_rule("The claim is not locked", "applicationId")
+        return {"locked_by_id": None, "locked_at": None}
+    if name == "allocateUser":
+        target = (
+            User.objects.annotate(uid=Lower("user_id"))
+            .filter(uid=outcome.payload.targetUserID.lower(), organisation_id=actor.organisation_pk)  # type: ignore[attr-defined]
+            .select_related("organisation")
+            .first()
+        )
+        if target is None or not target.is_enabled or not target.is_active:
+            raise business_rule("must be an enabled user of your organisation", "targetUserID")
+        if not VisibilityScope.for_user(target).rules_for(_with_allocation(row, allocated_column, target.pk)):
+            raise business_rule("this user's profiles do not cover the claim", "targetUserID")
+        return {allocated_column: target.pk}
+    if name == "deallocateUser":
+        return {allocated_column: None}
+    if name == "allocateClaimToBranch":
+        branch = Branch.objects.filter(
+            organisation_id=actor.organisation_pk, branch_id=outcome.payload.branchId, enabled=True  # type: ignore[attr-defined]
+        ).values_list("pk", flat=True).first()
+        if branch is None:
+            raise business_rule("must be an enabled branch of your organisation", "branchId")
+        return {"comp_branch_id": branch}
+    raise AssertionError(f"no housekeeping rule for {name}")  # pragma: no cover - the table is closed
+
+
+def _with_allocation(row: ClaimRow, column: str, user_pk: int) -> ClaimRow:
+    copy = ClaimRow(**row.__dict__)
+    setattr(copy, column, user_pk)
+    return copy
+
+
+def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str, Any]:
+    """Column changes that need the database: a new compensator (reassign, resend), references."""
+    name = outcome.operation.name
+    if name == "reassignToAnotherCM":
+        target = _compensator(outcome.payload.organisationPath, ClaimType(row.claim_type), "organisationPath")  # type: ignore[attr-defined]
+        if target.pk == row.comp_organisation_id:
+            raise business_rule("the claim is already with this compensator", "organisationPath")
+        current = Organisation.objects.only("group").get(pk=row.comp_organisation_id)
+        if not current.group or current.group != target.group:
+            raise business_rule(
+                "can only be a brand, TPA or principal of the same group; otherwise reject the claim "
+                "(reason 0, wrong organisation)", "organisationPath",
+            )
+        return _new_compensator(target)
+    if name == "resendRejectedClaim" and outcome.payload.compensator:  # type: ignore[attr-defined]
+        target = _compensator(outcome.payload.compensator, ClaimType(row.claim_type), "compensator")  # type: ignore[attr-defined]
+        return _new_compensator(target) | _cnf_columns(outcome)
+    if name == "resendRejectedClaim":
+        return _cnf_columns(outcome)
+    if name in ("acceptClaim", "sendLiabilityDecision"):
+        reference = getattr(outcome.payload, "insurerClaimReferenceNumber", None)
+        if reference:
+            return {"comp_reference": reference}
+    return {}
+
+
+def _cnf_columns(outcome: Outcome) -> dict[str, Any]:
+    cnf = outcome.payload.cnf  # type: ignore[attr-defined]
+    return {
+        "cnf": cnf.model_dump(mode="json"),
+        "claimant_surname": cnf.claimant.surname,
+        "cr_reference": cnf.crReference or "",
+        "sent_at": clock.now(),
+    }
+
+
+def _new_compensator(target: Organisation) -> dict[str, Any]:
+    central = _central_point(target)
+    return {"comp_organisation_id": target.pk, "comp_branch_id": central, "comp_allocated_user_id": None}
+
+
+def _compensator(path: str, claim_type: ClaimType, field_name: str) -> Organisation:
+    org_id = path.strip().lstrip("/").upper()
+    org = Organisation.objects.filter(org_id=org_id, org_type=Organisation.Type.COMP, enabled=True).first()
+    if org is None:
+        raise business_rule("no compensator with this organisation path or ID", field_name)
+    if claim_type.profile_family not in org.claim_types:
+        raise business_rule(f"this compensator does not handle {claim_type.profile_family} claims", field_name)
+    return org
+
+
+def _central_point(org: Organisation) -> int:
+    branch = org.branches.filter(kind=Branch.Kind.CENTRAL_POINT, enabled=True).values_list("pk", flat=True).first()
+    if branch is None:
+        raise business_rule("the compensator has no enabled central point branch", "compensator")
+    return int(branch)
+
+
+def _write(
+    actor: Actor | None,
+    row: ClaimRow,
+    definition: ProtocolDefinition,
+    outcome: Outcome,
+    changes: dict[str, Any],
+    now: datetime,
+    calendar: Any,
+) -> ClaimInfo:
+    new_guid = uuid.uuid4()
+    comp_org = changes.get("comp_organisation_id", row.comp_organisation_id)
+    owner = outcome.owner_after
+    awaiting = None if owner is None else (row.cr_organisation_id if owner is Side.CR else comp_org)
+    columns: dict[str, Any] = {
+        "phase": outcome.phase_after,
+        "owner_side": owner.value if owner else None,
+        "awaiting_organisation_id": awaiting,
+        "activity_guid": _db_guid(new_guid),
+        "state": _db_json(outcome.state.to_json()),
+        "updated_at": _db_datetime(now),
+    }
+    if outcome.owner_after is not None and row.owner_side and outcome.owner_after.value != row.owner_side:
+        columns["locked_by_id"] = None  # the claim passes to the other side: release the lock
+        columns["locked_at"] = None
+    deadline = deadline_columns(outcome.deadline, calendar)
+    deadline["deadline_at"] = _db_datetime(deadline["deadline_at"])
+    columns.update(deadline)
+    for key, value in changes.items():
+        if key in ("locked_at", "sent_at"):
+            value = _db_datetime(value)
+        elif key == "cnf":
+            value = _db_json(value)
+        columns[key] = value
+    assignments = ", ".join(f"{name} = %s" for name in columns)
+    event_payload = outcome.payload.model_dump(mode="json")
+    if outcome.route_label:
+        event_payload = {**event_payload, "_route": outcome.route_label}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE claims_claim SET {assignments} WHERE application_id = %s",
+            [*columns.values(), row.application_id],
+        )
+        cursor.execute(
+            "INSERT INTO claims_claimevent (claim_id, occurred_at, operation, actor_user_id, actor_organisation_id,"
+            " actor_side, phase_before, phase_after, payload, activity_guid, deadline_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                row.application_id, _db_datetime(now), outcome.operation.name,
+                actor.user_pk if actor else None, actor.organisation_pk if actor else None,
+                actor.side.value if actor else "SYSTEM", outcome.phase_before, outcome.phase_after,
+                _db_json(event_payload), _db_guid(new_guid), deadline["deadline_at"],
+            ],
+        )
+    return ClaimInfo(row.application_id, new_guid, outcome.phase_after, definition.phases[outcome.phase_after].name)
+
+
+# --------------------------------------------------------------------------------------------------
+# addClaim: a new claim, created and sent in one step (A2A addClaim)
+# --------------------------------------------------------------------------------------------------
+
+
+def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
+    claim_type_raw = payload.get("claimType")
+    try:
+        claim_type = ClaimType(claim_type_raw)
+    except ValueError:
+        raise PortalError("SCHEMA_INVALID", "claimType must be one of RTA, EL, ELD, PL",
+                          [ErrorDetail("claimType", "must be one of RTA, EL, ELD, PL")]) from None
+    if actor.side is not Side.CR:
+        raise PortalError("WRONG_SIDE", "Only a claimant representative can send a claim",
+                          [ErrorDetail("operation", "not allowed for the COMP side")])
+    if not any(r.family == claim_type.profile_family for r in actor.scope.rules):
+        raise PortalError("FORBIDDEN_PROFILE", f"Your profiles do not cover {claim_type.value} claims",
+                          [ErrorDetail("claimType", f"no {claim_type.profile_family} claims profile")])
+    if claim_type.profile_family not in actor.claim_types:
+        raise PortalError("FORBIDDEN_PROFILE",
+                          f"Your organisation is not registered for {claim_type.profile_family} claims",
+                          [ErrorDetail("claimType", "not a claim type of your organisation")])
+    definition = definition_for(claim_type)
+    now = clock.now()
+    calendar = get_calendar()
+    outcome = decide(
+        definition, phase=definition.initial_phase, owner=Side.CR, state=ClaimState(claim_type=claim_type),
+        deadline=None, operation="addClaim", side=actor.side, payload=payload, now=now, calendar=calendar,
+    )
+    if claim_type is ClaimType.RTA and outcome.state.insurer_type is None:
+        raise business_rule("is required for an RTA claim", "cnf.insurerType")
+    target = _compensator(outcome.payload.compensator, claim_type, "compensator")  # type: ignore[attr-defined]
+    central = _central_point(target)
+    with transaction.atomic():
+        placeholder = uuid.uuid4()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO claims_claim (claim_type, version_major, version_minor, phase, owner_side,"
+                " cr_organisation_id, comp_organisation_id, comp_branch_id, activity_guid, deadline_kind,"
+                " deadline_business_days, deadline_further_days, state, claimant_surname, cr_reference,"
+                " comp_reference, created_at, updated_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', 0, 0, %s, '', '', '', %s, %s)",
+                [claim_type.value, *PROCESS_VERSION, definition.initial_phase, Side.CR.value, actor.organisation_pk,
+                 target.pk, central, _db_guid(placeholder), _db_json({}), _db_datetime(now), _db_datetime(now)],
+            )
+            application_id = connection.ops.last_insert_id(cursor, "claims_claim", "application_id")
+        row = _load_row(application_id)
+        assert row is not None
+        changes = _cnf_columns(outcome)
+        changes["sent_at"] = now
+        info = _write(actor, row, definition, outcome, changes, now, calendar)
+    log.info("claim.sent", application_id=application_id, claim_type=claim_type.value, user=actor.user_id,
+             organisation=actor.org_id, compensator=target.org_id)
+    return info
+

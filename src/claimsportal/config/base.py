@@ -1,0 +1,88 @@
+"""Core Django settings: apps, middleware, auth, i18n, static files, modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claimsportal.config.env import data_dir, env_flag, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = data_dir()
+
+DEBUG = env_flag("CLAIMSPORTAL_DEBUG", False)
+# A development key is used only when none is configured and DEBUG or sandbox mode is on.
+SECRET_KEY = env_str("CLAIMSPORTAL_SECRET_KEY") or "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+ALLOWED_HOSTS = [h for h in env_str("CLAIMSPORTAL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+# Sandbox mode (integration environment): the clock can be moved, for every process.
+SANDBOX = env_flag("CLAIMSPORTAL_SANDBOX", False)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "claimsportal.core",
+    "claimsportal.reference",
+    "claimsportal.organisations",
+    "claimsportal.claims",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "claimsportal.config.urls"
+WSGI_APPLICATION = "claimsportal.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "organisations.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# user_id is unique case-insensitively by a functional constraint (organisations.User.Meta), which the
+# auth check cannot see.
+SILENCED_SYSTEM_CHECKS = ["auth.E003"]

@@ -1,0 +1,31 @@
+"""Databases: SQLite (WAL, busy timeout, IMMEDIATE transactions) by default; PostgreSQL via DATABASE_URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dj_database_url
+
+from claimsportal.config.base import DATA_DIR
+from claimsportal.config.env import env_str
+
+_url = env_str("DATABASE_URL")
+
+if _url:
+    DATABASES: dict[str, dict[str, Any]] = {"default": dj_database_url.parse(_url, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "claimsportal.sqlite3"),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }

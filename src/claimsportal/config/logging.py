@@ -1,0 +1,46 @@
+"""Structured logging: JSON lines in production, readable lines in development (structlog)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from claimsportal.config.base import DEBUG
+from claimsportal.config.env import env_str
+
+LOG_FORMAT = env_str("CLAIMSPORTAL_LOG_FORMAT", "console" if DEBUG else "json")
+LOG_LEVEL = env_str("CLAIMSPORTAL_LOG_LEVEL", "INFO")
+
+_shared: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.add_log_level,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+structlog.configure(
+    processors=[*_shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.JSONRenderer()
+                if LOG_FORMAT == "json"
+                else structlog.dev.ConsoleRenderer(colors=False),
+            ],
+            "foreign_pre_chain": _shared,
+        },
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,134 @@
+"""Demo data for ``make run``: organisations, users, A2A clients and claims in several phases.
+
+Idempotent: running it again changes nothing. The credentials are public by design; never load this
+into a live deployment (the command refuses when CLAIMSPORTAL_LIVE=1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
+from claimsportal.organisations.services import create_a2a_client, create_organisation, create_user
+
+DEMO_PASSWORD = "Demo-Portal-2026!"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    user_id: str
+    organisation: str
+    profiles: str
+    description: str
+    branch: str = "001"
+
+
+DEMO_ORGANISATIONS = (
+    # (org_id it will get, type, name, claim types, compensator type, group)
+    ("CR00001", "CR", "Demo Claimant Solicitors LLP", "RTA,ELPL", "", ""),
+    ("COMP001", "COMP", "Demo Motor & Liability Insurance plc", "RTA,ELPL", "I", "DEMO-GROUP"),
+    ("COMP002", "COMP", "Demo Claims Handling TPA Ltd", "RTA,ELPL", "I", "DEMO-GROUP"),
+    ("COMP003", "COMP", "Motor Insurers' Bureau (demo)", "RTA", "M", ""),
+)
+
+DEMO_USERS = (
+    DemoUser("demo.cr.handler", "CR00001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "CR claim handler (RTA, EL/PL)"),
+    DemoUser("demo.cr.leader", "CR00001", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER", "CR team leader"),
+    DemoUser("demo.cr.admin", "CR00001", "ADMINISTRATOR", "CR administrator (no claims)"),
+    DemoUser("demo.comp.handler", "COMP001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "compensator claim handler"),
+    DemoUser("demo.comp.leader", "COMP001", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER", "compensator team leader"),
+    DemoUser("demo.comp.dispatcher", "COMP001", "RTA_CLAIM_DISPATCHER,ELPL_CLAIM_DISPATCHER", "compensator dispatcher"),
+    DemoUser("demo.comp.branch", "COMP001", "RTA_BRANCH_CLAIM_HANDLER,ELPL_BRANCH_CLAIM_HANDLER",
+             "compensator branch claim handler (branch 002)", branch="002"),
+    DemoUser("demo.comp.admin", "COMP001", "ADMINISTRATOR", "compensator administrator (no claims)"),
+    DemoUser("demo.tpa.handler", "COMP002", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "TPA claim handler"),
+    DemoUser("demo.mib.handler", "COMP003", "RTA_CLAIM_HANDLER", "MIB claim handler"),
+)
+
+DEMO_A2A_CLIENTS = (
+    ("CR00001", "demo-cr-a2a", "demo-cr-a2a-secret-change-me"),
+    ("COMP001", "demo-comp-a2a", "demo-comp-a2a-secret-change-me"),
+)
+
+
+def _cnf(surname: str, dob: date, insurer_type: str | None = "I", reference: str = "") -> dict[str, Any]:
+    cnf: dict[str, Any] = {
+        "claimant": {"surname": surname, "forename": "Alex", "dateOfBirth": dob.isoformat()},
+        "childClaim": False,
+        "crReference": reference or f"CR-{surname.upper()}",
+        "statementOfTruth": True,
+    }
+    if insurer_type:
+        cnf["insurerType"] = insurer_type
+    return cnf
+
+
+def _step(actor: Actor, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
+    return perform(actor=actor, operation=operation, application_id=info.application_id,
+                   activity_guid=info.activity_guid, payload=payload)
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, Any]:
+    """Create the demo data if it is not there yet; returns what exists."""
+    if Organisation.objects.filter(org_id="CR00001", name=DEMO_ORGANISATIONS[0][2]).exists():
+        return describe(created=False)
+    if Organisation.objects.exists():
+        raise ValueError("the database already holds other organisations: demo data is only for an empty database")
+    for _expected, org_type, name, claim_types, comp_type, group in DEMO_ORGANISATIONS:
+        create_organisation(org_type=org_type, name=name, claim_types=claim_types, compensator_type=comp_type,
+                            group=group)
+    comp = Organisation.objects.get(org_id="COMP001")
+    Branch.objects.create(organisation=comp, branch_id="002", name="Northern Handling Point")
+    for demo in DEMO_USERS:
+        org = Organisation.objects.get(org_id=demo.organisation)
+        local = demo.user_id.replace(".", "-")
+        create_user(organisation=org, user_id=demo.user_id, email=f"{local}@{org.org_id.lower()}.demo.invalid",
+                    profiles=demo.profiles, branch_id=demo.branch, forename="Demo",
+                    surname=demo.description.split(" (")[0].title(), password=DEMO_PASSWORD)
+    for org_id, client_id, secret in DEMO_A2A_CLIENTS:
+        create_a2a_client(organisation=Organisation.objects.get(org_id=org_id), name="Demo case-management system",
+                          client_id=client_id, secret=secret)
+    _demo_claims()
+    return describe(created=True)
+
+
+def _demo_claims() -> None:
+    cr = Actor.for_user(User.objects.get(user_id="demo.cr.handler"))
+    comp = Actor.for_user(User.objects.get(user_id="demo.comp.handler"))
+    mib = Actor.for_user(User.objects.get(user_id="demo.mib.handler"))
+
+    def send(claim_type: str, compensator: str, surname: str, insurer_type: str | None = "I") -> ClaimInfo:
+        return perform(actor=cr, operation="addClaim", payload={
+            "claimType": claim_type, "compensator": compensator,
+            "cnf": _cnf(surname, date(1985, 4, 12), insurer_type if claim_type == "RTA" else None)})
+
+    send("RTA", "/COMP001", "Okafor")  # waiting for the insurer to accept
+    rta = send("RTA", "/COMP001", "Brennan")
+    rta = _step(comp, rta, "acceptClaim", insurerClaimReferenceNumber="INS-7781")
+    _step(comp, rta, "applyArticle75", isArticle75=False)  # liability decision due
+    admitted = send("RTA", "/COMP001", "Shah")
+    admitted = _step(comp, admitted, "acceptClaim")
+    admitted = _step(comp, admitted, "applyArticle75", isArticle75=False)
+    _step(comp, admitted, "sendLiabilityDecision", liabilityDecision="A")  # CR to acknowledge
+    el = send("EL", "/COMP001", "Williams")
+    _step(comp, el, "acknowledgeClaim")
+    send("PL", "/COMP001", "Nowak")
+    mib_claim = send("RTA", "/COMP003", "Evans", insurer_type="M")
+    _step(mib, mib_claim, "acceptClaim")
+
+
+def describe(*, created: bool) -> dict[str, Any]:
+    return {
+        "created": created,
+        "password": DEMO_PASSWORD,
+        "users": [{"userId": u.user_id, "organisation": u.organisation, "role": u.description}
+                  for u in DEMO_USERS if User.objects.filter(user_id=u.user_id).exists()],
+        "a2aClients": [{"organisation": o, "clientId": c, "clientSecret": s}
+                       for o, c, s in DEMO_A2A_CLIENTS if A2AClient.objects.filter(client_id=c).exists()],
+    }

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from claimsportal.core.demo import DEMO_A2A_CLIENTS, DEMO_PASSWORD, DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Run the web server (UI + A2A API) and the timer worker together, until Ctrl+C."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--timer-interval", type=float, default=10.0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(f"\nClaims Portal is starting on {url}\n")
+        self.stdout.write(f"Demo users (password {DEMO_PASSWORD}):")
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.user_id:<22} {user.organisation:<8} {user.description}")
+        self.stdout.write("Demo A2A clients:")
+        for org, client_id, secret in DEMO_A2A_CLIENTS:
+            self.stdout.write(f"  {org:<8} client_id={client_id} client_secret={secret}")
+        self.stdout.write("")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        cli = [sys.executable, "-m", "claimsportal.cli"]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "claimsportal.config.wsgi:application", "--bind",
+                 f"{options['host']}:{options['port']}", "--workers", "2", "--access-logfile", "-"], env=env),
+            subprocess.Popen([*cli, "run-timers", "--interval", str(options["timer_interval"])], env=env),
+        ]
+
+        def stop(signum: int, frame: Any) -> None:
+            for process in processes:
+                if process.poll() is None:
+                    process.terminate()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        finally:
+            stop(0, None)
+            for process in processes:
+                process.wait(timeout=10)
+        codes = [p.returncode for p in processes]
+        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+            raise SystemExit(f"a process stopped unexpectedly (exit codes {codes})")

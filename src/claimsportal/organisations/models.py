@@ -1,0 +1,149 @@
+"""Organisations, branches, users and A2A clients (ADMINISTRATION.md §1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from claimsportal.organisations.profiles import CLAIMS_PROFILES, ClaimsProfile, Profile
+from claimsportal.protocols.types import Side
+
+
+class Organisation(models.Model):
+    class Type(models.TextChoices):
+        CR = "CR", "Claimant representative"
+        COMP = "COMP", "Compensator"
+
+    class CompensatorType(models.TextChoices):
+        INSURER = "I", "Insurer"
+        SELF_INSURED = "S", "Self-insured"
+        MIB = "M", "MIB"
+
+    org_id = models.CharField("organisation ID", max_length=16, unique=True)
+    org_type = models.CharField(max_length=4, choices=Type.choices)
+    name = models.CharField(max_length=120)
+    claim_types = models.JSONField(default=list, help_text='Claim type families: "RTA", "ELPL"')
+    compensator_type = models.CharField(max_length=1, choices=CompensatorType.choices, blank=True, default="")
+    group = models.CharField(
+        max_length=64, blank=True, default="", help_text="Organisations of one group (brands, TPAs) may reassign to each other"
+    )
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["org_type", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.name}"
+
+    @property
+    def path(self) -> str:
+        return f"/{self.org_id}"
+
+    @property
+    def side(self) -> Side:
+        return Side(self.org_type)
+
+
+class Branch(models.Model):
+    class Kind(models.TextChoices):
+        CENTRAL_POINT = "CENTRAL_POINT", "Central Point"
+        HANDLING_POINT = "HANDLING_POINT", "Handling Point"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="branches")
+    branch_id = models.CharField(max_length=3)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.HANDLING_POINT)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "branch_id"], name="branch_id_unique_in_org"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(kind="CENTRAL_POINT", enabled=True),
+                name="one_enabled_central_point",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.org_id}/{self.branch_id} {self.name}"
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(user_id__iexact=username)
+
+
+class User(AbstractBaseUser):
+    """A portal user. ``user_id`` is unique across the portal and case-insensitive; never an e-mail."""
+
+    user_id = models.CharField("user ID", max_length=50)
+    email = models.EmailField("MFA e-mail", max_length=254)
+    forename = models.CharField(max_length=60, blank=True, default="")
+    surname = models.CharField(max_length=60, blank=True, default="")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    profiles = models.JSONField(default=list)
+    is_enabled = models.BooleanField("enabled", default=True)
+    is_active = models.BooleanField("active", default=True)
+    is_operator = models.BooleanField(default=False, help_text="Claims Portal operator staff")
+    expiry_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    USERNAME_FIELD = "user_id"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]
+
+    objects = UserManager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(Lower("user_id"), name="user_id_unique_case_insensitive"),
+            models.UniqueConstraint(
+                Lower("email"), "organisation", name="mfa_email_unique_in_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user_id
+
+    @property
+    def side(self) -> Side | None:
+        return self.organisation.side if self.organisation_id and self.organisation else None
+
+    @property
+    def profile_set(self) -> frozenset[Profile]:
+        return frozenset(Profile(p) for p in self.profiles)
+
+    def claims_profiles(self) -> list[ClaimsProfile]:
+        return [CLAIMS_PROFILES[p] for p in self.profile_set if p in CLAIMS_PROFILES]
+
+    def is_in_date(self, today: date) -> bool:
+        return self.expiry_date is None or today <= self.expiry_date
+
+    def may_sign_in(self, today: date) -> bool:
+        return self.is_enabled and self.is_active and self.is_in_date(today)
+
+    def natural_key(self) -> tuple[Any, ...]:
+        return (self.user_id,)
+
+
+class A2AClient(models.Model):
+    """Client credentials of an organisation's case-management system; the secret is stored hashed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="a2a_clients")
+    client_id = models.CharField(max_length=64, unique=True)
+    secret_hash = models.CharField(max_length=256)
+    name = models.CharField(max_length=120, blank=True, default="")
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.client_id} ({self.organisation.org_id})"

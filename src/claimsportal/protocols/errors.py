@@ -1,0 +1,63 @@
+"""One error shape for the whole portal: ``{"code", "message", "details": [{"field", "message"}]}``.
+
+The codes and HTTP statuses are the A2A contract (design/API.md); the web UI shows the same messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUS_BY_CODE = {
+    "AUTH_INVALID": 401,
+    "TOKEN_EXPIRED": 401,
+    "LOGIN_AS_INVALID": 403,
+    "FORBIDDEN_PROFILE": 403,
+    "NOT_FOUND": 404,
+    "WRONG_PHASE": 409,
+    "WRONG_SIDE": 403,
+    "STALE_ACTIVITY_GUID": 409,
+    "CLAIM_LOCKED": 409,
+    "SCHEMA_INVALID": 422,
+    "BUSINESS_RULE": 422,
+    "LIMIT_EXCEEDED": 422,
+    "RATE_LIMITED": 429,
+    "MAINTENANCE": 503,
+}
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    field: str
+    message: str
+
+
+@dataclass
+class PortalError(Exception):
+    code: str
+    message: str
+    details: list[ErrorDetail] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.code not in STATUS_BY_CODE:
+            raise ValueError(f"unknown error code {self.code}")
+        super().__init__(self.message)
+
+    @property
+    def status(self) -> int:
+        return STATUS_BY_CODE[self.code]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "details": [{"field": d.field, "message": d.message} for d in self.details],
+        }
+
+    def __str__(self) -> str:
+        extra = "; ".join(f"{d.field}: {d.message}" if d.field else d.message for d in self.details)
+        return f"{self.code}: {self.message}" + (f" ({extra})" if extra else "")
+
+
+def business_rule(message: str, field_path: str = "") -> PortalError:
+    return PortalError("BUSINESS_RULE", message, [ErrorDetail(field_path, message)])

@@ -1,0 +1,96 @@
+"""The protocol facts a claim carries between operations (child status, amounts, periods used ...).
+
+Stored as JSON beside the claim; the engine reads it and returns an updated copy. Everything the
+transition table's guards and routes need is here, so the engine stays a pure function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from claimsportal.protocols.types import ClaimType, InsurerType, Side
+
+ADULT_AGE = 18
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    years = day.year - date_of_birth.year
+    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    claim_type: ClaimType
+    insurer_type: InsurerType | None = None
+    claimant_date_of_birth: date | None = None
+    child_declared: bool = False
+    sent_on: date | None = None
+    acknowledged_on: date | None = None
+    article75: bool | None = None
+    stage1_paid: bool | None = None
+    interim_count: int = 0
+    interim_requested: Decimal | None = None
+    interim_offered: Decimal | None = None
+    interim_sent_on: date | None = None
+    interim_extension_used: bool = False
+    interim_partial_refused: bool = False
+    interim_payment_due_on: date | None = None
+    stage2_sent_on: date | None = None
+    further_consideration_applied: bool = False
+    last_offer_by: Side | None = None
+    original_damages_agreed: bool | None = None
+    additional_damages_sent_on: date | None = None
+    court_pack_sent_on: date | None = None
+    exit_side: Side | None = None
+    exit_code: str | None = None
+    child_at: dict[str, bool] = field(default_factory=dict)
+
+    def is_child_on(self, day: date) -> bool:
+        """Child = under 18 on ``day`` (WORKFLOW.md §8.4); the declared flag when the date of birth
+        is unknown."""
+        if self.claimant_date_of_birth is None:
+            return self.child_declared
+        return age_on(self.claimant_date_of_birth, day) < ADULT_AGE
+
+    def update(self, **changes: Any) -> ClaimState:
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if isinstance(value, date):
+                out[key] = value.isoformat()
+            elif isinstance(value, Decimal):
+                out[key] = str(value)
+            elif hasattr(value, "value"):
+                out[key] = value.value
+            else:
+                out[key] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClaimState:
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data or data[f.name] is None:
+                continue
+            value = data[f.name]
+            kind = str(f.type)
+            if kind.startswith("date"):
+                value = date.fromisoformat(value)
+            elif kind.startswith("Decimal"):
+                value = Decimal(value)
+            elif kind == "ClaimType":
+                value = ClaimType(value)
+            elif kind.startswith("InsurerType"):
+                value = InsurerType(value)
+            elif kind.startswith("Side"):
+                value = Side(value)
+            kwargs[f.name] = value
+        return cls(**kwargs)

@@ -1,0 +1,116 @@
+"""Shared fixtures: a fixed clock, and a small world of organisations, users and actors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.core.clock import FixedClock, use_clock
+from claimsportal.organisations.models import Branch, Organisation, User
+from claimsportal.organisations.services import create_organisation, create_user
+from claimsportal.protocols.timers import LONDON
+from claimsportal.reference import calendar as calendar_service
+
+# Monday 2 March 2026, 10:00 in London: a plain week with no bank holiday.
+DEFAULT_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def clock() -> Iterator[FixedClock]:
+    fixed = FixedClock(DEFAULT_NOW)
+    with use_clock(fixed):
+        yield fixed
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    calendar_service.invalidate()
+    yield
+    calendar_service.invalidate()
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class World:
+    cr: Organisation
+    comp: Organisation
+    tpa: Organisation
+    mib: Organisation
+    other_cr: Organisation
+    cr_handler: User
+    cr_leader: User
+    cr_admin: User
+    comp_handler: User
+    comp_leader: User
+    comp_branch_handler: User
+    comp_dispatcher: User
+    tpa_handler: User
+    mib_handler: User
+    other_cr_handler: User
+
+    def actor(self, user: User) -> Actor:
+        return Actor.for_user(User.objects.select_related("organisation").get(pk=user.pk))
+
+
+@pytest.fixture
+def world(db: Any, clock: FixedClock) -> World:
+    cr = create_organisation(org_type="CR", name="Claimant Firm LLP", claim_types="RTA,ELPL")
+    comp = create_organisation(org_type="COMP", name="Insurer plc", claim_types="RTA,ELPL", group="G1")
+    tpa = create_organisation(org_type="COMP", name="TPA Ltd", claim_types="RTA,ELPL", group="G1")
+    mib = create_organisation(org_type="COMP", name="MIB", claim_types="RTA", compensator_type="M")
+    other_cr = create_organisation(org_type="CR", name="Other Firm", claim_types="RTA,ELPL")
+    Branch.objects.create(organisation=comp, branch_id="002", name="North")
+
+    def user(org: Organisation, uid: str, profiles: str, branch: str = "001") -> User:
+        return create_user(organisation=org, user_id=uid, email=f"{uid}@example.org", profiles=profiles,
+                           branch_id=branch, password="Passw0rd!Passw0rd").user
+
+    return World(
+        cr=cr, comp=comp, tpa=tpa, mib=mib, other_cr=other_cr,
+        cr_handler=user(cr, "cr.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
+        cr_leader=user(cr, "cr.leader", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER"),
+        cr_admin=user(cr, "cr.admin", "ADMINISTRATOR"),
+        comp_handler=user(comp, "comp.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
+        comp_leader=user(comp, "comp.leader", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER"),
+        comp_branch_handler=user(comp, "comp.branch", "RTA_BRANCH_CLAIM_HANDLER,ELPL_BRANCH_CLAIM_HANDLER", "002"),
+        comp_dispatcher=user(comp, "comp.dispatcher", "RTA_CLAIM_DISPATCHER,ELPL_CLAIM_DISPATCHER"),
+        tpa_handler=user(tpa, "tpa.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
+        mib_handler=user(mib, "mib.handler", "RTA_CLAIM_HANDLER"),
+        other_cr_handler=user(other_cr, "other.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
+    )
+
+
+def cnf(*, surname: str = "Smith", dob: date | None = date(1980, 1, 15), insurer_type: str | None = "I",
+        child: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "claimant": {"surname": surname, "forename": "Sam", "dateOfBirth": dob.isoformat() if dob else None},
+        "childClaim": child,
+        "crReference": f"REF-{surname}",
+        "statementOfTruth": True,
+    }
+    if insurer_type:
+        data["insurerType"] = insurer_type
+    return data
+
+
+def send_claim(world: World, claim_type: str = "RTA", *, compensator: str | None = None, **cnf_args: Any) -> ClaimInfo:
+    if claim_type != "RTA":
+        cnf_args.setdefault("insurer_type", None)
+    return perform(
+        actor=world.actor(world.cr_handler), operation="addClaim",
+        payload={"claimType": claim_type, "compensator": compensator or world.comp.path, "cnf": cnf(**cnf_args)},
+    )
+
+
+def step(world: World, user: User, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
+    return perform(actor=world.actor(user), operation=operation, application_id=info.application_id,
+                   activity_guid=info.activity_guid, payload=payload)
