@@ -71,17 +71,29 @@ def world(db: Any, clock: FixedClock) -> World:
     Branch.objects.create(organisation=comp, branch_id="002", name="North")
 
     def user(org: Organisation, uid: str, profiles: str, branch: str = "001") -> User:
-        return create_user(organisation=org, user_id=uid, email=f"{uid}@example.org", profiles=profiles,
-                           branch_id=branch, password="Passw0rd!Passw0rd").user
+        return create_user(
+            organisation=org,
+            user_id=uid,
+            email=f"{uid}@example.org",
+            profiles=profiles,
+            branch_id=branch,
+            password="Passw0rd!Passw0rd",
+        ).user
 
     return World(
-        cr=cr, comp=comp, tpa=tpa, mib=mib, other_cr=other_cr,
+        cr=cr,
+        comp=comp,
+        tpa=tpa,
+        mib=mib,
+        other_cr=other_cr,
         cr_handler=user(cr, "cr.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
         cr_leader=user(cr, "cr.leader", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER"),
         cr_admin=user(cr, "cr.admin", "ADMINISTRATOR"),
         comp_handler=user(comp, "comp.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
         comp_leader=user(comp, "comp.leader", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER"),
-        comp_branch_handler=user(comp, "comp.branch", "RTA_BRANCH_CLAIM_HANDLER,ELPL_BRANCH_CLAIM_HANDLER", "002"),
+        comp_branch_handler=user(
+            comp, "comp.branch", "RTA_BRANCH_CLAIM_HANDLER,ELPL_BRANCH_CLAIM_HANDLER", "002"
+        ),
         comp_dispatcher=user(comp, "comp.dispatcher", "RTA_CLAIM_DISPATCHER,ELPL_CLAIM_DISPATCHER"),
         tpa_handler=user(tpa, "tpa.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
         mib_handler=user(mib, "mib.handler", "RTA_CLAIM_HANDLER"),
@@ -89,8 +101,13 @@ def world(db: Any, clock: FixedClock) -> World:
     )
 
 
-def cnf(*, surname: str = "Smith", dob: date | None = date(1980, 1, 15), insurer_type: str | None = "I",
-        child: bool = False) -> dict[str, Any]:
+def cnf(
+    *,
+    surname: str = "Smith",
+    dob: date | None = date(1980, 1, 15),
+    insurer_type: str | None = "I",
+    child: bool = False,
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "claimant": {"surname": surname, "forename": "Sam", "dateOfBirth": dob.isoformat() if dob else None},
         "childClaim": child,
@@ -102,15 +119,27 @@ def cnf(*, surname: str = "Smith", dob: date | None = date(1980, 1, 15), insurer
     return data
 
 
-def send_claim(world: World, claim_type: str = "RTA", *, compensator: str | None = None, **cnf_args: Any) -> ClaimInfo:
+def send_claim(
+    world: World, claim_type: str = "RTA", *, compensator: str | None = None, **cnf_args: Any
+) -> ClaimInfo:
     if claim_type != "RTA":
         cnf_args.setdefault("insurer_type", None)
     return perform(
-        actor=world.actor(world.cr_handler), operation="addClaim",
-        payload={"claimType": claim_type, "compensator": compensator or world.comp.path, "cnf": cnf(**cnf_args)},
+        actor=world.actor(world.cr_handler),
+        operation="addClaim",
+        payload={
+            "claimType": claim_type,
+            "compensator": compensator or world.comp.path,
+            "cnf": cnf(**cnf_args),
+        },
     )
 
 
 def step(world: World, user: User, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
-    return perform(actor=world.actor(user), operation=operation, application_id=info.application_id,
-                   activity_guid=info.activity_guid, payload=payload)
+    return perform(
+        actor=world.actor(user),
+        operation=operation,
+        application_id=info.application_id,
+        activity_guid=info.activity_guid,
+        payload=payload,
+    )

@@ -25,8 +25,14 @@ DEADLINE_COLUMNS = (
 
 def deadline_columns(spec: DeadlineSpec | None, calendar: BusinessCalendar) -> dict[str, Any]:
     if spec is None:
-        return {"deadline_at": None, "deadline_kind": "", "deadline_anchor": None, "deadline_business_days": 0,
-                "deadline_further_days": 0, "deadline_fixed_date": None}
+        return {
+            "deadline_at": None,
+            "deadline_kind": "",
+            "deadline_anchor": None,
+            "deadline_business_days": 0,
+            "deadline_further_days": 0,
+            "deadline_fixed_date": None,
+        }
     return {
         "deadline_at": spec.fires_at(calendar),
         "deadline_kind": spec.kind.value,
@@ -43,11 +49,18 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def spec_from_row(kind: str, anchor: Any, business_days: int, further_days: int, fixed: Any) -> DeadlineSpec | None:
+def spec_from_row(
+    kind: str, anchor: Any, business_days: int, further_days: int, fixed: Any
+) -> DeadlineSpec | None:
     if not kind:
         return None
-    return DeadlineSpec(TimerKind(kind), anchor=_as_date(anchor), business_days=int(business_days),
-                        fixed_date=_as_date(fixed), further_days=int(further_days))
+    return DeadlineSpec(
+        TimerKind(kind),
+        anchor=_as_date(anchor),
+        business_days=int(business_days),
+        fixed_date=_as_date(fixed),
+        further_days=int(further_days),
+    )
 
 
 def recompute_open_deadlines(calendar: BusinessCalendar | None = None) -> int:

@@ -20,7 +20,7 @@ class Claim(models.Model):
     version_major = models.PositiveSmallIntegerField(default=7)
     version_minor = models.PositiveSmallIntegerField(default=0)
     phase = models.CharField(max_length=64)
-    owner_side = models.CharField(max_length=4, null=True, blank=True)
+    owner_side = models.CharField(max_length=4, null=True, blank=True)  # noqa: DJ001 - NULL: terminal, nobody owns it
     cr_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     cr_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     comp_organisation = models.ForeignKey(
@@ -28,10 +28,16 @@ class Claim(models.Model):
     )
     comp_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     awaiting_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         help_text="The organisation whose turn it is (worklists)",
     )
-    cr_allocated_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    cr_allocated_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     comp_allocated_user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -55,8 +61,11 @@ class Claim(models.Model):
 
     class Meta:
         indexes: ClassVar = [
-            models.Index(fields=["deadline_at"], name="claim_deadline_due",
-                         condition=models.Q(deadline_at__isnull=False)),
+            models.Index(
+                fields=["deadline_at"],
+                name="claim_deadline_due",
+                condition=models.Q(deadline_at__isnull=False),
+            ),
             models.Index(fields=["awaiting_organisation", "updated_at"], name="claim_worklist"),
             models.Index(fields=["cr_organisation", "claim_type", "phase"], name="claim_cr_org"),
             models.Index(fields=["comp_organisation", "claim_type", "phase"], name="claim_comp_org"),

@@ -15,7 +15,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from django.db import connection, transaction
@@ -25,6 +25,7 @@ from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
 from claimsportal.organisations.models import Branch, Organisation, User
+from claimsportal.protocols import payloads as p
 from claimsportal.protocols.definitions import ProtocolDefinition
 from claimsportal.protocols.engine import Outcome, decide
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
@@ -87,7 +88,9 @@ def parse_application_id(value: str | int) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "must be a number")]) from None
+        raise PortalError(
+            "NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "must be a number")]
+        ) from None
     if number <= 0:
         raise PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "must be positive")])
     return number
@@ -114,10 +117,24 @@ class ClaimInfo:
 # --------------------------------------------------------------------------------------------------
 
 _ROW_COLUMNS = (
-    "application_id", "claim_type", "phase", "owner_side", "cr_organisation_id", "comp_organisation_id",
-    "comp_branch_id", "cr_allocated_user_id", "comp_allocated_user_id", "locked_by_id", "activity_guid",
-    "deadline_kind", "deadline_anchor", "deadline_business_days", "deadline_further_days", "deadline_fixed_date",
-    "state", "comp_reference",
+    "application_id",
+    "claim_type",
+    "phase",
+    "owner_side",
+    "cr_organisation_id",
+    "comp_organisation_id",
+    "comp_branch_id",
+    "cr_allocated_user_id",
+    "comp_allocated_user_id",
+    "locked_by_id",
+    "activity_guid",
+    "deadline_kind",
+    "deadline_anchor",
+    "deadline_business_days",
+    "deadline_further_days",
+    "deadline_fixed_date",
+    "state",
+    "comp_reference",
 )
 
 
@@ -156,12 +173,11 @@ def _load_row(application_id: int) -> ClaimRow | None:
         values = cursor.fetchone()
     if values is None:
         return None
-    row = ClaimRow(*values)
-    if not isinstance(row.activity_guid, uuid.UUID):
-        row.activity_guid = uuid.UUID(str(row.activity_guid))
-    if isinstance(row.state, str):
-        row.state = json.loads(row.state)
-    return row
+    raw = list(values)
+    guid, state = raw[10], raw[16]
+    raw[10] = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid))
+    raw[16] = json.loads(state) if isinstance(state, str) else state
+    return ClaimRow(*raw)
 
 
 def _db_datetime(value: datetime | None) -> Any:
@@ -194,7 +210,9 @@ def perform(
     if operation == "addClaim" and application_id is None:
         return _add_claim(actor, payload)
     if application_id is None:
-        raise PortalError("SCHEMA_INVALID", "applicationId is required", [ErrorDetail("applicationId", "required")])
+        raise PortalError(
+            "SCHEMA_INVALID", "applicationId is required", [ErrorDetail("applicationId", "required")]
+        )
     number = parse_application_id(application_id)
     quoted = _parse_guid(activity_guid)
     now = clock.now()
@@ -202,7 +220,9 @@ def perform(
     with transaction.atomic():
         row = _load_row(number)
         if row is None or not actor.scope.can_see(row):
-            raise PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")])
+            raise PortalError(
+                "NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")]
+            )
         definition = definition_for(row.claim_type)
         _check_lock(actor, row, operation)
         if quoted != row.activity_guid:
@@ -212,18 +232,42 @@ def perform(
                 [ErrorDetail("activityEngineGuid", "is not the current activityEngineGuid")],
             )
         state = ClaimState.from_json(row.state)
-        spec = spec_from_row(row.deadline_kind, row.deadline_anchor, row.deadline_business_days,
-                             row.deadline_further_days, row.deadline_fixed_date)
+        spec = spec_from_row(
+            row.deadline_kind,
+            row.deadline_anchor,
+            row.deadline_business_days,
+            row.deadline_further_days,
+            row.deadline_fixed_date,
+        )
         outcome = decide(
-            definition, phase=row.phase, owner=Side(row.owner_side) if row.owner_side else None, state=state,
-            deadline=spec, operation=operation, side=actor.side, payload=payload, now=now, calendar=calendar,
+            definition,
+            phase=row.phase,
+            owner=Side(row.owner_side) if row.owner_side else None,
+            state=state,
+            deadline=spec,
+            operation=operation,
+            side=actor.side,
+            payload=payload,
+            now=now,
+            calendar=calendar,
         )
         _check_profile(actor, row, outcome)
-        changes = _housekeeping_changes(actor, row, outcome, now) if outcome.operation.kind is OperationKind.HOUSEKEEPING else {}
+        changes = (
+            _housekeeping_changes(actor, row, outcome, now)
+            if outcome.operation.kind is OperationKind.HOUSEKEEPING
+            else {}
+        )
         changes.update(_service_changes(actor, row, outcome))
         info = _write(actor, row, definition, outcome, changes, now, calendar)
-    log.info("claim.operation", operation=operation, application_id=number, user=actor.user_id,
-             organisation=actor.org_id, phase_before=outcome.phase_before, phase_after=outcome.phase_after)
+    log.info(
+        "claim.operation",
+        operation=operation,
+        application_id=number,
+        user=actor.user_id,
+        organisation=actor.org_id,
+        phase_before=outcome.phase_before,
+        phase_after=outcome.phase_after,
+    )
     return info
 
 
@@ -234,7 +278,8 @@ def _parse_guid(value: str | uuid.UUID | None) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise PortalError(
-            "SCHEMA_INVALID", "activityEngineGuid is required",
+            "SCHEMA_INVALID",
+            "activityEngineGuid is required",
             [ErrorDetail("activityEngineGuid", "must be the claim's current activityEngineGuid")],
         ) from None
 
@@ -244,20 +289,30 @@ def _check_lock(actor: Actor, row: ClaimRow, operation: str) -> None:
         return
     if operation == "forceUnlockClaim":
         return
-    raise PortalError("CLAIM_LOCKED", "The claim is locked by another user",
-                      [ErrorDetail("applicationId", "locked by another user")])
+    raise PortalError(
+        "CLAIM_LOCKED",
+        "The claim is locked by another user",
+        [ErrorDetail("applicationId", "locked by another user")],
+    )
 
 
 def _check_profile(actor: Actor, row: ClaimRow, outcome: Outcome) -> None:
     name = outcome.operation.name
     rules = actor.scope.rules_for(row)
     if name in TEAM_LEADER_OPERATIONS and not any(r.team_leader for r in rules):
-        raise PortalError("FORBIDDEN_PROFILE", f"{name} needs a team leader profile",
-                          [ErrorDetail("operation", "team leaders only")])
-    if name in BRANCH_ALLOCATION_OPERATIONS and not any(r.dispatcher or r.team_leader or r.reach == "ALL"
-                                                        for r in rules):
-        raise PortalError("FORBIDDEN_PROFILE", f"{name} needs a dispatcher, handler or team leader profile",
-                          [ErrorDetail("operation", "not allowed for branch claim handlers")])
+        raise PortalError(
+            "FORBIDDEN_PROFILE",
+            f"{name} needs a team leader profile",
+            [ErrorDetail("operation", "team leaders only")],
+        )
+    if name in BRANCH_ALLOCATION_OPERATIONS and not any(
+        r.dispatcher or r.team_leader or r.reach == "ALL" for r in rules
+    ):
+        raise PortalError(
+            "FORBIDDEN_PROFILE",
+            f"{name} needs a dispatcher, handler or team leader profile",
+            [ErrorDetail("operation", "not allowed for branch claim handlers")],
+        )
 
 
 def _housekeeping_changes(actor: Actor, row: ClaimRow, outcome: Outcome, now: datetime) -> dict[str, Any]:
@@ -276,7 +331,10 @@ def _housekeeping_changes(actor: Actor, row: ClaimRow, outcome: Outcome, now: da
     if name == "allocateUser":
         target = (
             User.objects.annotate(uid=Lower("user_id"))
-            .filter(uid=outcome.payload.targetUserID.lower(), organisation_id=actor.organisation_pk)  # type: ignore[attr-defined]
+            .filter(
+                uid=cast(p.AllocateUserPayload, outcome.payload).targetUserID.lower(),
+                organisation_id=actor.organisation_pk,
+            )
             .select_related("organisation")
             .first()
         )
@@ -288,9 +346,15 @@ def _housekeeping_changes(actor: Actor, row: ClaimRow, outcome: Outcome, now: da
     if name == "deallocateUser":
         return {allocated_column: None}
     if name == "allocateClaimToBranch":
-        branch = Branch.objects.filter(
-            organisation_id=actor.organisation_pk, branch_id=outcome.payload.branchId, enabled=True  # type: ignore[attr-defined]
-        ).values_list("pk", flat=True).first()
+        branch = (
+            Branch.objects.filter(
+                organisation_id=actor.organisation_pk,
+                branch_id=cast(p.AllocateBranchPayload, outcome.payload).branchId,
+                enabled=True,
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
         if branch is None:
             raise business_rule("must be an enabled branch of your organisation", "branchId")
         return {"comp_branch_id": branch}
@@ -307,18 +371,25 @@ def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str,
     """Column changes that need the database: a new compensator (reassign, resend), references."""
     name = outcome.operation.name
     if name == "reassignToAnotherCM":
-        target = _compensator(outcome.payload.organisationPath, ClaimType(row.claim_type), "organisationPath")  # type: ignore[attr-defined]
+        target = _compensator(
+            cast(p.ReassignPayload, outcome.payload).organisationPath,
+            ClaimType(row.claim_type),
+            "organisationPath",
+        )
         if target.pk == row.comp_organisation_id:
             raise business_rule("the claim is already with this compensator", "organisationPath")
+        assert row.comp_organisation_id is not None
         current = Organisation.objects.only("group").get(pk=row.comp_organisation_id)
         if not current.group or current.group != target.group:
             raise business_rule(
                 "can only be a brand, TPA or principal of the same group; otherwise reject the claim "
-                "(reason 0, wrong organisation)", "organisationPath",
+                "(reason 0, wrong organisation)",
+                "organisationPath",
             )
         return _new_compensator(target)
-    if name == "resendRejectedClaim" and outcome.payload.compensator:  # type: ignore[attr-defined]
-        target = _compensator(outcome.payload.compensator, ClaimType(row.claim_type), "compensator")  # type: ignore[attr-defined]
+    resend = cast(p.ResendRejectedClaimPayload, outcome.payload)
+    if name == "resendRejectedClaim" and resend.compensator:
+        target = _compensator(resend.compensator, ClaimType(row.claim_type), "compensator")
         return _new_compensator(target) | _cnf_columns(outcome)
     if name == "resendRejectedClaim":
         return _cnf_columns(outcome)
@@ -330,7 +401,7 @@ def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str,
 
 
 def _cnf_columns(outcome: Outcome) -> dict[str, Any]:
-    cnf = outcome.payload.cnf  # type: ignore[attr-defined]
+    cnf = cast(p.AddClaimPayload, outcome.payload).cnf
     return {
         "cnf": cnf.model_dump(mode="json"),
         "claimant_surname": cnf.claimant.surname,
@@ -350,12 +421,16 @@ def _compensator(path: str, claim_type: ClaimType, field_name: str) -> Organisat
     if org is None:
         raise business_rule("no compensator with this organisation path or ID", field_name)
     if claim_type.profile_family not in org.claim_types:
-        raise business_rule(f"this compensator does not handle {claim_type.profile_family} claims", field_name)
+        raise business_rule(
+            f"this compensator does not handle {claim_type.profile_family} claims", field_name
+        )
     return org
 
 
 def _central_point(org: Organisation) -> int:
-    branch = org.branches.filter(kind=Branch.Kind.CENTRAL_POINT, enabled=True).values_list("pk", flat=True).first()
+    branch = (
+        org.branches.filter(kind=Branch.Kind.CENTRAL_POINT, enabled=True).values_list("pk", flat=True).first()
+    )
     if branch is None:
         raise business_rule("the compensator has no enabled central point branch", "compensator")
     return int(branch)
@@ -408,13 +483,22 @@ def _write(
             " actor_side, phase_before, phase_after, payload, activity_guid, deadline_at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
-                row.application_id, _db_datetime(now), outcome.operation.name,
-                actor.user_pk if actor else None, actor.organisation_pk if actor else None,
-                actor.side.value if actor else "SYSTEM", outcome.phase_before, outcome.phase_after,
-                _db_json(event_payload), _db_guid(new_guid), deadline["deadline_at"],
+                row.application_id,
+                _db_datetime(now),
+                outcome.operation.name,
+                actor.user_pk if actor else None,
+                actor.organisation_pk if actor else None,
+                actor.side.value if actor else "SYSTEM",
+                outcome.phase_before,
+                outcome.phase_after,
+                _db_json(event_payload),
+                _db_guid(new_guid),
+                deadline["deadline_at"],
             ],
         )
-    return ClaimInfo(row.application_id, new_guid, outcome.phase_after, definition.phases[outcome.phase_after].name)
+    return ClaimInfo(
+        row.application_id, new_guid, outcome.phase_after, definition.phases[outcome.phase_after].name
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -425,30 +509,49 @@ def _write(
 def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
     claim_type_raw = payload.get("claimType")
     try:
-        claim_type = ClaimType(claim_type_raw)
+        claim_type = ClaimType(str(claim_type_raw))
     except ValueError:
-        raise PortalError("SCHEMA_INVALID", "claimType must be one of RTA, EL, ELD, PL",
-                          [ErrorDetail("claimType", "must be one of RTA, EL, ELD, PL")]) from None
+        raise PortalError(
+            "SCHEMA_INVALID",
+            "claimType must be one of RTA, EL, ELD, PL",
+            [ErrorDetail("claimType", "must be one of RTA, EL, ELD, PL")],
+        ) from None
     if actor.side is not Side.CR:
-        raise PortalError("WRONG_SIDE", "Only a claimant representative can send a claim",
-                          [ErrorDetail("operation", "not allowed for the COMP side")])
+        raise PortalError(
+            "WRONG_SIDE",
+            "Only a claimant representative can send a claim",
+            [ErrorDetail("operation", "not allowed for the COMP side")],
+        )
     if not any(r.family == claim_type.profile_family for r in actor.scope.rules):
-        raise PortalError("FORBIDDEN_PROFILE", f"Your profiles do not cover {claim_type.value} claims",
-                          [ErrorDetail("claimType", f"no {claim_type.profile_family} claims profile")])
+        raise PortalError(
+            "FORBIDDEN_PROFILE",
+            f"Your profiles do not cover {claim_type.value} claims",
+            [ErrorDetail("claimType", f"no {claim_type.profile_family} claims profile")],
+        )
     if claim_type.profile_family not in actor.claim_types:
-        raise PortalError("FORBIDDEN_PROFILE",
-                          f"Your organisation is not registered for {claim_type.profile_family} claims",
-                          [ErrorDetail("claimType", "not a claim type of your organisation")])
+        raise PortalError(
+            "FORBIDDEN_PROFILE",
+            f"Your organisation is not registered for {claim_type.profile_family} claims",
+            [ErrorDetail("claimType", "not a claim type of your organisation")],
+        )
     definition = definition_for(claim_type)
     now = clock.now()
     calendar = get_calendar()
     outcome = decide(
-        definition, phase=definition.initial_phase, owner=Side.CR, state=ClaimState(claim_type=claim_type),
-        deadline=None, operation="addClaim", side=actor.side, payload=payload, now=now, calendar=calendar,
+        definition,
+        phase=definition.initial_phase,
+        owner=Side.CR,
+        state=ClaimState(claim_type=claim_type),
+        deadline=None,
+        operation="addClaim",
+        side=actor.side,
+        payload=payload,
+        now=now,
+        calendar=calendar,
     )
     if claim_type is ClaimType.RTA and outcome.state.insurer_type is None:
         raise business_rule("is required for an RTA claim", "cnf.insurerType")
-    target = _compensator(outcome.payload.compensator, claim_type, "compensator")  # type: ignore[attr-defined]
+    target = _compensator(cast(p.AddClaimPayload, outcome.payload).compensator, claim_type, "compensator")
     central = _central_point(target)
     with transaction.atomic():
         placeholder = uuid.uuid4()
@@ -458,17 +561,34 @@ def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
                 " cr_organisation_id, comp_organisation_id, comp_branch_id, activity_guid, deadline_kind,"
                 " deadline_business_days, deadline_further_days, state, claimant_surname, cr_reference,"
                 " comp_reference, created_at, updated_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', 0, 0, %s, '', '', '', %s, %s)",
-                [claim_type.value, *PROCESS_VERSION, definition.initial_phase, Side.CR.value, actor.organisation_pk,
-                 target.pk, central, _db_guid(placeholder), _db_json({}), _db_datetime(now), _db_datetime(now)],
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', 0, 0, %s, '', '', '', %s, %s)"
+                " RETURNING application_id",
+                [
+                    claim_type.value,
+                    *PROCESS_VERSION,
+                    definition.initial_phase,
+                    Side.CR.value,
+                    actor.organisation_pk,
+                    target.pk,
+                    central,
+                    _db_guid(placeholder),
+                    _db_json({}),
+                    _db_datetime(now),
+                    _db_datetime(now),
+                ],
             )
-            application_id = connection.ops.last_insert_id(cursor, "claims_claim", "application_id")
+            application_id = int(cursor.fetchone()[0])  # psycopg cursors have no lastrowid
         row = _load_row(application_id)
         assert row is not None
         changes = _cnf_columns(outcome)
         changes["sent_at"] = now
         info = _write(actor, row, definition, outcome, changes, now, calendar)
-    log.info("claim.sent", application_id=application_id, claim_type=claim_type.value, user=actor.user_id,
-             organisation=actor.org_id, compensator=target.org_id)
+    log.info(
+        "claim.sent",
+        application_id=application_id,
+        claim_type=claim_type.value,
+        user=actor.user_id,
+        organisation=actor.org_id,
+        compensator=target.org_id,
+    )
     return info
-

@@ -43,12 +43,19 @@ class SweepResult:
     by_phase: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
-        return {"moved": self.moved, "batches": self.batches, "seconds": round(self.seconds, 3),
-                "byPhase": dict(sorted(self.by_phase.items()))}
+        return {
+            "moved": self.moved,
+            "batches": self.batches,
+            "seconds": round(self.seconds, 3),
+            "byPhase": dict(sorted(self.by_phase.items())),
+        }
 
 
 def run_due_timeouts(
-    *, now: datetime | None = None, batch_size: int = 5000, progress: Callable[[SweepResult], None] | None = None
+    *,
+    now: datetime | None = None,
+    batch_size: int = 5000,
+    progress: Callable[[SweepResult], None] | None = None,
 ) -> SweepResult:
     """Apply every timeout due at ``now``; returns what moved. Safe to kill and re-run."""
     now = now or clock.now()
@@ -140,9 +147,20 @@ def _sweep_batch_generic(now: datetime, batch_size: int) -> list[tuple[str, str]
             assert owner is not None
             guid = uuid.uuid4().hex
             keep_lock = owner.value == owner_side
-            updates.append((target, owner.value, owner.value, keep_lock, keep_lock, guid, db_now, application_id))
-            events.append((application_id, db_now, TIMEOUT_OPERATION, phase, target,
-                           json.dumps({"timer": kind, "deadlineAt": str(deadline_at)}), guid))
+            updates.append(
+                (target, owner.value, owner.value, keep_lock, keep_lock, guid, db_now, application_id)
+            )
+            events.append(
+                (
+                    application_id,
+                    db_now,
+                    TIMEOUT_OPERATION,
+                    phase,
+                    target,
+                    json.dumps({"timer": kind, "deadlineAt": str(deadline_at)}),
+                    guid,
+                )
+            )
             moved.append((phase, target))
         cursor.executemany(
             "UPDATE claims_claim SET phase = %s, owner_side = %s,"

@@ -16,7 +16,10 @@ from claimsportal.organisations.profiles import NEW_ARRIVAL_PHASES, Reach
 from claimsportal.protocols.types import ClaimType, Side
 
 DRAFT_PHASE = "ClaimDataInputEdit"
-TYPES_BY_FAMILY = {"RTA": (ClaimType.RTA.value,), "ELPL": (ClaimType.EL.value, ClaimType.ELD.value, ClaimType.PL.value)}
+TYPES_BY_FAMILY = {
+    "RTA": (ClaimType.RTA.value,),
+    "ELPL": (ClaimType.EL.value, ClaimType.ELD.value, ClaimType.PL.value),
+}
 
 
 class ClaimRow(Protocol):
@@ -72,9 +75,15 @@ class VisibilityScope:
         for rule in self.rules:
             if row.claim_type not in TYPES_BY_FAMILY[rule.family]:
                 continue
-            if rule.reach in (Reach.BRANCH, Reach.NEW_ARRIVALS_BRANCH) and row.comp_branch_id != self.branch_pk:
+            if (
+                rule.reach in (Reach.BRANCH, Reach.NEW_ARRIVALS_BRANCH)
+                and row.comp_branch_id != self.branch_pk
+            ):
                 continue
-            if rule.reach in (Reach.NEW_ARRIVALS, Reach.NEW_ARRIVALS_BRANCH) and row.phase not in NEW_ARRIVAL_PHASES:
+            if (
+                rule.reach in (Reach.NEW_ARRIVALS, Reach.NEW_ARRIVALS_BRANCH)
+                and row.phase not in NEW_ARRIVAL_PHASES
+            ):
                 continue
             if allocated is not None and allocated != self.user_pk and not rule.team_leader:
                 continue

@@ -11,8 +11,12 @@ DATA_DIR = data_dir()
 
 DEBUG = env_flag("CLAIMSPORTAL_DEBUG", False)
 # A development key is used only when none is configured and DEBUG or sandbox mode is on.
-SECRET_KEY = env_str("CLAIMSPORTAL_SECRET_KEY") or "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
-ALLOWED_HOSTS = [h for h in env_str("CLAIMSPORTAL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+SECRET_KEY = (
+    env_str("CLAIMSPORTAL_SECRET_KEY") or "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+)
+ALLOWED_HOSTS = [
+    h for h in env_str("CLAIMSPORTAL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 # Sandbox mode (integration environment): the clock can be moved, for every process.
 SANDBOX = env_flag("CLAIMSPORTAL_SANDBOX", False)
@@ -27,6 +31,7 @@ INSTALLED_APPS = [
     "claimsportal.reference",
     "claimsportal.organisations",
     "claimsportal.claims",
+    "claimsportal.web",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +78,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves collected files from here
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True

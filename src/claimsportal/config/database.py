@@ -12,7 +12,7 @@ from claimsportal.config.env import env_str
 _url = env_str("DATABASE_URL")
 
 if _url:
-    DATABASES: dict[str, dict[str, Any]] = {"default": dj_database_url.parse(_url, conn_max_age=60)}
+    DATABASES: dict[str, dict[str, Any]] = {"default": dict(dj_database_url.parse(_url, conn_max_age=60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

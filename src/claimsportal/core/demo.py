@@ -16,7 +16,7 @@ from claimsportal.claims.services import Actor, ClaimInfo, perform
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.services import create_a2a_client, create_organisation, create_user
 
-DEMO_PASSWORD = "Demo-Portal-2026!"
+DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - public demo credentials, refused in live mode
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,28 @@ DEMO_ORGANISATIONS = (
 )
 
 DEMO_USERS = (
-    DemoUser("demo.cr.handler", "CR00001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "CR claim handler (RTA, EL/PL)"),
+    DemoUser(
+        "demo.cr.handler", "CR00001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "CR claim handler (RTA, EL/PL)"
+    ),
     DemoUser("demo.cr.leader", "CR00001", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER", "CR team leader"),
     DemoUser("demo.cr.admin", "CR00001", "ADMINISTRATOR", "CR administrator (no claims)"),
-    DemoUser("demo.comp.handler", "COMP001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "compensator claim handler"),
+    DemoUser(
+        "demo.comp.handler", "COMP001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "compensator claim handler"
+    ),
     DemoUser("demo.comp.leader", "COMP001", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER", "compensator team leader"),
-    DemoUser("demo.comp.dispatcher", "COMP001", "RTA_CLAIM_DISPATCHER,ELPL_CLAIM_DISPATCHER", "compensator dispatcher"),
-    DemoUser("demo.comp.branch", "COMP001", "RTA_BRANCH_CLAIM_HANDLER,ELPL_BRANCH_CLAIM_HANDLER",
-             "compensator branch claim handler (branch 002)", branch="002"),
+    DemoUser(
+        "demo.comp.dispatcher",
+        "COMP001",
+        "RTA_CLAIM_DISPATCHER,ELPL_CLAIM_DISPATCHER",
+        "compensator dispatcher",
+    ),
+    DemoUser(
+        "demo.comp.branch",
+        "COMP001",
+        "RTA_BRANCH_CLAIM_HANDLER,ELPL_BRANCH_CLAIM_HANDLER",
+        "compensator branch claim handler (branch 002)",
+        branch="002",
+    ),
     DemoUser("demo.comp.admin", "COMP001", "ADMINISTRATOR", "compensator administrator (no claims)"),
     DemoUser("demo.tpa.handler", "COMP002", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "TPA claim handler"),
     DemoUser("demo.mib.handler", "COMP003", "RTA_CLAIM_HANDLER", "MIB claim handler"),
@@ -69,8 +83,13 @@ def _cnf(surname: str, dob: date, insurer_type: str | None = "I", reference: str
 
 
 def _step(actor: Actor, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
-    return perform(actor=actor, operation=operation, application_id=info.application_id,
-                   activity_guid=info.activity_guid, payload=payload)
+    return perform(
+        actor=actor,
+        operation=operation,
+        application_id=info.application_id,
+        activity_guid=info.activity_guid,
+        payload=payload,
+    )
 
 
 @transaction.atomic
@@ -79,21 +98,35 @@ def seed_demo() -> dict[str, Any]:
     if Organisation.objects.filter(org_id="CR00001", name=DEMO_ORGANISATIONS[0][2]).exists():
         return describe(created=False)
     if Organisation.objects.exists():
-        raise ValueError("the database already holds other organisations: demo data is only for an empty database")
+        raise ValueError(
+            "the database already holds other organisations: demo data is only for an empty database"
+        )
     for _expected, org_type, name, claim_types, comp_type, group in DEMO_ORGANISATIONS:
-        create_organisation(org_type=org_type, name=name, claim_types=claim_types, compensator_type=comp_type,
-                            group=group)
+        create_organisation(
+            org_type=org_type, name=name, claim_types=claim_types, compensator_type=comp_type, group=group
+        )
     comp = Organisation.objects.get(org_id="COMP001")
     Branch.objects.create(organisation=comp, branch_id="002", name="Northern Handling Point")
     for demo in DEMO_USERS:
         org = Organisation.objects.get(org_id=demo.organisation)
         local = demo.user_id.replace(".", "-")
-        create_user(organisation=org, user_id=demo.user_id, email=f"{local}@{org.org_id.lower()}.demo.invalid",
-                    profiles=demo.profiles, branch_id=demo.branch, forename="Demo",
-                    surname=demo.description.split(" (")[0].title(), password=DEMO_PASSWORD)
+        create_user(
+            organisation=org,
+            user_id=demo.user_id,
+            email=f"{local}@{org.org_id.lower()}.demo.invalid",
+            profiles=demo.profiles,
+            branch_id=demo.branch,
+            forename="Demo",
+            surname=demo.description.split(" (")[0].title(),
+            password=DEMO_PASSWORD,
+        )
     for org_id, client_id, secret in DEMO_A2A_CLIENTS:
-        create_a2a_client(organisation=Organisation.objects.get(org_id=org_id), name="Demo case-management system",
-                          client_id=client_id, secret=secret)
+        create_a2a_client(
+            organisation=Organisation.objects.get(org_id=org_id),
+            name="Demo case-management system",
+            client_id=client_id,
+            secret=secret,
+        )
     _demo_claims()
     return describe(created=True)
 
@@ -104,9 +137,15 @@ def _demo_claims() -> None:
     mib = Actor.for_user(User.objects.get(user_id="demo.mib.handler"))
 
     def send(claim_type: str, compensator: str, surname: str, insurer_type: str | None = "I") -> ClaimInfo:
-        return perform(actor=cr, operation="addClaim", payload={
-            "claimType": claim_type, "compensator": compensator,
-            "cnf": _cnf(surname, date(1985, 4, 12), insurer_type if claim_type == "RTA" else None)})
+        return perform(
+            actor=cr,
+            operation="addClaim",
+            payload={
+                "claimType": claim_type,
+                "compensator": compensator,
+                "cnf": _cnf(surname, date(1985, 4, 12), insurer_type if claim_type == "RTA" else None),
+            },
+        )
 
     send("RTA", "/COMP001", "Okafor")  # waiting for the insurer to accept
     rta = send("RTA", "/COMP001", "Brennan")
@@ -127,8 +166,14 @@ def describe(*, created: bool) -> dict[str, Any]:
     return {
         "created": created,
         "password": DEMO_PASSWORD,
-        "users": [{"userId": u.user_id, "organisation": u.organisation, "role": u.description}
-                  for u in DEMO_USERS if User.objects.filter(user_id=u.user_id).exists()],
-        "a2aClients": [{"organisation": o, "clientId": c, "clientSecret": s}
-                       for o, c, s in DEMO_A2A_CLIENTS if A2AClient.objects.filter(client_id=c).exists()],
+        "users": [
+            {"userId": u.user_id, "organisation": u.organisation, "role": u.description}
+            for u in DEMO_USERS
+            if User.objects.filter(user_id=u.user_id).exists()
+        ],
+        "a2aClients": [
+            {"organisation": o, "clientId": c, "clientSecret": s}
+            for o, c, s in DEMO_A2A_CLIENTS
+            if A2AClient.objects.filter(client_id=c).exists()
+        ],
     }

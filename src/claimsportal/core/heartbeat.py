@@ -13,6 +13,10 @@ from claimsportal.core.models import WorkerHeartbeat
 def beat(name: str, last_pass: dict[str, Any]) -> None:
     WorkerHeartbeat.objects.update_or_create(
         name=name,
-        defaults={"beat_at": clock.now(), "host": socket.gethostname()[:128], "pid": os.getpid(),
-                  "last_pass": last_pass},
+        defaults={
+            "beat_at": clock.now(),
+            "host": socket.gethostname()[:128],
+            "pid": os.getpid(),
+            "last_pass": last_pass,
+        },
     )

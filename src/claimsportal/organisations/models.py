@@ -29,7 +29,10 @@ class Organisation(models.Model):
     claim_types = models.JSONField(default=list, help_text='Claim type families: "RTA", "ELPL"')
     compensator_type = models.CharField(max_length=1, choices=CompensatorType.choices, blank=True, default="")
     group = models.CharField(
-        max_length=64, blank=True, default="", help_text="Organisations of one group (brands, TPAs) may reassign to each other"
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="Organisations of one group (brands, TPAs) may reassign to each other",
     )
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField()
@@ -106,9 +109,7 @@ class User(AbstractBaseUser):
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(Lower("user_id"), name="user_id_unique_case_insensitive"),
-            models.UniqueConstraint(
-                Lower("email"), "organisation", name="mfa_email_unique_in_org"
-            ),
+            models.UniqueConstraint(Lower("email"), "organisation", name="mfa_email_unique_in_org"),
         ]
 
     def __str__(self) -> str:

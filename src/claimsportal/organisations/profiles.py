@@ -55,19 +55,55 @@ CLAIMS_PROFILES: dict[Profile, ClaimsProfile] = {
         ClaimsProfile(Profile.RTA_CLAIM_HANDLER, "RTA", Reach.ALL, label="RTA Claim Handler"),
         ClaimsProfile(Profile.ELPL_CLAIM_HANDLER, "ELPL", Reach.ALL, label="ELPL Claim Handler"),
         ClaimsProfile(Profile.RTA_TEAM_LEADER, "RTA", Reach.ALL, team_leader=True, label="RTA Team Leader"),
-        ClaimsProfile(Profile.ELPL_TEAM_LEADER, "ELPL", Reach.ALL, team_leader=True, label="ELPL Team Leader"),
-        ClaimsProfile(Profile.RTA_BRANCH_CLAIM_HANDLER, "RTA", Reach.BRANCH, sides=_COMP,
-                      label="RTA Branch Claim Handler"),
-        ClaimsProfile(Profile.ELPL_BRANCH_CLAIM_HANDLER, "ELPL", Reach.BRANCH, sides=_COMP,
-                      label="ELPL Branch Claim Handler"),
-        ClaimsProfile(Profile.RTA_CLAIM_DISPATCHER, "RTA", Reach.NEW_ARRIVALS, dispatcher=True, sides=_COMP,
-                      label="RTA Claim Dispatcher"),
-        ClaimsProfile(Profile.ELPL_CLAIM_DISPATCHER, "ELPL", Reach.NEW_ARRIVALS, dispatcher=True, sides=_COMP,
-                      label="ELPL Claim Dispatcher"),
-        ClaimsProfile(Profile.RTA_BRANCH_DISPATCHER, "RTA", Reach.NEW_ARRIVALS_BRANCH, dispatcher=True,
-                      sides=_COMP, label="RTA Branch Dispatcher"),
-        ClaimsProfile(Profile.ELPL_BRANCH_DISPATCHER, "ELPL", Reach.NEW_ARRIVALS_BRANCH, dispatcher=True,
-                      sides=_COMP, label="ELPL Branch Dispatcher"),
+        ClaimsProfile(
+            Profile.ELPL_TEAM_LEADER, "ELPL", Reach.ALL, team_leader=True, label="ELPL Team Leader"
+        ),
+        ClaimsProfile(
+            Profile.RTA_BRANCH_CLAIM_HANDLER,
+            "RTA",
+            Reach.BRANCH,
+            sides=_COMP,
+            label="RTA Branch Claim Handler",
+        ),
+        ClaimsProfile(
+            Profile.ELPL_BRANCH_CLAIM_HANDLER,
+            "ELPL",
+            Reach.BRANCH,
+            sides=_COMP,
+            label="ELPL Branch Claim Handler",
+        ),
+        ClaimsProfile(
+            Profile.RTA_CLAIM_DISPATCHER,
+            "RTA",
+            Reach.NEW_ARRIVALS,
+            dispatcher=True,
+            sides=_COMP,
+            label="RTA Claim Dispatcher",
+        ),
+        ClaimsProfile(
+            Profile.ELPL_CLAIM_DISPATCHER,
+            "ELPL",
+            Reach.NEW_ARRIVALS,
+            dispatcher=True,
+            sides=_COMP,
+            label="ELPL Claim Dispatcher",
+        ),
+        ClaimsProfile(
+            Profile.RTA_BRANCH_DISPATCHER,
+            "RTA",
+            Reach.NEW_ARRIVALS_BRANCH,
+            dispatcher=True,
+            sides=_COMP,
+            label="RTA Branch Dispatcher",
+        ),
+        ClaimsProfile(
+            Profile.ELPL_BRANCH_DISPATCHER,
+            "ELPL",
+            Reach.NEW_ARRIVALS_BRANCH,
+            dispatcher=True,
+            sides=_COMP,
+            label="ELPL Branch Dispatcher",
+        ),
     )
 }
 
@@ -91,7 +127,9 @@ def parse_profiles(values: list[str] | str, side: Side) -> list[Profile]:
         try:
             profile = Profile(code)
         except ValueError:
-            raise ValueError(f"unknown profile {code!r}; known: {', '.join(p.value for p in Profile)}") from None
+            raise ValueError(
+                f"unknown profile {code!r}; known: {', '.join(p.value for p in Profile)}"
+            ) from None
         if profile not in allowed:
             raise ValueError(f"profile {code} is not available to a {side.value} organisation")
         if profile not in out:

@@ -42,13 +42,17 @@ def _parse_claim_types(values: list[str] | str) -> list[str]:
 def _next_org_id(org_type: str) -> str:
     prefix, width = ("CR", 5) if org_type == Organisation.Type.CR else ("COMP", 3)
     existing = Organisation.objects.filter(org_type=org_type).values_list("org_id", flat=True)
-    numbers = [int(v[len(prefix):]) for v in existing if v[len(prefix):].isdigit()]
+    numbers = [int(v[len(prefix) :]) for v in existing if v[len(prefix) :].isdigit()]
     return f"{prefix}{(max(numbers, default=0) + 1):0{width}d}"
 
 
 @transaction.atomic
 def create_organisation(
-    *, org_type: str, name: str, claim_types: list[str] | str = "RTA,ELPL", compensator_type: str = "",
+    *,
+    org_type: str,
+    name: str,
+    claim_types: list[str] | str = "RTA,ELPL",
+    compensator_type: str = "",
     group: str = "",
 ) -> Organisation:
     """A new organisation with its first branch ``001`` (the Central Point of a compensator)."""
@@ -67,11 +71,18 @@ def create_organisation(
     elif compensator_type:
         raise invalid("compensatorType", "only compensators have a compensator type")
     org = Organisation.objects.create(
-        org_id=_next_org_id(org_type), org_type=org_type, name=name, claim_types=families,
-        compensator_type=compensator_type, group=group.strip(), created_at=clock.now(),
+        org_id=_next_org_id(org_type),
+        org_type=org_type,
+        name=name,
+        claim_types=families,
+        compensator_type=compensator_type,
+        group=group.strip(),
+        created_at=clock.now(),
     )
     Branch.objects.create(
-        organisation=org, branch_id="001", name="Head Office",
+        organisation=org,
+        branch_id="001",
+        name="Head Office",
         kind=Branch.Kind.CENTRAL_POINT if org_type == Organisation.Type.COMP else Branch.Kind.HANDLING_POINT,
     )
     return org
@@ -89,8 +100,12 @@ def generate_password() -> str:
     alphabet = string.ascii_letters + string.digits + "!#$%*+-=?@"
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(14))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate) and any(c in "!#$%*+-=?@" for c in candidate)):
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+            and any(c in "!#$%*+-=?@" for c in candidate)
+        ):
             return candidate
 
 
@@ -101,14 +116,23 @@ class NewUser:
 
 
 def create_user(
-    *, organisation: Organisation, user_id: str, email: str, profiles: list[str] | str, branch_id: str | None = None,
-    forename: str = "", surname: str = "", password: str | None = None,
+    *,
+    organisation: Organisation,
+    user_id: str,
+    email: str,
+    profiles: list[str] | str,
+    branch_id: str | None = None,
+    forename: str = "",
+    surname: str = "",
+    password: str | None = None,
 ) -> NewUser:
     user_id = user_id.strip()
     if "@" in user_id:
         raise invalid("userId", "must not be an e-mail address")
     if not USER_ID_PATTERN.match(user_id):
-        raise invalid("userId", "must be 3-50 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise invalid(
+            "userId", "must be 3-50 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
     try:
         validate_email(email)
     except ValidationError:
@@ -129,9 +153,16 @@ def create_user(
     try:
         with transaction.atomic():
             user = User.objects.create(
-                user_id=user_id, email=email, forename=forename, surname=surname, organisation=organisation,
-                branch=branch, profiles=[p.value for p in parsed], created_at=now,
-                expiry_date=(now + DEFAULT_EXPIRY).date(), password=make_password(initial),
+                user_id=user_id,
+                email=email,
+                forename=forename,
+                surname=surname,
+                organisation=organisation,
+                branch=branch,
+                profiles=[p.value for p in parsed],
+                created_at=now,
+                expiry_date=(now + DEFAULT_EXPIRY).date(),
+                password=make_password(initial),
             )
     except IntegrityError:
         raise invalid("userId", "is already taken") from None
@@ -144,14 +175,18 @@ class NewA2AClient:
     secret: str
 
 
-def create_a2a_client(*, organisation: Organisation, name: str = "", client_id: str | None = None,
-                      secret: str | None = None) -> NewA2AClient:
+def create_a2a_client(
+    *, organisation: Organisation, name: str = "", client_id: str | None = None, secret: str | None = None
+) -> NewA2AClient:
     client_id = client_id or f"{organisation.org_id.lower()}-{secrets.token_hex(6)}"
     if A2AClient.objects.filter(client_id=client_id).exists():
         raise invalid("clientId", "is already taken")
     secret = secret or secrets.token_urlsafe(32)
     client = A2AClient.objects.create(
-        organisation=organisation, client_id=client_id, secret_hash=make_password(secret), name=name,
+        organisation=organisation,
+        client_id=client_id,
+        secret_hash=make_password(secret),
+        name=name,
         created_at=clock.now(),
     )
     return NewA2AClient(client, secret)

@@ -36,7 +36,9 @@ class BusinessCalendar:
     removed: frozenset[date] = field(default_factory=frozenset)
 
     @classmethod
-    def england_and_wales(cls, *, added: Iterable[date] = (), removed: Iterable[date] = ()) -> BusinessCalendar:
+    def england_and_wales(
+        cls, *, added: Iterable[date] = (), removed: Iterable[date] = ()
+    ) -> BusinessCalendar:
         return cls(added=frozenset(added), removed=frozenset(removed))
 
     def non_working_reason(self, day: date) -> str | None:

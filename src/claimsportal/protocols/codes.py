@@ -30,7 +30,9 @@ class ExitCode:
 EXIT_CODES: dict[str, ExitCode] = {
     c.code: c
     for c in (
-        ExitCode("1", "Incomplete or inadequate mandatory information on the CNF", False, True, False, True, True),
+        ExitCode(
+            "1", "Incomplete or inadequate mandatory information on the CNF", False, True, False, True, True
+        ),
         ExitCode("2", "Claim value below the lower limit", True, True, True, True),
         ExitCode("3", "Claim value above the upper limit", True, True, True, True),
         ExitCode("4", "Claim too complex for the process", True, False, True, False),
@@ -44,7 +46,9 @@ EXIT_CODES: dict[str, ExitCode] = {
         ExitCode("12", "Interim payment not paid on time", True, False, True, False),
         ExitCode("13", "Other reason (claimant representative) [label unknown]", True, False, True, False),
         ExitCode("14", "Other reason [label unknown]", True, True, True, False),
-        ExitCode("15", "Other reason (EL/PL claimant representative) [label unknown]", False, False, True, False),
+        ExitCode(
+            "15", "Other reason (EL/PL claimant representative) [label unknown]", False, False, True, False
+        ),
     )
 }
 

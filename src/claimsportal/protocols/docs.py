@@ -30,15 +30,17 @@ FILENAMES = {ProtocolName.RTA: "phases-rta.md", ProtocolName.ELPL: "phases-elpl.
 def _timer_text(kind: TimerKind, protocol: ProtocolName) -> str:
     if kind is TimerKind.LIABILITY:
         if protocol is ProtocolName.RTA:
-            return (f"liability decision: {LIABILITY_DAYS_RTA} bd from sending "
-                    f"({LIABILITY_DAYS_RTA_MIB_OR_ARTICLE_75} if MIB or Article 75)")
+            return (
+                f"liability decision: {LIABILITY_DAYS_RTA} bd from sending "
+                f"({LIABILITY_DAYS_RTA_MIB_OR_ARTICLE_75} if MIB or Article 75)"
+            )
         days = ", ".join(f"{t.value} {d}" for t, d in LIABILITY_DAYS.items())
         return f"liability decision: {days} bd from the acknowledgement step (due 1 bd after sending)"
     return {
         TimerKind.INTERIM_DECISION: f"interim decision: {INTERIM_DAYS_LOW} bd (1,000 GBP) / {INTERIM_DAYS_HIGH} bd "
-                                    f"(above); extension once to {INTERIM_DAYS_EXTENDED} bd",
+        f"(above); extension once to {INTERIM_DAYS_EXTENDED} bd",
         TimerKind.STAGE2_CONSIDERATION: f"consideration: initial {STAGE2_INITIAL_DAYS} bd, total "
-                                        f"{STAGE2_TOTAL_DAYS} bd, +5 bd once (further consideration)",
+        f"{STAGE2_TOTAL_DAYS} bd, +5 bd once (further consideration)",
         TimerKind.ADDITIONAL_DAMAGES_DECISION: f"additional damages decision: {ADDITIONAL_DAMAGES_DAYS} bd",
         TimerKind.COURT_PACK_RESPONSE: f"court proceedings pack response: {COURT_PACK_RESPONSE_DAYS} bd",
     }[kind]
@@ -92,24 +94,40 @@ def render(definition: ProtocolDefinition) -> str:
     for phase in sorted(definition.phases.values(), key=lambda ph: (ph.ref or "P99", ph.id)):
         timer = _timer_text(phase.timer, name) if phase.timer else ""
         timeout = f"`{phase.on_timeout}`" if phase.on_timeout else ""
-        lines.append(f"| `{phase.id}` | {phase.name} | {phase.stage} | {_owner(phase)} | {timer} | {timeout} | "
-                     f"{phase.ref} |")
+        lines.append(
+            f"| `{phase.id}` | {phase.name} | {phase.stage} | {_owner(phase)} | {timer} | {timeout} | "
+            f"{phase.ref} |"
+        )
     for kind, title in ((OperationKind.WORKFLOW, "Operations"), (OperationKind.HOUSEKEEPING, "Housekeeping")):
-        lines += ["", f"## {title}", "", "| Operation | Caller | From | Outcome | Guards | Timer | Ref |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| Operation | Caller | From | Outcome | Guards | Timer | Ref |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for op in definition.operations:
             if op.kind is not kind:
                 continue
             guards = "; ".join(g.label for g in op.guards)
-            lines.append(f"| `{op.name}` | {op.actor.value} | {_sources(op, definition)} | {_routes(op)} | {guards} |"
-                         f" {_timer_effect(op)} | {op.refs} |")
+            lines.append(
+                f"| `{op.name}` | {op.actor.value} | {_sources(op, definition)} | {_routes(op)} | {guards} |"
+                f" {_timer_effect(op)} | {op.refs} |"
+            )
     lines += ["", "## Decisions recorded ([I] inferred, [?] open in the sources)", ""]
     for decision in definition.decisions:
         lines.append(f"- {decision}")
     for op in definition.operations:
         for decision in op.decisions:
             lines.append(f"- `{op.name}`: {decision}")
-    lines += ["", "## Diagram", "", "```mermaid", "stateDiagram-v2", f"    [*] --> {definition.initial_phase}"]
+    lines += [
+        "",
+        "## Diagram",
+        "",
+        "```mermaid",
+        "stateDiagram-v2",
+        f"    [*] --> {definition.initial_phase}",
+    ]
     edges: set[tuple[str, str, str]] = set()
     for op in definition.operations:
         if op.kind is not OperationKind.WORKFLOW:

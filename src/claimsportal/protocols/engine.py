@@ -42,7 +42,9 @@ def validate_payload(model: type[BaseModel], payload: dict[str, Any]) -> BaseMod
         details = [
             ErrorDetail(".".join(str(p) for p in err["loc"]) or "body", err["msg"]) for err in exc.errors()
         ]
-        raise PortalError("SCHEMA_INVALID", "The request does not match the operation's schema", details) from exc
+        raise PortalError(
+            "SCHEMA_INVALID", "The request does not match the operation's schema", details
+        ) from exc
 
 
 def find_operation(definition: ProtocolDefinition, name: str, phase: str) -> Operation:
@@ -156,7 +158,9 @@ def decide(
     )
 
 
-def default_deadline(definition: ProtocolDefinition, ctx: Context, source: str, target: str) -> DeadlineSpec | None:
+def default_deadline(
+    definition: ProtocolDefinition, ctx: Context, source: str, target: str
+) -> DeadlineSpec | None:
     """Keep the running timer while the claim stays under the same kind of timer, start one when it
     enters a timed phase, clear it when it leaves timed phases."""
     kind = definition.phases[target].timer

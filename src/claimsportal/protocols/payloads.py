@@ -60,7 +60,9 @@ class AddClaimPayload(Strict):
 
 
 class ResendRejectedClaimPayload(Strict):
-    compensator: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)] | None = None
+    compensator: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)] | None
+    ) = None
     cnf: ClaimNotificationForm
 
 

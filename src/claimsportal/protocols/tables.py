@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
+
 from claimsportal.protocols import payloads as p
 from claimsportal.protocols.codes import EXIT_CODES, INTERIM_NOT_PAID_EXIT_CODE, REJECTION_REASONS
 from claimsportal.protocols.definitions import (
@@ -55,13 +57,29 @@ def _phases(protocol: ProtocolName) -> dict[str, Phase]:
     phases = [
         # Stage 1
         Phase("ClaimDataInputEdit", "Claim Data Input/Edit", "Stage 1", CR, ref="P01"),
-        Phase("ClaimSubmitted", "CNF Submitted", "Stage 1", COMP, timer=liability,
-              on_timeout="LiabilityDecisionTimeout", ref="P03"),
-        Phase("LiabilityDecision", "Liability Decision", "Stage 1", COMP, timer=liability,
-              on_timeout="LiabilityDecisionTimeout", ref="P05"),
+        Phase(
+            "ClaimSubmitted",
+            "CNF Submitted",
+            "Stage 1",
+            COMP,
+            timer=liability,
+            on_timeout="LiabilityDecisionTimeout",
+            ref="P03",
+        ),
+        Phase(
+            "LiabilityDecision",
+            "Liability Decision",
+            "Stage 1",
+            COMP,
+            timer=liability,
+            on_timeout="LiabilityDecisionTimeout",
+            ref="P05",
+        ),
         Phase("LiabilityAdmitted", "Liability Admitted", "Stage 1", CR, ref="P06"),
         Phase("LiabilityAdmittedForChild", "Liability Admitted for Child", "Stage 1", CR, ref="P07"),
-        Phase("LiabilityAdmittedWithNegligence", "Liability Admitted with Negligence", "Stage 1", CR, ref="P08"),
+        Phase(
+            "LiabilityAdmittedWithNegligence", "Liability Admitted with Negligence", "Stage 1", CR, ref="P08"
+        ),
         Phase("LiabilityNotAdmitted", "Liability Not Admitted", "Stage 1", CR, ref="P09"),
         Phase("LiabilityDecisionTimeout", "Liability Decision Timeout", "Stage 1", CR, ref="P10"),
         Phase("FraudStated", "Fraud Stated", "Stage 1", CR, ref="P11"),
@@ -70,91 +88,271 @@ def _phases(protocol: ProtocolName) -> dict[str, Phase]:
         # Stage 2.1
         Phase("StartOfStage21", "Start of Stage 2.1", "Stage 2.1", CR, ref="P20"),
         Phase("InterimSettlementPackForm", "Interim Settlement Pack Form", "Stage 2.1", CR, ref="P21"),
-        Phase("InterimPaymentDecision", "Interim Payment Decision", "Stage 2.1", COMP,
-              timer=TimerKind.INTERIM_DECISION, on_timeout="InterimPaymentDecisionTimeout", ref="P22"),
-        Phase("InterimSettlementPackRejected", "Interim Settlement Pack Rejected", "Stage 2.1", CR, ref="P23"),
-        Phase("InterimPaymentDecisionTimeout", "Interim Payment Decision Timeout", "Stage 2.1", CR, ref="P24"),
-        Phase("AcceptanceOfPartialInterimPayment", "Acceptance of Partial Interim Payment", "Stage 2.1", CR,
-              ref="P25"),
-        Phase("DecisionOfPartialInterimPayment", "Decision of Partial Interim Payment", "Stage 2.1", COMP,
-              ref="P26"),
-        Phase("WaitingForInterimPayment", "Waiting for Interim Payment", "Stage 2.1", CR, ref="P27",
-              note="The payment due date is kept with the claim; 'payment not received' is offered after it."),
+        Phase(
+            "InterimPaymentDecision",
+            "Interim Payment Decision",
+            "Stage 2.1",
+            COMP,
+            timer=TimerKind.INTERIM_DECISION,
+            on_timeout="InterimPaymentDecisionTimeout",
+            ref="P22",
+        ),
+        Phase(
+            "InterimSettlementPackRejected", "Interim Settlement Pack Rejected", "Stage 2.1", CR, ref="P23"
+        ),
+        Phase(
+            "InterimPaymentDecisionTimeout", "Interim Payment Decision Timeout", "Stage 2.1", CR, ref="P24"
+        ),
+        Phase(
+            "AcceptanceOfPartialInterimPayment",
+            "Acceptance of Partial Interim Payment",
+            "Stage 2.1",
+            CR,
+            ref="P25",
+        ),
+        Phase(
+            "DecisionOfPartialInterimPayment",
+            "Decision of Partial Interim Payment",
+            "Stage 2.1",
+            COMP,
+            ref="P26",
+        ),
+        Phase(
+            "WaitingForInterimPayment",
+            "Waiting for Interim Payment",
+            "Stage 2.1",
+            CR,
+            ref="P27",
+            note="The payment due date is kept with the claim; 'payment not received' is offered after it.",
+        ),
         # Stage 2
         Phase("Stage2SettlementPackForm", "Stage 2 Settlement Pack Form", "Stage 2", CR, ref="P30"),
-        Phase("Stage2SettlementPackDecision", "Stage 2 Settlement Pack Decision", "Stage 2", COMP, timer=s2,
-              on_timeout="Stage2SettlementPackDecisionTimeout", ref="P31"),
-        Phase("Stage2SettlementPackConfirmation", "Stage 2 Settlement Pack Confirmation", "Stage 2", CR,
-              ref="P32"),
-        Phase("Stage2SettlementPackRepudiation", "Stage 2 Settlement Pack Repudiation", "Stage 2", CR, ref="P33"),
-        Phase("Stage2SettlementPackDecisionTimeout", "Stage 2 Settlement Pack Decision Timeout", "Stage 2", CR,
-              ref="P34"),
-        Phase("Stage2SettlementPackCounterOfferDecision", "Stage 2 Settlement Pack Counter Offer Decision",
-              "Stage 2", CR, timer=s2, on_timeout="Stage2SettlementPackAgreementDecision", ref="P35"),
-        Phase("Stage2SettlementPackCounterOfferCR", "Stage 2 Settlement Pack Counter Offer", "Stage 2", CR,
-              timer=s2, on_timeout="Stage2SettlementPackAgreementDecision", ref="P36"),
-        Phase("Stage2SettlementPackCounterOfferDecisionCM", "Stage 2 Settlement Pack Counter Offer Decision CM",
-              "Stage 2", COMP, timer=s2, on_timeout="Stage2SettlementPackDecisionTimeout", ref="P37"),
-        Phase("Stage2SettlementPackAgreementDecision", "Stage 2 Settlement Pack Agreement Decision", "Stage 2",
-              CR, ref="P38"),
-        Phase("Stage2SettlementPackAgreedCR", "Stage 2 Settlement Pack Agreed CR", "Stage 2", COMP, ref="P39"),
-        Phase("Stage2SettlementPackNotAgreed", "Stage 2 Settlement Pack Not Agreed CR", "Stage 2", CR, ref="P40"),
+        Phase(
+            "Stage2SettlementPackDecision",
+            "Stage 2 Settlement Pack Decision",
+            "Stage 2",
+            COMP,
+            timer=s2,
+            on_timeout="Stage2SettlementPackDecisionTimeout",
+            ref="P31",
+        ),
+        Phase(
+            "Stage2SettlementPackConfirmation",
+            "Stage 2 Settlement Pack Confirmation",
+            "Stage 2",
+            CR,
+            ref="P32",
+        ),
+        Phase(
+            "Stage2SettlementPackRepudiation", "Stage 2 Settlement Pack Repudiation", "Stage 2", CR, ref="P33"
+        ),
+        Phase(
+            "Stage2SettlementPackDecisionTimeout",
+            "Stage 2 Settlement Pack Decision Timeout",
+            "Stage 2",
+            CR,
+            ref="P34",
+        ),
+        Phase(
+            "Stage2SettlementPackCounterOfferDecision",
+            "Stage 2 Settlement Pack Counter Offer Decision",
+            "Stage 2",
+            CR,
+            timer=s2,
+            on_timeout="Stage2SettlementPackAgreementDecision",
+            ref="P35",
+        ),
+        Phase(
+            "Stage2SettlementPackCounterOfferCR",
+            "Stage 2 Settlement Pack Counter Offer",
+            "Stage 2",
+            CR,
+            timer=s2,
+            on_timeout="Stage2SettlementPackAgreementDecision",
+            ref="P36",
+        ),
+        Phase(
+            "Stage2SettlementPackCounterOfferDecisionCM",
+            "Stage 2 Settlement Pack Counter Offer Decision CM",
+            "Stage 2",
+            COMP,
+            timer=s2,
+            on_timeout="Stage2SettlementPackDecisionTimeout",
+            ref="P37",
+        ),
+        Phase(
+            "Stage2SettlementPackAgreementDecision",
+            "Stage 2 Settlement Pack Agreement Decision",
+            "Stage 2",
+            CR,
+            ref="P38",
+        ),
+        Phase(
+            "Stage2SettlementPackAgreedCR", "Stage 2 Settlement Pack Agreed CR", "Stage 2", COMP, ref="P39"
+        ),
+        Phase(
+            "Stage2SettlementPackNotAgreed", "Stage 2 Settlement Pack Not Agreed CR", "Stage 2", CR, ref="P40"
+        ),
         # Court Proceedings Pack
-        Phase("CourtProceedingsPackForm", "Court Proceedings Pack Form", "Court Proceedings Pack", CR, ref="P60"),
-        Phase("CourtProceedingsPackFormResponse", "Court Proceeding Pack Form Response", "Court Proceedings Pack",
-              COMP, timer=TimerKind.COURT_PACK_RESPONSE, on_timeout="EndOfStage2", ref="P61"),
+        Phase(
+            "CourtProceedingsPackForm", "Court Proceedings Pack Form", "Court Proceedings Pack", CR, ref="P60"
+        ),
+        Phase(
+            "CourtProceedingsPackFormResponse",
+            "Court Proceeding Pack Form Response",
+            "Court Proceedings Pack",
+            COMP,
+            timer=TimerKind.COURT_PACK_RESPONSE,
+            on_timeout="EndOfStage2",
+            ref="P61",
+        ),
         Phase("EndOfStage2", "End of Stage 2", "Court Proceedings Pack", CR, ref="P62"),
         # Exits
-        Phase("ExitProcess", "Exit Process", "Exit", None, ref="P90",
-              note="Owned by the side that did not exit, which acknowledges."),
+        Phase(
+            "ExitProcess",
+            "Exit Process",
+            "Exit",
+            None,
+            ref="P90",
+            note="Owned by the side that did not exit, which acknowledges.",
+        ),
         # Terminal phases
         Phase("ExitRejectedClaim", "Exit Rejected Claim", "End", None, terminal=True, ref="P91"),
         Phase("ExitProcessEnd", "Exit Process End", "End", None, terminal=True),
-        Phase("LiabilityAdmittedWithNegligenceEnd", "Liability Admitted with Negligence End", "End", None,
-              terminal=True),
+        Phase(
+            "LiabilityAdmittedWithNegligenceEnd",
+            "Liability Admitted with Negligence End",
+            "End",
+            None,
+            terminal=True,
+        ),
         Phase("LiabilityNotAdmittedEnd", "Liability Not Admitted End", "End", None, terminal=True),
         Phase("LiabilityDecisionTimeoutEnd", "Liability Decision Timeout End", "End", None, terminal=True),
         Phase("FraudStatedEnd", "Fraud Stated End", "End", None, terminal=True),
-        Phase("Stage2SettlementPackConfirmationEnd", "Stage 2 Settlement Pack Confirmation End", "End", None,
-              terminal=True),
-        Phase("Stage2SettlementPackAgreedEnd", "Stage 2 Settlement Pack Agreed End", "End", None, terminal=True),
-        Phase("Stage2SettlementPackRepudiationEnd", "Stage 2 Settlement Pack Repudiation End", "End", None,
-              terminal=True),
-        Phase("Stage2SettlementPackDecisionTimeoutEnd", "Stage 2 Settlement Pack Decision Timeout End", "End",
-              None, terminal=True),
-        Phase("EndOfStage2Acknowledged", "End of Stage 2 Acknowledged (archived)", "End", None, terminal=True),
+        Phase(
+            "Stage2SettlementPackConfirmationEnd",
+            "Stage 2 Settlement Pack Confirmation End",
+            "End",
+            None,
+            terminal=True,
+        ),
+        Phase(
+            "Stage2SettlementPackAgreedEnd", "Stage 2 Settlement Pack Agreed End", "End", None, terminal=True
+        ),
+        Phase(
+            "Stage2SettlementPackRepudiationEnd",
+            "Stage 2 Settlement Pack Repudiation End",
+            "End",
+            None,
+            terminal=True,
+        ),
+        Phase(
+            "Stage2SettlementPackDecisionTimeoutEnd",
+            "Stage 2 Settlement Pack Decision Timeout End",
+            "End",
+            None,
+            terminal=True,
+        ),
+        Phase(
+            "EndOfStage2Acknowledged", "End of Stage 2 Acknowledged (archived)", "End", None, terminal=True
+        ),
     ]
     if rta:
         phases += [
-            Phase("Article75Decision", "Article 75 Decision", "Stage 1", COMP, timer=liability,
-                  on_timeout="LiabilityDecisionTimeout", ref="P04"),
-            Phase("StartS2SPAdditionalDamages", "Start S2SP Additional Damages", "Additional Damages", CR,
-                  ref="P50"),
-            Phase("S2SPAdditionalDamagesRequestForm", "Stage 2 Settlement Pack Additional Damages Request",
-                  "Additional Damages", CR, ref="P51"),
-            Phase("AdditionalDamagesDecision", "Stage 2 Settlement Pack Additional Damages Decision",
-                  "Additional Damages", COMP, timer=TimerKind.ADDITIONAL_DAMAGES_DECISION,
-                  on_timeout="AdditionalDamagesTimeout", ref="P52"),
-            Phase("AllDamagesAgreed", "Stage 2 Settlement Pack All Damages Agreed", "Additional Damages", CR,
-                  ref="P53"),
-            Phase("AdditionalDamagesDecisionCR", "Stage 2 Settlement Pack Additional Damages Decision CR",
-                  "Additional Damages", CR, ref="P54"),
-            Phase("AdditionalDamagesTimeout", "Stage 2 Settlement Pack Additional Damages Timeout",
-                  "Additional Damages", CR, ref="P55"),
-            Phase("AdditionalDamagesAllAgreedCR", "Stage 2 Settlement Pack All Damages Agreed CR",
-                  "Additional Damages", COMP, ref="P56"),
-            Phase("AdditionalDamagesOriginalNotAgreed", "Stage 2 Settlement Pack Original Damages Not Agreed",
-                  "Additional Damages", COMP, ref="P56"),
-            Phase("AdditionalDamagesNoDamagesAgreedCR", "Stage 2 Settlement Pack No Damages Agreed CR",
-                  "Additional Damages", COMP, ref="P56"),
-            Phase("Stage2SettlementPackAllDamagesAgreedEnd", "Stage 2 Settlement Pack All Damages Agreed End",
-                  "End", None, terminal=True),
+            Phase(
+                "Article75Decision",
+                "Article 75 Decision",
+                "Stage 1",
+                COMP,
+                timer=liability,
+                on_timeout="LiabilityDecisionTimeout",
+                ref="P04",
+            ),
+            Phase(
+                "StartS2SPAdditionalDamages",
+                "Start S2SP Additional Damages",
+                "Additional Damages",
+                CR,
+                ref="P50",
+            ),
+            Phase(
+                "S2SPAdditionalDamagesRequestForm",
+                "Stage 2 Settlement Pack Additional Damages Request",
+                "Additional Damages",
+                CR,
+                ref="P51",
+            ),
+            Phase(
+                "AdditionalDamagesDecision",
+                "Stage 2 Settlement Pack Additional Damages Decision",
+                "Additional Damages",
+                COMP,
+                timer=TimerKind.ADDITIONAL_DAMAGES_DECISION,
+                on_timeout="AdditionalDamagesTimeout",
+                ref="P52",
+            ),
+            Phase(
+                "AllDamagesAgreed",
+                "Stage 2 Settlement Pack All Damages Agreed",
+                "Additional Damages",
+                CR,
+                ref="P53",
+            ),
+            Phase(
+                "AdditionalDamagesDecisionCR",
+                "Stage 2 Settlement Pack Additional Damages Decision CR",
+                "Additional Damages",
+                CR,
+                ref="P54",
+            ),
+            Phase(
+                "AdditionalDamagesTimeout",
+                "Stage 2 Settlement Pack Additional Damages Timeout",
+                "Additional Damages",
+                CR,
+                ref="P55",
+            ),
+            Phase(
+                "AdditionalDamagesAllAgreedCR",
+                "Stage 2 Settlement Pack All Damages Agreed CR",
+                "Additional Damages",
+                COMP,
+                ref="P56",
+            ),
+            Phase(
+                "AdditionalDamagesOriginalNotAgreed",
+                "Stage 2 Settlement Pack Original Damages Not Agreed",
+                "Additional Damages",
+                COMP,
+                ref="P56",
+            ),
+            Phase(
+                "AdditionalDamagesNoDamagesAgreedCR",
+                "Stage 2 Settlement Pack No Damages Agreed CR",
+                "Additional Damages",
+                COMP,
+                ref="P56",
+            ),
+            Phase(
+                "Stage2SettlementPackAllDamagesAgreedEnd",
+                "Stage 2 Settlement Pack All Damages Agreed End",
+                "End",
+                None,
+                terminal=True,
+            ),
         ]
     else:
         phases.append(
-            Phase("ClaimAcknowledgement", "CNF Awaiting Acknowledgement", "Stage 1", COMP, timer=liability,
-                  on_timeout="LiabilityDecisionTimeout", ref="P02",
-                  note="The liability timer already runs here (WORKFLOW.md Q2)."),
+            Phase(
+                "ClaimAcknowledgement",
+                "CNF Awaiting Acknowledgement",
+                "Stage 1",
+                COMP,
+                timer=liability,
+                on_timeout="LiabilityDecisionTimeout",
+                ref="P02",
+                note="The liability timer already runs here (WORKFLOW.md Q2).",
+            ),
         )
     return {phase.id: phase for phase in phases}
 
@@ -175,14 +373,17 @@ def start_timer(kind: TimerKind, ctx: Context, target: str) -> DeadlineSpec:
         return DeadlineSpec(kind, anchor=state.sent_on, business_days=days)
     if kind is TimerKind.INTERIM_DECISION:
         assert state.interim_sent_on is not None and state.interim_requested is not None
-        return DeadlineSpec(kind, anchor=state.interim_sent_on,
-                            business_days=interim_decision_days(state.interim_requested))
+        return DeadlineSpec(
+            kind, anchor=state.interim_sent_on, business_days=interim_decision_days(state.interim_requested)
+        )
     if kind is TimerKind.STAGE2_CONSIDERATION:
         assert state.stage2_sent_on is not None
         return DeadlineSpec(kind, anchor=state.stage2_sent_on, business_days=STAGE2_INITIAL_DAYS)
     if kind is TimerKind.ADDITIONAL_DAMAGES_DECISION:
         assert state.additional_damages_sent_on is not None
-        return DeadlineSpec(kind, anchor=state.additional_damages_sent_on, business_days=ADDITIONAL_DAMAGES_DAYS)
+        return DeadlineSpec(
+            kind, anchor=state.additional_damages_sent_on, business_days=ADDITIONAL_DAMAGES_DAYS
+        )
     assert state.court_pack_sent_on is not None
     return DeadlineSpec(kind, anchor=state.court_pack_sent_on, business_days=COURT_PACK_RESPONSE_DAYS)
 
@@ -205,17 +406,21 @@ def _acknowledged(ctx: Context, target: str) -> DeadlineSpec | None:
     return ctx.deadline
 
 
-ACKNOWLEDGED = TimerEffect("liability period counts from the acknowledgement if made before it was due",
-                           _acknowledged)
+ACKNOWLEDGED = TimerEffect(
+    "liability period counts from the acknowledgement if made before it was due", _acknowledged
+)
 
 
 def _total_consideration(ctx: Context, target: str) -> DeadlineSpec | None:
     assert ctx.state.stage2_sent_on is not None
-    return DeadlineSpec(TimerKind.STAGE2_CONSIDERATION, anchor=ctx.state.stage2_sent_on,
-                        business_days=STAGE2_TOTAL_DAYS)
+    return DeadlineSpec(
+        TimerKind.STAGE2_CONSIDERATION, anchor=ctx.state.stage2_sent_on, business_days=STAGE2_TOTAL_DAYS
+    )
 
 
-TOTAL_CONSIDERATION = TimerEffect("total consideration period: 35 business days from the pack", _total_consideration)
+TOTAL_CONSIDERATION = TimerEffect(
+    "total consideration period: 35 business days from the pack", _total_consideration
+)
 
 
 def _offer_in_last_days(ctx: Context) -> bool:
@@ -232,7 +437,8 @@ def _counter_offer_timer(ctx: Context, target: str) -> DeadlineSpec | None:
 
 
 FURTHER_CONSIDERATION = TimerEffect(
-    "keeps the period; an offer made in its last 5 business days adds 5 business days, once", _counter_offer_timer
+    "keeps the period; an offer made in its last 5 business days adds 5 business days, once",
+    _counter_offer_timer,
 )
 
 
@@ -246,11 +452,14 @@ def _fixed_extension(field_name: str) -> TimerEffect:
 
 def _interim_extension(ctx: Context, target: str) -> DeadlineSpec | None:
     assert ctx.state.interim_sent_on is not None
-    return DeadlineSpec(TimerKind.INTERIM_DECISION, anchor=ctx.state.interim_sent_on,
-                        business_days=INTERIM_DAYS_EXTENDED)
+    return DeadlineSpec(
+        TimerKind.INTERIM_DECISION, anchor=ctx.state.interim_sent_on, business_days=INTERIM_DAYS_EXTENDED
+    )
 
 
-INTERIM_EXTENSION = TimerEffect("30 business days from the date the interim pack was sent", _interim_extension)
+INTERIM_EXTENSION = TimerEffect(
+    "30 business days from the date the interim pack was sent", _interim_extension
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -274,16 +483,24 @@ def flag(name: str, value: Any = True) -> Any:
 
 
 def _future_date(field_name: str) -> Guard:
-    return Guard(f"{field_name} after today", lambda ctx: ctx.field(field_name) > ctx.today,
-                 "must be a date after today", field_name)
+    return Guard(
+        f"{field_name} after today",
+        lambda ctx: ctx.field(field_name) > ctx.today,
+        "must be a date after today",
+        field_name,
+    )
 
 
 def _later_than_deadline(field_name: str) -> Guard:
     def check(ctx: Context) -> bool:
         return ctx.deadline is None or ctx.field(field_name) > ctx.deadline.fires_on(ctx.calendar)
 
-    return Guard(f"{field_name} later than the current time limit", check,
-                 "must be later than the current time limit", field_name)
+    return Guard(
+        f"{field_name} later than the current time limit",
+        check,
+        "must be later than the current time limit",
+        field_name,
+    )
 
 
 NOT_IN_FURTHER_PERIOD = Guard(
@@ -303,8 +520,9 @@ def _exit_code_in_phase(ctx: Context) -> bool:
     return not code.only_before_liability_decision or ctx.phase in BEFORE_LIABILITY_DECISION
 
 
-BEFORE_LIABILITY_DECISION = frozenset({"ClaimAcknowledgement", "ClaimSubmitted", "Article75Decision",
-                                       "LiabilityDecision"})
+BEFORE_LIABILITY_DECISION = frozenset(
+    {"ClaimAcknowledgement", "ClaimSubmitted", "Article75Decision", "LiabilityDecision"}
+)
 
 # --------------------------------------------------------------------------------------------------
 # Effects: the facts an operation records
@@ -353,8 +571,10 @@ def _interim_request(ctx: Context, target: str) -> dict[str, Any]:
 def _interim_response(ctx: Context, target: str) -> dict[str, Any]:
     assert ctx.deadline is not None
     # The payment is due by the end of the interim decision period (L7-L9).
-    return {"interim_offered": ctx.field("amountOffered"),
-            "interim_payment_due_on": ctx.deadline.fires_on(ctx.calendar)}
+    return {
+        "interim_offered": ctx.field("amountOffered"),
+        "interim_payment_due_on": ctx.deadline.fires_on(ctx.calendar),
+    }
 
 
 def _counter_offer(ctx: Context, target: str) -> dict[str, Any]:
@@ -382,32 +602,69 @@ def _interim_not_paid(ctx: Context, target: str) -> dict[str, Any]:
 # Operations
 # --------------------------------------------------------------------------------------------------
 
-EXIT_PHASES_COMMON = frozenset({
-    "ClaimSubmitted", "LiabilityDecision", "StartOfStage21", "InterimSettlementPackForm", "InterimPaymentDecision",
-    "InterimPaymentDecisionTimeout", "AcceptanceOfPartialInterimPayment", "DecisionOfPartialInterimPayment",
-    "WaitingForInterimPayment", "Stage2SettlementPackForm", "Stage2SettlementPackDecision",
-    "Stage2SettlementPackCounterOfferDecision", "Stage2SettlementPackCounterOfferCR",
-    "Stage2SettlementPackCounterOfferDecisionCM", "Stage2SettlementPackAgreementDecision",
-    "CourtProceedingsPackForm",
-})
-EXIT_PHASES_RTA = EXIT_PHASES_COMMON | {"Article75Decision", "StartS2SPAdditionalDamages",
-                                        "S2SPAdditionalDamagesRequestForm", "AdditionalDamagesDecision",
-                                        "AdditionalDamagesDecisionCR"}
+EXIT_PHASES_COMMON = frozenset(
+    {
+        "ClaimSubmitted",
+        "LiabilityDecision",
+        "StartOfStage21",
+        "InterimSettlementPackForm",
+        "InterimPaymentDecision",
+        "InterimPaymentDecisionTimeout",
+        "AcceptanceOfPartialInterimPayment",
+        "DecisionOfPartialInterimPayment",
+        "WaitingForInterimPayment",
+        "Stage2SettlementPackForm",
+        "Stage2SettlementPackDecision",
+        "Stage2SettlementPackCounterOfferDecision",
+        "Stage2SettlementPackCounterOfferCR",
+        "Stage2SettlementPackCounterOfferDecisionCM",
+        "Stage2SettlementPackAgreementDecision",
+        "CourtProceedingsPackForm",
+    }
+)
+EXIT_PHASES_RTA = EXIT_PHASES_COMMON | {
+    "Article75Decision",
+    "StartS2SPAdditionalDamages",
+    "S2SPAdditionalDamagesRequestForm",
+    "AdditionalDamagesDecision",
+    "AdditionalDamagesDecisionCR",
+}
 EXIT_PHASES_ELPL = EXIT_PHASES_COMMON | {"ClaimAcknowledgement"}
 
-STAGE1_PAYMENT_PHASES = frozenset({
-    "LiabilityAdmitted", "StartOfStage21", "InterimSettlementPackForm", "InterimSettlementPackRejected",
-    "InterimPaymentDecisionTimeout", "AcceptanceOfPartialInterimPayment", "WaitingForInterimPayment",
-    "Stage2SettlementPackForm", "Stage2SettlementPackCounterOfferDecision", "Stage2SettlementPackCounterOfferCR",
-    "Stage2SettlementPackAgreementDecision", "Stage2SettlementPackNotAgreed", "StartS2SPAdditionalDamages",
-    "S2SPAdditionalDamagesRequestForm", "CourtProceedingsPackForm",
-})
+STAGE1_PAYMENT_PHASES = frozenset(
+    {
+        "LiabilityAdmitted",
+        "StartOfStage21",
+        "InterimSettlementPackForm",
+        "InterimSettlementPackRejected",
+        "InterimPaymentDecisionTimeout",
+        "AcceptanceOfPartialInterimPayment",
+        "WaitingForInterimPayment",
+        "Stage2SettlementPackForm",
+        "Stage2SettlementPackCounterOfferDecision",
+        "Stage2SettlementPackCounterOfferCR",
+        "Stage2SettlementPackAgreementDecision",
+        "Stage2SettlementPackNotAgreed",
+        "StartS2SPAdditionalDamages",
+        "S2SPAdditionalDamagesRequestForm",
+        "CourtProceedingsPackForm",
+    }
+)
 
 
-def _op(name: str, refs: str, actor: Actor, sources: set[str] | frozenset[str] | str, *routes: Route,
-        payload: type[p.BaseModel] = p.EmptyPayload, **kw: Any) -> Operation:
+def _op(
+    name: str,
+    refs: str,
+    actor: Actor,
+    sources: set[str] | frozenset[str] | str,
+    *routes: Route,
+    payload: type[BaseModel] = p.EmptyPayload,
+    **kw: Any,
+) -> Operation:
     src = frozenset({sources}) if isinstance(sources, str) else frozenset(sources)
-    return Operation(name=name, refs=refs, actor=actor, sources=src, routes=tuple(routes), payload=payload, **kw)
+    return Operation(
+        name=name, refs=refs, actor=actor, sources=src, routes=tuple(routes), payload=payload, **kw
+    )
 
 
 def _to(target: str, when: Any = None, label: str = "", timer: TimerEffect | None = None) -> Route:
@@ -419,279 +676,748 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
     first_phase = "ClaimSubmitted" if rta else "ClaimAcknowledgement"
     after_agreement_child = "StartS2SPAdditionalDamages" if rta else "CourtProceedingsPackForm"
     not_agreed_next = after_agreement_child
-    stage1_comp = {"ClaimSubmitted", "LiabilityDecision"} | ({"Article75Decision"} if rta else {"ClaimAcknowledgement"})
+    stage1_comp = {"ClaimSubmitted", "LiabilityDecision"} | (
+        {"Article75Decision"} if rta else {"ClaimAcknowledgement"}
+    )
     active = frozenset(pid for pid, ph in phases.items() if not ph.terminal)
     rejection_codes = REJECTION_REASONS[protocol]
 
     ops: list[Operation] = [
         # ---- Stage 1 -------------------------------------------------------------------------------
-        _op("addClaim", "T01", Actor.CR, "ClaimDataInputEdit", _to(first_phase), payload=p.AddClaimPayload,
-            effect=_cnf_facts, description="Send the Claim Notification Form to the compensator.",
-            decisions=("A2A addClaim creates and sends in one step; the draft phase is its source.",)),
-        _op("resendRejectedClaim", "T20", Actor.CR, "ClaimsRejectedToCR", _to(first_phase),
-            payload=p.ResendRejectedClaimPayload, effect=_cnf_facts, timer=RESTART,
+        _op(
+            "addClaim",
+            "T01",
+            Actor.CR,
+            "ClaimDataInputEdit",
+            _to(first_phase),
+            payload=p.AddClaimPayload,
+            effect=_cnf_facts,
+            description="Send the Claim Notification Form to the compensator.",
+            decisions=("A2A addClaim creates and sends in one step; the draft phase is its source.",),
+        ),
+        _op(
+            "resendRejectedClaim",
+            "T20",
+            Actor.CR,
+            "ClaimsRejectedToCR",
+            _to(first_phase),
+            payload=p.ResendRejectedClaimPayload,
+            effect=_cnf_facts,
+            timer=RESTART,
             description="Correct and re-send a rejected CNF, possibly to another compensator; the "
-                        "notification date becomes today and the liability timer restarts."),
+            "notification date becomes today and the liability timer restarts.",
+        ),
         _op("exitRejectedClaim", "T21", Actor.CR, "ClaimsRejectedToCR", _to("ExitRejectedClaim")),
-        _op("acknowledgeRejectedClaim", "T19", Actor.CR, "AcknowledgeRejectedClaim", _to("ClaimsRejectedToCR")),
-        _op("acceptClaim", "T03", Actor.COMP, "ClaimSubmitted",
-            *((_to("LiabilityDecision", lambda c: c.state.insurer_type is InsurerType.MIB, "insurer is the MIB"),
-               _to("Article75Decision", label="insurer is not the MIB")) if rta else
-              (_to("LiabilityDecision"),)),
+        _op(
+            "acknowledgeRejectedClaim", "T19", Actor.CR, "AcknowledgeRejectedClaim", _to("ClaimsRejectedToCR")
+        ),
+        _op(
+            "acceptClaim",
+            "T03",
+            Actor.COMP,
+            "ClaimSubmitted",
+            *(
+                (
+                    _to(
+                        "LiabilityDecision",
+                        lambda c: c.state.insurer_type is InsurerType.MIB,
+                        "insurer is the MIB",
+                    ),
+                    _to("Article75Decision", label="insurer is not the MIB"),
+                )
+                if rta
+                else (_to("LiabilityDecision"),)
+            ),
             payload=p.AcceptClaimPayload,
-            description="Accept the claim; the compensator can no longer reject or reassign it."),
-        _op("rejectClaimToCR", "T04", Actor.COMP, "ClaimSubmitted", _to("AcknowledgeRejectedClaim"),
+            description="Accept the claim; the compensator can no longer reject or reassign it.",
+        ),
+        _op(
+            "rejectClaimToCR",
+            "T04",
+            Actor.COMP,
+            "ClaimSubmitted",
+            _to("AcknowledgeRejectedClaim"),
             payload=p.RejectClaimPayload,
-            guards=(Guard("rejection reason in the protocol's list",
-                          lambda c: c.field("rejectionReasonCode") in rejection_codes,
-                          f"must be one of {', '.join(sorted(rejection_codes))}", "rejectionReasonCode"),),
+            guards=(
+                Guard(
+                    "rejection reason in the protocol's list",
+                    lambda c: c.field("rejectionReasonCode") in rejection_codes,
+                    f"must be one of {', '.join(sorted(rejection_codes))}",
+                    "rejectionReasonCode",
+                ),
+            ),
             timer=TimerEffect("clears the liability timer"),
-            decisions=("Rejection is allowed only in ClaimSubmitted (before acceptance).",)),
-        _op("reassignToAnotherCM", "T05", Actor.COMP,
-            {"ClaimSubmitted"} | (set() if rta else {"ClaimAcknowledgement"}), _to(SAME),
-            payload=p.ReassignPayload, description="Move the claim to a related compensator; timer unchanged.",
-            decisions=("Q15: only before acceptance (the stricter reading).",)),
-        _op("stateFraud", "T11", Actor.COMP, stage1_comp, _to("FraudStated"), payload=p.FraudPayload,
-            decisions=("Q13: allowed in every Stage 1 compensator phase.",)),
-        _op("sendLiabilityDecision", "T08-T10", Actor.COMP, "LiabilityDecision",
-            _to("LiabilityAdmitted", lambda c: c.field("liabilityDecision") == "A" and is_adult(c), "A, adult"),
+            decisions=("Rejection is allowed only in ClaimSubmitted (before acceptance).",),
+        ),
+        _op(
+            "reassignToAnotherCM",
+            "T05",
+            Actor.COMP,
+            {"ClaimSubmitted"} | (set() if rta else {"ClaimAcknowledgement"}),
+            _to(SAME),
+            payload=p.ReassignPayload,
+            description="Move the claim to a related compensator; timer unchanged.",
+            decisions=("Q15: only before acceptance (the stricter reading).",),
+        ),
+        _op(
+            "stateFraud",
+            "T11",
+            Actor.COMP,
+            stage1_comp,
+            _to("FraudStated"),
+            payload=p.FraudPayload,
+            decisions=("Q13: allowed in every Stage 1 compensator phase.",),
+        ),
+        _op(
+            "sendLiabilityDecision",
+            "T08-T10",
+            Actor.COMP,
+            "LiabilityDecision",
+            _to(
+                "LiabilityAdmitted", lambda c: c.field("liabilityDecision") == "A" and is_adult(c), "A, adult"
+            ),
             _to("LiabilityAdmittedForChild", flag("liabilityDecision", "A"), "A, child"),
             _to("LiabilityAdmittedWithNegligence", flag("liabilityDecision", "AN"), "AN"),
             _to("LiabilityNotAdmitted", flag("liabilityDecision", "N"), "N"),
-            payload=p.LiabilityDecisionPayload, effect=_child_snapshot("stage1Response"),
-            guards=(Guard("reasons required when liability is not admitted",
-                          lambda c: c.field("liabilityDecision") != "N" or bool(c.field("reasonsForDenial")),
-                          "is required when liability is not admitted", "reasonsForDenial"),),
-            decisions=("A child at the liability decision goes to LiabilityAdmittedForChild [I].",)),
+            payload=p.LiabilityDecisionPayload,
+            effect=_child_snapshot("stage1Response"),
+            guards=(
+                Guard(
+                    "reasons required when liability is not admitted",
+                    lambda c: c.field("liabilityDecision") != "N" or bool(c.field("reasonsForDenial")),
+                    "is required when liability is not admitted",
+                    "reasonsForDenial",
+                ),
+            ),
+            decisions=("A child at the liability decision goes to LiabilityAdmittedForChild [I].",),
+        ),
         _op("acknowledgeLiabilityAdmitted", "T13", Actor.CR, "LiabilityAdmitted", _to("StartOfStage21")),
-        _op("acknowledgeLiabilityAdmittedForChild", "T14", Actor.CR, "LiabilityAdmittedForChild",
-            _to("StartOfStage21")),
-        _op("acknowledgeLiabilityAdmittedWithNeg", "T15", Actor.CR, "LiabilityAdmittedWithNegligence",
-            _to("LiabilityAdmittedWithNegligenceEnd")),
-        _op("acknowledgeDeniedLiability", "T16", Actor.CR, "LiabilityNotAdmitted", _to("LiabilityNotAdmittedEnd")),
-        _op("acknowledgeLiabilityDecisionTimeout", "T17", Actor.CR, "LiabilityDecisionTimeout",
-            _to("LiabilityDecisionTimeoutEnd")),
+        _op(
+            "acknowledgeLiabilityAdmittedForChild",
+            "T14",
+            Actor.CR,
+            "LiabilityAdmittedForChild",
+            _to("StartOfStage21"),
+        ),
+        _op(
+            "acknowledgeLiabilityAdmittedWithNeg",
+            "T15",
+            Actor.CR,
+            "LiabilityAdmittedWithNegligence",
+            _to("LiabilityAdmittedWithNegligenceEnd"),
+        ),
+        _op(
+            "acknowledgeDeniedLiability",
+            "T16",
+            Actor.CR,
+            "LiabilityNotAdmitted",
+            _to("LiabilityNotAdmittedEnd"),
+        ),
+        _op(
+            "acknowledgeLiabilityDecisionTimeout",
+            "T17",
+            Actor.CR,
+            "LiabilityDecisionTimeout",
+            _to("LiabilityDecisionTimeoutEnd"),
+        ),
         _op("acknowledgeFraudStated", "T18", Actor.CR, "FraudStated", _to("FraudStatedEnd")),
         # ---- Stage 2.1 ----------------------------------------------------------------------------
-        _op("setInterimPaymentNeeded", "T22-T23", Actor.CR, "StartOfStage21",
+        _op(
+            "setInterimPaymentNeeded",
+            "T22-T23",
+            Actor.CR,
+            "StartOfStage21",
             _to("InterimSettlementPackForm", flag("isInterimPaymentNeeded"), "needed"),
             _to("Stage2SettlementPackForm", label="not needed"),
             payload=p.InterimNeededPayload,
-            guards=(Guard("interim payments only for adults",
-                          lambda c: not c.field("isInterimPaymentNeeded") or is_adult(c),
-                          "Interim settlement packs are not available for a child claimant "
-                          "(exit with code 8 if an interim payment is needed)", "isInterimPaymentNeeded"),),
-            decisions=("Child status is taken on the day of the request (under 18 on that day).",)),
-        _op("addInterimSPFRequest", "T24", Actor.CR, "InterimSettlementPackForm", _to("InterimPaymentDecision"),
-            payload=p.InterimRequestPayload, effect=_interim_request,
-            guards=(Guard("total requested at least 1,000 GBP",
-                          lambda c: c.field("amountRequested") >= Decimal(INTERIM_LOW_PAYMENT),
-                          "must be at least 1000.00", "amountRequested"),)),
-        _op("addInterimSPFResponse", "T25-T26", Actor.COMP, "InterimPaymentDecision",
-            _to("WaitingForInterimPayment", lambda c: c.field("amountOffered") == c.state.interim_requested,
-                "offered = requested"),
+            guards=(
+                Guard(
+                    "interim payments only for adults",
+                    lambda c: not c.field("isInterimPaymentNeeded") or is_adult(c),
+                    "Interim settlement packs are not available for a child claimant "
+                    "(exit with code 8 if an interim payment is needed)",
+                    "isInterimPaymentNeeded",
+                ),
+            ),
+            decisions=("Child status is taken on the day of the request (under 18 on that day).",),
+        ),
+        _op(
+            "addInterimSPFRequest",
+            "T24",
+            Actor.CR,
+            "InterimSettlementPackForm",
+            _to("InterimPaymentDecision"),
+            payload=p.InterimRequestPayload,
+            effect=_interim_request,
+            guards=(
+                Guard(
+                    "total requested at least 1,000 GBP",
+                    lambda c: c.field("amountRequested") >= Decimal(INTERIM_LOW_PAYMENT),
+                    "must be at least 1000.00",
+                    "amountRequested",
+                ),
+            ),
+        ),
+        _op(
+            "addInterimSPFResponse",
+            "T25-T26",
+            Actor.COMP,
+            "InterimPaymentDecision",
+            _to(
+                "WaitingForInterimPayment",
+                lambda c: c.field("amountOffered") == c.state.interim_requested,
+                "offered = requested",
+            ),
             _to("AcceptanceOfPartialInterimPayment", label="offered < requested"),
-            payload=p.InterimResponsePayload, effect=_interim_response,
-            guards=(Guard("offer not above the request",
-                          lambda c: c.state.interim_requested is not None
-                          and c.field("amountOffered") <= c.state.interim_requested,
-                          "must not be more than the amount requested", "amountOffered"),)),
-        _op("rejectInterimSettlementPack", "T27", Actor.COMP, "InterimPaymentDecision",
-            _to("InterimSettlementPackRejected"), payload=p.RejectInterimPayload),
-        _op("extendInterimPaymentDecisionTimeout", "T28", Actor.COMP, "InterimPaymentDecision", _to(SAME),
-            effect=_record(interim_extension_used=True), timer=INTERIM_EXTENSION,
-            guards=(Guard("request above 1,000 GBP",
-                          lambda c: c.state.interim_requested is not None
-                          and c.state.interim_requested > Decimal(INTERIM_LOW_PAYMENT),
-                          "The extension is only available for requests above 1000.00"),
-                    Guard("not extended before", lambda c: not c.state.interim_extension_used,
-                          "The interim decision time limit has already been extended once"))),
-        _op("acknowledgeRejectedInterimSettlementPack", "T30", Actor.CR, "InterimSettlementPackRejected",
-            _to("StartOfStage21")),
-        _op("acknowledgeInterimPaymentDecisionTimeout", "T31", Actor.CR, "InterimPaymentDecisionTimeout",
-            _to("Stage2SettlementPackForm")),
-        _op("returnToStartOfStage21", "T32", Actor.CR, "InterimPaymentDecisionTimeout", _to("StartOfStage21")),
-        _op("acceptPartialInterimPayment", "T33", Actor.CR, "AcceptanceOfPartialInterimPayment",
-            _to("DecisionOfPartialInterimPayment"), payload=p.PartialAcceptancePayload,
-            effect=_record(interim_partial_refused=lambda c: not c.field("isPartialInterimPaymentAccepted"))),
-        _op("acknowledgePartialPaymentDecision", "T34", Actor.COMP, "DecisionOfPartialInterimPayment",
-            _to("WaitingForInterimPayment")),
-        _op("setStage21Payment", "T35-T36", Actor.CR, "WaitingForInterimPayment",
-            _to("StartOfStage21", lambda c: c.field("isStage21Paid") and not c.state.interim_partial_refused,
-                "paid"),
+            payload=p.InterimResponsePayload,
+            effect=_interim_response,
+            guards=(
+                Guard(
+                    "offer not above the request",
+                    lambda c: (
+                        c.state.interim_requested is not None
+                        and c.field("amountOffered") <= c.state.interim_requested
+                    ),
+                    "must not be more than the amount requested",
+                    "amountOffered",
+                ),
+            ),
+        ),
+        _op(
+            "rejectInterimSettlementPack",
+            "T27",
+            Actor.COMP,
+            "InterimPaymentDecision",
+            _to("InterimSettlementPackRejected"),
+            payload=p.RejectInterimPayload,
+        ),
+        _op(
+            "extendInterimPaymentDecisionTimeout",
+            "T28",
+            Actor.COMP,
+            "InterimPaymentDecision",
+            _to(SAME),
+            effect=_record(interim_extension_used=True),
+            timer=INTERIM_EXTENSION,
+            guards=(
+                Guard(
+                    "request above 1,000 GBP",
+                    lambda c: (
+                        c.state.interim_requested is not None
+                        and c.state.interim_requested > Decimal(INTERIM_LOW_PAYMENT)
+                    ),
+                    "The extension is only available for requests above 1000.00",
+                ),
+                Guard(
+                    "not extended before",
+                    lambda c: not c.state.interim_extension_used,
+                    "The interim decision time limit has already been extended once",
+                ),
+            ),
+        ),
+        _op(
+            "acknowledgeRejectedInterimSettlementPack",
+            "T30",
+            Actor.CR,
+            "InterimSettlementPackRejected",
+            _to("StartOfStage21"),
+        ),
+        _op(
+            "acknowledgeInterimPaymentDecisionTimeout",
+            "T31",
+            Actor.CR,
+            "InterimPaymentDecisionTimeout",
+            _to("Stage2SettlementPackForm"),
+        ),
+        _op(
+            "returnToStartOfStage21", "T32", Actor.CR, "InterimPaymentDecisionTimeout", _to("StartOfStage21")
+        ),
+        _op(
+            "acceptPartialInterimPayment",
+            "T33",
+            Actor.CR,
+            "AcceptanceOfPartialInterimPayment",
+            _to("DecisionOfPartialInterimPayment"),
+            payload=p.PartialAcceptancePayload,
+            effect=_record(interim_partial_refused=lambda c: not c.field("isPartialInterimPaymentAccepted")),
+        ),
+        _op(
+            "acknowledgePartialPaymentDecision",
+            "T34",
+            Actor.COMP,
+            "DecisionOfPartialInterimPayment",
+            _to("WaitingForInterimPayment"),
+        ),
+        _op(
+            "setStage21Payment",
+            "T35-T36",
+            Actor.CR,
+            "WaitingForInterimPayment",
+            _to(
+                "StartOfStage21",
+                lambda c: c.field("isStage21Paid") and not c.state.interim_partial_refused,
+                "paid",
+            ),
             _to("ExitProcess", flag("isStage21Paid"), "paid, partial offer was refused"),
             _to("ExitProcess", label="not paid (after the payment due date): exit code 12"),
             payload=p.Stage21PaymentPayload,
             effect=lambda c, t: _interim_paid(c, t) if c.field("isStage21Paid") else _interim_not_paid(c, t),
-            guards=(Guard("'not received' only after the payment due date",
-                          lambda c: c.field("isStage21Paid") or (
-                              c.state.interim_payment_due_on is not None
-                              and c.today >= c.state.interim_payment_due_on),
-                          "Payment not received can only be recorded after the payment due date", "isStage21Paid"),),
-            decisions=("Q9: a refused partial offer leaves the process once the payment is received (ExitProcess, "
-                       "the compensator acknowledges).",
-                       "Payment not received leaves the process as a CR exit with code 12.")),
+            guards=(
+                Guard(
+                    "'not received' only after the payment due date",
+                    lambda c: (
+                        c.field("isStage21Paid")
+                        or (
+                            c.state.interim_payment_due_on is not None
+                            and c.today >= c.state.interim_payment_due_on
+                        )
+                    ),
+                    "Payment not received can only be recorded after the payment due date",
+                    "isStage21Paid",
+                ),
+            ),
+            decisions=(
+                "Q9: a refused partial offer leaves the process once the payment is received (ExitProcess, "
+                "the compensator acknowledges).",
+                "Payment not received leaves the process as a CR exit with code 12.",
+            ),
+        ),
         # ---- Stage 2 ------------------------------------------------------------------------------
-        _op("addStage2SPFRequest", "T37", Actor.CR, "Stage2SettlementPackForm", _to("Stage2SettlementPackDecision"),
+        _op(
+            "addStage2SPFRequest",
+            "T37",
+            Actor.CR,
+            "Stage2SettlementPackForm",
+            _to("Stage2SettlementPackDecision"),
             payload=p.FormPayload,
-            effect=lambda c, t: {"stage2_sent_on": c.today, "further_consideration_applied": False,
-                                 "last_offer_by": Side.CR,
-                                 "child_at": {**c.state.child_at, "stage2Request": is_child(c)}}),
-        _op("addStage2SPFResponse", "T38-T40", Actor.COMP, "Stage2SettlementPackDecision",
+            effect=lambda c, t: {
+                "stage2_sent_on": c.today,
+                "further_consideration_applied": False,
+                "last_offer_by": Side.CR,
+                "child_at": {**c.state.child_at, "stage2Request": is_child(c)},
+            },
+        ),
+        _op(
+            "addStage2SPFResponse",
+            "T38-T40",
+            Actor.COMP,
+            "Stage2SettlementPackDecision",
             _to("Stage2SettlementPackConfirmation", flag("settlementPackDecision", "C"), "C confirm"),
-            _to("Stage2SettlementPackCounterOfferDecision", flag("settlementPackDecision", "CO"), "CO counter offer",
-                timer=TOTAL_CONSIDERATION),
+            _to(
+                "Stage2SettlementPackCounterOfferDecision",
+                flag("settlementPackDecision", "CO"),
+                "CO counter offer",
+                timer=TOTAL_CONSIDERATION,
+            ),
             _to("Stage2SettlementPackRepudiation", label="R repudiate"),
-            payload=p.Stage2ResponsePayload, effect=_record(last_offer_by=Side.COMP)),
-        _op("extendStage2SPFDecisionTimeout", "T42", Actor.COMP,
-            {"Stage2SettlementPackDecision", "Stage2SettlementPackCounterOfferDecisionCM"}, _to(SAME),
-            payload=p.ExtensionPayload, timer=_fixed_extension("newTimeOut"),
-            guards=(_future_date("newTimeOut"), _later_than_deadline("newTimeOut"), NOT_IN_FURTHER_PERIOD)),
-        _op("extendStage2SPFCounterOfferTimeout", "T49", Actor.OWNER,
-            {"Stage2SettlementPackCounterOfferDecision", "Stage2SettlementPackCounterOfferCR",
-             "Stage2SettlementPackCounterOfferDecisionCM"}, _to(SAME),
-            payload=p.ExtensionPayload, timer=_fixed_extension("newTimeOut"),
-            guards=(_future_date("newTimeOut"), _later_than_deadline("newTimeOut"), NOT_IN_FURTHER_PERIOD)),
-        _op("acknowledgeStage2SPFConfirmation", "T43-T44", Actor.CR, "Stage2SettlementPackConfirmation",
+            payload=p.Stage2ResponsePayload,
+            effect=_record(last_offer_by=Side.COMP),
+        ),
+        _op(
+            "extendStage2SPFDecisionTimeout",
+            "T42",
+            Actor.COMP,
+            {"Stage2SettlementPackDecision", "Stage2SettlementPackCounterOfferDecisionCM"},
+            _to(SAME),
+            payload=p.ExtensionPayload,
+            timer=_fixed_extension("newTimeOut"),
+            guards=(_future_date("newTimeOut"), _later_than_deadline("newTimeOut"), NOT_IN_FURTHER_PERIOD),
+        ),
+        _op(
+            "extendStage2SPFCounterOfferTimeout",
+            "T49",
+            Actor.OWNER,
+            {
+                "Stage2SettlementPackCounterOfferDecision",
+                "Stage2SettlementPackCounterOfferCR",
+                "Stage2SettlementPackCounterOfferDecisionCM",
+            },
+            _to(SAME),
+            payload=p.ExtensionPayload,
+            timer=_fixed_extension("newTimeOut"),
+            guards=(_future_date("newTimeOut"), _later_than_deadline("newTimeOut"), NOT_IN_FURTHER_PERIOD),
+        ),
+        _op(
+            "acknowledgeStage2SPFConfirmation",
+            "T43-T44",
+            Actor.CR,
+            "Stage2SettlementPackConfirmation",
             _to("Stage2SettlementPackConfirmationEnd", is_adult, "adult"),
             _to(after_agreement_child, label="child"),
-            effect=lambda c, t: {"original_damages_agreed": True,
-                                 "child_at": {**c.state.child_at, "stage2Agreement": is_child(c)}}),
-        _op("acknowledgeStage2SPFRepudiation", "T45", Actor.CR, "Stage2SettlementPackRepudiation",
-            _to("Stage2SettlementPackRepudiationEnd")),
-        _op("acknowledgeStage2SPFDecisionTimeout", "T46", Actor.CR, "Stage2SettlementPackDecisionTimeout",
-            _to("Stage2SettlementPackDecisionTimeoutEnd")),
-        _op("setStage2SPFCounterOfferNeeded", "T47-T48", Actor.CR, "Stage2SettlementPackCounterOfferDecision",
-            _to("Stage2SettlementPackCounterOfferCR", flag("isStage2SPFCounterOfferNeeded"), "counter offer needed"),
+            effect=lambda c, t: {
+                "original_damages_agreed": True,
+                "child_at": {**c.state.child_at, "stage2Agreement": is_child(c)},
+            },
+        ),
+        _op(
+            "acknowledgeStage2SPFRepudiation",
+            "T45",
+            Actor.CR,
+            "Stage2SettlementPackRepudiation",
+            _to("Stage2SettlementPackRepudiationEnd"),
+        ),
+        _op(
+            "acknowledgeStage2SPFDecisionTimeout",
+            "T46",
+            Actor.CR,
+            "Stage2SettlementPackDecisionTimeout",
+            _to("Stage2SettlementPackDecisionTimeoutEnd"),
+        ),
+        _op(
+            "setStage2SPFCounterOfferNeeded",
+            "T47-T48",
+            Actor.CR,
+            "Stage2SettlementPackCounterOfferDecision",
+            _to(
+                "Stage2SettlementPackCounterOfferCR",
+                flag("isStage2SPFCounterOfferNeeded"),
+                "counter offer needed",
+            ),
             _to("Stage2SettlementPackAgreementDecision", label="no new counter offer"),
             payload=p.CounterOfferNeededPayload,
-            guards=(Guard("no new counter offer in the further consideration period",
-                          lambda c: not (c.field("isStage2SPFCounterOfferNeeded")
-                                         and c.state.further_consideration_applied),
-                          NOT_IN_FURTHER_PERIOD.message, "isStage2SPFCounterOfferNeeded"),)),
-        _op("addStage2SPFCounterOfferByCR", "T50", Actor.CR, "Stage2SettlementPackCounterOfferCR",
-            _to("Stage2SettlementPackCounterOfferDecisionCM"), payload=p.FormPayload, effect=_counter_offer,
-            timer=FURTHER_CONSIDERATION),
-        _op("addStage2SPFCounterOfferByCM", "T51-T52", Actor.COMP, "Stage2SettlementPackCounterOfferDecisionCM",
-            _to("Stage2SettlementPackConfirmation", flag("settlementPackCounterOfferDecision", "ACO"),
-                "ACO accept the CR's counter offer"),
+            guards=(
+                Guard(
+                    "no new counter offer in the further consideration period",
+                    lambda c: (
+                        not (
+                            c.field("isStage2SPFCounterOfferNeeded") and c.state.further_consideration_applied
+                        )
+                    ),
+                    NOT_IN_FURTHER_PERIOD.message,
+                    "isStage2SPFCounterOfferNeeded",
+                ),
+            ),
+        ),
+        _op(
+            "addStage2SPFCounterOfferByCR",
+            "T50",
+            Actor.CR,
+            "Stage2SettlementPackCounterOfferCR",
+            _to("Stage2SettlementPackCounterOfferDecisionCM"),
+            payload=p.FormPayload,
+            effect=_counter_offer,
+            timer=FURTHER_CONSIDERATION,
+        ),
+        _op(
+            "addStage2SPFCounterOfferByCM",
+            "T51-T52",
+            Actor.COMP,
+            "Stage2SettlementPackCounterOfferDecisionCM",
+            _to(
+                "Stage2SettlementPackConfirmation",
+                flag("settlementPackCounterOfferDecision", "ACO"),
+                "ACO accept the CR's counter offer",
+            ),
             _to("Stage2SettlementPackCounterOfferDecision", label="NEWCO new counter offer"),
-            payload=p.CounterOfferByCMPayload, effect=_counter_offer, timer=FURTHER_CONSIDERATION,
-            guards=(Guard("no new counter offer in the further consideration period",
-                          lambda c: not (c.field("settlementPackCounterOfferDecision") == "NEWCO"
-                                         and c.state.further_consideration_applied),
-                          NOT_IN_FURTHER_PERIOD.message, "settlementPackCounterOfferDecision"),)),
-        _op("setStage2SPFAgreementDecision", "T53-T54", Actor.CR, "Stage2SettlementPackAgreementDecision",
+            payload=p.CounterOfferByCMPayload,
+            effect=_counter_offer,
+            timer=FURTHER_CONSIDERATION,
+            guards=(
+                Guard(
+                    "no new counter offer in the further consideration period",
+                    lambda c: (
+                        not (
+                            c.field("settlementPackCounterOfferDecision") == "NEWCO"
+                            and c.state.further_consideration_applied
+                        )
+                    ),
+                    NOT_IN_FURTHER_PERIOD.message,
+                    "settlementPackCounterOfferDecision",
+                ),
+            ),
+        ),
+        _op(
+            "setStage2SPFAgreementDecision",
+            "T53-T54",
+            Actor.CR,
+            "Stage2SettlementPackAgreementDecision",
             _to("Stage2SettlementPackAgreedCR", flag("isAgreed"), "agreed"),
             _to(not_agreed_next, label="not agreed"),
             payload=p.AgreementPayload,
-            effect=lambda c, t: {"original_damages_agreed": bool(c.field("isAgreed"))}),
-        _op("setStage2SPFAgreementDecision", "T51/T54 [I]", Actor.COMP, "Stage2SettlementPackCounterOfferDecisionCM",
+            effect=lambda c, t: {"original_damages_agreed": bool(c.field("isAgreed"))},
+        ),
+        _op(
+            "setStage2SPFAgreementDecision",
+            "T51/T54 [I]",
+            Actor.COMP,
+            "Stage2SettlementPackCounterOfferDecisionCM",
             _to("Stage2SettlementPackConfirmation", flag("isAgreed"), "agreed"),
             _to("Stage2SettlementPackNotAgreed", label="declined"),
             payload=p.AgreementPayload,
-            guards=(Guard("only in the further consideration period",
-                          lambda c: c.state.further_consideration_applied,
-                          "The compensator gives an agreement decision only in the further consideration period; "
-                          "otherwise use addStage2SPFCounterOfferByCM"),),
-            decisions=("In the further consideration period the compensator may only accept or decline the CR's "
-                       "offer: accept → confirmation, decline → Stage2SettlementPackNotAgreed [I].",)),
-        _op("acknowledgeStage2SPFAgreed", "T55-T56", Actor.COMP, "Stage2SettlementPackAgreedCR",
+            guards=(
+                Guard(
+                    "only in the further consideration period",
+                    lambda c: c.state.further_consideration_applied,
+                    "The compensator gives an agreement decision only in the further consideration period; "
+                    "otherwise use addStage2SPFCounterOfferByCM",
+                ),
+            ),
+            decisions=(
+                "In the further consideration period the compensator may only accept or decline the CR's "
+                "offer: accept → confirmation, decline → Stage2SettlementPackNotAgreed [I].",
+            ),
+        ),
+        _op(
+            "acknowledgeStage2SPFAgreed",
+            "T55-T56",
+            Actor.COMP,
+            "Stage2SettlementPackAgreedCR",
             _to("Stage2SettlementPackAgreedEnd", is_adult, "adult"),
             _to(after_agreement_child, label="child"),
-            effect=lambda c, t: {"original_damages_agreed": True,
-                                 "child_at": {**c.state.child_at, "stage2Agreement": is_child(c)}}),
-        _op("acknowledgeStage2SPFNotAgreed", "T57", Actor.CR, "Stage2SettlementPackNotAgreed", _to(not_agreed_next),
-            effect=_record(original_damages_agreed=False)),
+            effect=lambda c, t: {
+                "original_damages_agreed": True,
+                "child_at": {**c.state.child_at, "stage2Agreement": is_child(c)},
+            },
+        ),
+        _op(
+            "acknowledgeStage2SPFNotAgreed",
+            "T57",
+            Actor.CR,
+            "Stage2SettlementPackNotAgreed",
+            _to(not_agreed_next),
+            effect=_record(original_damages_agreed=False),
+        ),
         # ---- Court Proceedings Pack ---------------------------------------------------------------
-        _op("addCPPFRequest", "T69", Actor.CR, "CourtProceedingsPackForm", _to("CourtProceedingsPackFormResponse"),
-            payload=p.FormPayload, effect=_record(court_pack_sent_on=lambda c: c.today)),
-        _op("addCPPFResponse", "T70", Actor.COMP, "CourtProceedingsPackFormResponse", _to("EndOfStage2"),
-            payload=p.FormPayload),
+        _op(
+            "addCPPFRequest",
+            "T69",
+            Actor.CR,
+            "CourtProceedingsPackForm",
+            _to("CourtProceedingsPackFormResponse"),
+            payload=p.FormPayload,
+            effect=_record(court_pack_sent_on=lambda c: c.today),
+        ),
+        _op(
+            "addCPPFResponse",
+            "T70",
+            Actor.COMP,
+            "CourtProceedingsPackFormResponse",
+            _to("EndOfStage2"),
+            payload=p.FormPayload,
+        ),
         _op("acknowledgeCPPFResponse", "T71", Actor.CR, "EndOfStage2", _to("EndOfStage2Acknowledged")),
         # ---- Exits --------------------------------------------------------------------------------
-        _op("exitProcess", "T72", Actor.OWNER, EXIT_PHASES_RTA if rta else EXIT_PHASES_ELPL, _to("ExitProcess"),
-            payload=p.ExitPayload, effect=_exit,
-            guards=(Guard("exit code allowed for the caller's side", _exit_code_allowed,
-                          "is not an exit reason this side may use in this protocol", "exitReasonCode"),
-                    Guard("code 1 only before the liability decision", _exit_code_in_phase,
-                          "Exit code 1 (incomplete CNF) is only allowed before the liability decision",
-                          "exitReasonCode")),
-            decisions=("Exit is an action of the side that owns the phase; not allowed in LiabilityAdmitted, in "
-                       "acknowledgement-only phases, or while the compensator checks the court pack [I].",)),
+        _op(
+            "exitProcess",
+            "T72",
+            Actor.OWNER,
+            EXIT_PHASES_RTA if rta else EXIT_PHASES_ELPL,
+            _to("ExitProcess"),
+            payload=p.ExitPayload,
+            effect=_exit,
+            guards=(
+                Guard(
+                    "exit code allowed for the caller's side",
+                    _exit_code_allowed,
+                    "is not an exit reason this side may use in this protocol",
+                    "exitReasonCode",
+                ),
+                Guard(
+                    "code 1 only before the liability decision",
+                    _exit_code_in_phase,
+                    "Exit code 1 (incomplete CNF) is only allowed before the liability decision",
+                    "exitReasonCode",
+                ),
+            ),
+            decisions=(
+                "Exit is an action of the side that owns the phase; not allowed in LiabilityAdmitted, in "
+                "acknowledgement-only phases, or while the compensator checks the court pack [I].",
+            ),
+        ),
         _op("acknowledgeExitProcess", "T73", Actor.OWNER, "ExitProcess", _to("ExitProcessEnd")),
         # ---- Housekeeping (no phase change) ---------------------------------------------------------
-        _op("lockClaim", "§7.3", Actor.OWNER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING,
-            description="Lock the claim to the acting user; only the lock holder may change it."),
+        _op(
+            "lockClaim",
+            "§7.3",
+            Actor.OWNER,
+            active,
+            _to(SAME),
+            kind=OperationKind.HOUSEKEEPING,
+            description="Lock the claim to the acting user; only the lock holder may change it.",
+        ),
         _op("unlockClaim", "§7.3", Actor.OWNER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
-        _op("forceUnlockClaim", "§7.3", Actor.OWNER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING,
-            description="Team leaders release anybody's lock."),
-        _op("allocateUser", "§7.3", Actor.EITHER, active, _to(SAME), payload=p.AllocateUserPayload,
+        _op(
+            "forceUnlockClaim",
+            "§7.3",
+            Actor.OWNER,
+            active,
+            _to(SAME),
+            kind=OperationKind.HOUSEKEEPING,
+            description="Team leaders release anybody's lock.",
+        ),
+        _op(
+            "allocateUser",
+            "§7.3",
+            Actor.EITHER,
+            active,
+            _to(SAME),
+            payload=p.AllocateUserPayload,
             kind=OperationKind.HOUSEKEEPING,
             description="Team leaders allocate the claim to a user of their own organisation (each side keeps "
-                        "its own allocation)."),
+            "its own allocation).",
+        ),
         _op("deallocateUser", "§7.3", Actor.EITHER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
-        _op("allocateClaimToBranch", "T06", Actor.COMP, active - {"ClaimDataInputEdit"}, _to(SAME),
-            payload=p.AllocateBranchPayload, kind=OperationKind.HOUSEKEEPING,
-            description="Move the claim to one of the compensator's own branches."),
+        _op(
+            "allocateClaimToBranch",
+            "T06",
+            Actor.COMP,
+            active - {"ClaimDataInputEdit"},
+            _to(SAME),
+            payload=p.AllocateBranchPayload,
+            kind=OperationKind.HOUSEKEEPING,
+            description="Move the claim to one of the compensator's own branches.",
+        ),
     ]
     if rta:
         ops += [
-            _op("applyArticle75", "T07", Actor.COMP, "Article75Decision",
-                _to("LiabilityDecision", flag("isArticle75"), "Article 75 applies: 30 business days", timer=RESTART),
+            _op(
+                "applyArticle75",
+                "T07",
+                Actor.COMP,
+                "Article75Decision",
+                _to(
+                    "LiabilityDecision",
+                    flag("isArticle75"),
+                    "Article 75 applies: 30 business days",
+                    timer=RESTART,
+                ),
                 _to("LiabilityDecision", label="Article 75 does not apply"),
-                payload=p.Article75Payload, effect=_record(article75=lambda c: c.field("isArticle75"))),
-            _op("setStage1Payment", "N1", Actor.CR, STAGE1_PAYMENT_PHASES, _to(SAME), payload=p.Stage1PaymentPayload,
+                payload=p.Article75Payload,
+                effect=_record(article75=lambda c: c.field("isArticle75")),
+            ),
+            _op(
+                "setStage1Payment",
+                "N1",
+                Actor.CR,
+                STAGE1_PAYMENT_PHASES,
+                _to(SAME),
+                payload=p.Stage1PaymentPayload,
                 effect=_record(stage1_paid=lambda c: c.field("isStage1Paid")),
-                decisions=("N1/Q3: records Stage 1 fixed costs received or not; optional and never blocks Stage 2.",)),
-            _op("setAdditionalDamagesExistence", "T58-T59", Actor.CR, "StartS2SPAdditionalDamages",
+                decisions=(
+                    "N1/Q3: records Stage 1 fixed costs received or not; optional and never blocks Stage 2.",
+                ),
+            ),
+            _op(
+                "setAdditionalDamagesExistence",
+                "T58-T59",
+                Actor.CR,
+                "StartS2SPAdditionalDamages",
                 _to("S2SPAdditionalDamagesRequestForm", flag("additionalDamagesExist"), "additional damages"),
                 _to("CourtProceedingsPackForm", label="none"),
-                payload=p.AdditionalDamagesExistencePayload),
-            _op("addS2SPFAdditionalDamagesRequest", "T60", Actor.CR, "S2SPAdditionalDamagesRequestForm",
-                _to("AdditionalDamagesDecision"), payload=p.FormPayload,
-                effect=_record(additional_damages_sent_on=lambda c: c.today)),
-            _op("addS2SPFAdditionalDamagesResponse", "T61-T62", Actor.COMP, "AdditionalDamagesDecision",
+                payload=p.AdditionalDamagesExistencePayload,
+            ),
+            _op(
+                "addS2SPFAdditionalDamagesRequest",
+                "T60",
+                Actor.CR,
+                "S2SPAdditionalDamagesRequestForm",
+                _to("AdditionalDamagesDecision"),
+                payload=p.FormPayload,
+                effect=_record(additional_damages_sent_on=lambda c: c.today),
+            ),
+            _op(
+                "addS2SPFAdditionalDamagesResponse",
+                "T61-T62",
+                Actor.COMP,
+                "AdditionalDamagesDecision",
                 _to("AllDamagesAgreed", flag("additionalDamagesDecision", "A"), "A agreed"),
                 _to("AdditionalDamagesDecisionCR", label="CO counter offer"),
-                payload=p.AdditionalDamagesResponsePayload),
-            _op("extendAdditionalDamagesDecisionTimeout", "T63", Actor.COMP, "AdditionalDamagesDecision", _to(SAME),
-                payload=p.AdditionalDamagesExtensionPayload, timer=_fixed_extension("newTimeOutDate"),
-                guards=(_future_date("newTimeOutDate"), _later_than_deadline("newTimeOutDate"))),
-            _op("acknowledgeAllDamagesAgreed", "T65", Actor.CR, "AllDamagesAgreed",
-                _to("Stage2SettlementPackAllDamagesAgreedEnd",
+                payload=p.AdditionalDamagesResponsePayload,
+            ),
+            _op(
+                "extendAdditionalDamagesDecisionTimeout",
+                "T63",
+                Actor.COMP,
+                "AdditionalDamagesDecision",
+                _to(SAME),
+                payload=p.AdditionalDamagesExtensionPayload,
+                timer=_fixed_extension("newTimeOutDate"),
+                guards=(_future_date("newTimeOutDate"), _later_than_deadline("newTimeOutDate")),
+            ),
+            _op(
+                "acknowledgeAllDamagesAgreed",
+                "T65",
+                Actor.CR,
+                "AllDamagesAgreed",
+                _to(
+                    "Stage2SettlementPackAllDamagesAgreedEnd",
                     lambda c: is_adult(c) and bool(c.state.original_damages_agreed),
-                    "adult, original damages agreed"),
+                    "adult, original damages agreed",
+                ),
                 _to("CourtProceedingsPackForm", label="child, or original damages not agreed"),
                 effect=_child_snapshot("stage2AgreementAD"),
-                decisions=("Settles only when the original damages were agreed too; otherwise the claim goes to "
-                           "the court proceedings pack [I].",)),
-            _op("setS2SPFAdditionalDamagesDecision", "T66", Actor.CR, "AdditionalDamagesDecisionCR",
-                _to("AdditionalDamagesAllAgreedCR", lambda c: c.field("isAgreed") and bool(c.state.original_damages_agreed),
-                    "agreed, original damages agreed"),
-                _to("AdditionalDamagesOriginalNotAgreed", flag("isAgreed"), "agreed, original damages not agreed"),
+                decisions=(
+                    "Settles only when the original damages were agreed too; otherwise the claim goes to "
+                    "the court proceedings pack [I].",
+                ),
+            ),
+            _op(
+                "setS2SPFAdditionalDamagesDecision",
+                "T66",
+                Actor.CR,
+                "AdditionalDamagesDecisionCR",
+                _to(
+                    "AdditionalDamagesAllAgreedCR",
+                    lambda c: c.field("isAgreed") and bool(c.state.original_damages_agreed),
+                    "agreed, original damages agreed",
+                ),
+                _to(
+                    "AdditionalDamagesOriginalNotAgreed",
+                    flag("isAgreed"),
+                    "agreed, original damages not agreed",
+                ),
                 _to("AdditionalDamagesNoDamagesAgreedCR", label="not agreed"),
                 payload=p.AgreementPayload,
-                decisions=("The outcome phase (P56) is one of three, named as in the retention policy [I].",)),
-            _op("acknowledgeAdditionalDamagesAgreement", "T67", Actor.COMP,
-                {"AdditionalDamagesAllAgreedCR", "AdditionalDamagesOriginalNotAgreed",
-                 "AdditionalDamagesNoDamagesAgreedCR"},
-                _to("Stage2SettlementPackAllDamagesAgreedEnd",
-                    lambda c: c.phase == "AdditionalDamagesAllAgreedCR" and is_adult(c), "all agreed, adult"),
+                decisions=("The outcome phase (P56) is one of three, named as in the retention policy [I].",),
+            ),
+            _op(
+                "acknowledgeAdditionalDamagesAgreement",
+                "T67",
+                Actor.COMP,
+                {
+                    "AdditionalDamagesAllAgreedCR",
+                    "AdditionalDamagesOriginalNotAgreed",
+                    "AdditionalDamagesNoDamagesAgreedCR",
+                },
+                _to(
+                    "Stage2SettlementPackAllDamagesAgreedEnd",
+                    lambda c: c.phase == "AdditionalDamagesAllAgreedCR" and is_adult(c),
+                    "all agreed, adult",
+                ),
                 _to("CourtProceedingsPackForm", label="anything unresolved, or child"),
-                effect=_child_snapshot("stage2AgreementAD")),
-            _op("acknowledgeAdditionalDamagesAgreement", "T67/T68", Actor.CR, "AdditionalDamagesTimeout",
+                effect=_child_snapshot("stage2AgreementAD"),
+            ),
+            _op(
+                "acknowledgeAdditionalDamagesAgreement",
+                "T67/T68",
+                Actor.CR,
+                "AdditionalDamagesTimeout",
                 _to("CourtProceedingsPackForm"),
-                decisions=("The CR may also acknowledge an additional damages timeout with this operation.",)),
-            _op("acknowledgeAdditionalDamagesDecisionTimeout", "T68", Actor.CR, "AdditionalDamagesTimeout",
-                _to("CourtProceedingsPackForm")),
+                decisions=("The CR may also acknowledge an additional damages timeout with this operation.",),
+            ),
+            _op(
+                "acknowledgeAdditionalDamagesDecisionTimeout",
+                "T68",
+                Actor.CR,
+                "AdditionalDamagesTimeout",
+                _to("CourtProceedingsPackForm"),
+            ),
         ]
     else:
         ops.append(
-            _op("acknowledgeClaim", "T02", Actor.COMP, "ClaimAcknowledgement", _to("ClaimSubmitted"),
-                effect=_record(acknowledged_on=lambda c: c.today), timer=ACKNOWLEDGED,
-                decisions=("Q2: a phase of its own with no timeout of its own; the liability timer runs from "
-                           "sending and counts from the acknowledgement step (due the next business day).",)),
+            _op(
+                "acknowledgeClaim",
+                "T02",
+                Actor.COMP,
+                "ClaimAcknowledgement",
+                _to("ClaimSubmitted"),
+                effect=_record(acknowledged_on=lambda c: c.today),
+                timer=ACKNOWLEDGED,
+                decisions=(
+                    "Q2: a phase of its own with no timeout of its own; the liability timer runs from "
+                    "sending and counts from the acknowledgement step (due the next business day).",
+                ),
+            ),
         )
     return ops
 
@@ -758,4 +1484,3 @@ def timeouts_by_phase() -> dict[str, tuple[str, Side | None]]:
             target = definition.phases[phase.on_timeout]
             out[phase.id] = (target.id, target.owner)
     return out
-

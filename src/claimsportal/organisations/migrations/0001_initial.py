@@ -6,87 +6,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_id', models.CharField(max_length=16, unique=True, verbose_name='organisation ID')),
-                ('org_type', models.CharField(choices=[('CR', 'Claimant representative'), ('COMP', 'Compensator')], max_length=4)),
-                ('name', models.CharField(max_length=120)),
-                ('claim_types', models.JSONField(default=list, help_text='Claim type families: "RTA", "ELPL"')),
-                ('compensator_type', models.CharField(blank=True, choices=[('I', 'Insurer'), ('S', 'Self-insured'), ('M', 'MIB')], default='', max_length=1)),
-                ('group', models.CharField(blank=True, default='', help_text='Organisations of one group (brands, TPAs) may reassign to each other', max_length=64)),
-                ('enabled', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_id", models.CharField(max_length=16, unique=True, verbose_name="organisation ID")),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[("CR", "Claimant representative"), ("COMP", "Compensator")], max_length=4
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "claim_types",
+                    models.JSONField(default=list, help_text='Claim type families: "RTA", "ELPL"'),
+                ),
+                (
+                    "compensator_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("I", "Insurer"), ("S", "Self-insured"), ("M", "MIB")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Organisations of one group (brands, TPAs) may reassign to each other",
+                        max_length=64,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['org_type', 'name'], name='organisatio_org_typ_c2bb70_idx')],
+                "indexes": [models.Index(fields=["org_type", "name"], name="organisatio_org_typ_c2bb70_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Branch',
+            name="Branch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('branch_id', models.CharField(max_length=3)),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('CENTRAL_POINT', 'Central Point'), ('HANDLING_POINT', 'Handling Point')], default='HANDLING_POINT', max_length=16)),
-                ('enabled', models.BooleanField(default=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='branches', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("branch_id", models.CharField(max_length=3)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("CENTRAL_POINT", "Central Point"), ("HANDLING_POINT", "Handling Point")],
+                        default="HANDLING_POINT",
+                        max_length=16,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="branches",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='A2AClient',
+            name="A2AClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.CharField(max_length=64, unique=True)),
-                ('secret_hash', models.CharField(max_length=256)),
-                ('name', models.CharField(blank=True, default='', max_length=120)),
-                ('created_at', models.DateTimeField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='a2a_clients', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_id", models.CharField(max_length=64, unique=True)),
+                ("secret_hash", models.CharField(max_length=256)),
+                ("name", models.CharField(blank=True, default="", max_length=120)),
+                ("created_at", models.DateTimeField()),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="a2a_clients",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('user_id', models.CharField(max_length=50, verbose_name='user ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='MFA e-mail')),
-                ('forename', models.CharField(blank=True, default='', max_length=60)),
-                ('surname', models.CharField(blank=True, default='', max_length=60)),
-                ('profiles', models.JSONField(default=list)),
-                ('is_enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_operator', models.BooleanField(default=False, help_text='Claims Portal operator staff')),
-                ('expiry_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('branch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='organisations.branch')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                ("user_id", models.CharField(max_length=50, verbose_name="user ID")),
+                ("email", models.EmailField(max_length=254, verbose_name="MFA e-mail")),
+                ("forename", models.CharField(blank=True, default="", max_length=60)),
+                ("surname", models.CharField(blank=True, default="", max_length=60)),
+                ("profiles", models.JSONField(default=list)),
+                ("is_enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("is_operator", models.BooleanField(default=False, help_text="Claims Portal operator staff")),
+                ("expiry_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="organisations.branch",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='branch',
-            constraint=models.UniqueConstraint(fields=('organisation', 'branch_id'), name='branch_id_unique_in_org'),
+            model_name="branch",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "branch_id"), name="branch_id_unique_in_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='branch',
-            constraint=models.UniqueConstraint(condition=models.Q(('enabled', True), ('kind', 'CENTRAL_POINT')), fields=('organisation',), name='one_enabled_central_point'),
+            model_name="branch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("enabled", True), ("kind", "CENTRAL_POINT")),
+                fields=("organisation",),
+                name="one_enabled_central_point",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('user_id'), name='user_id_unique_case_insensitive'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("user_id"), name="user_id_unique_case_insensitive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), models.F('organisation'), name='mfa_email_unique_in_org'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                models.F("organisation"),
+                name="mfa_email_unique_in_org",
+            ),
         ),
     ]

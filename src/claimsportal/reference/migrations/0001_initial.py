@@ -4,21 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='NonWorkingDayOverride',
+            name="NonWorkingDayOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('kind', models.CharField(choices=[('ADDED', 'Extra non-working day'), ('REMOVED', 'Holiday declared a working day')], max_length=8)),
-                ('reason', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ADDED", "Extra non-working day"),
+                            ("REMOVED", "Holiday declared a working day"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField()),
             ],
         ),
     ]

@@ -26,8 +26,10 @@ class Command(JsonCommand):
             raise ValueError("--interval must be positive")
 
         def progress(result: SweepResult) -> None:
-            self.stderr.write(f"run-timers: {result.moved} claims timed out in {result.batches} batches "
-                              f"({result.seconds:.1f} s)")
+            self.stderr.write(
+                f"run-timers: {result.moved} claims timed out in {result.batches} batches "
+                f"({result.seconds:.1f} s)"
+            )
 
         if options["once"]:
             return run_due_timeouts(batch_size=batch, progress=progress).as_dict()

@@ -18,7 +18,9 @@ class Command(JsonCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--advance-business-days", type=int, default=None)
-        group.add_argument("--set", dest="set_to", default=None, help="an ISO 8601 instant, e.g. 2026-12-01T09:00")
+        group.add_argument(
+            "--set", dest="set_to", default=None, help="an ISO 8601 instant, e.g. 2026-12-01T09:00"
+        )
 
     def run(self, **options: Any) -> Any:
         days, set_to = options["advance_business_days"], options["set_to"]

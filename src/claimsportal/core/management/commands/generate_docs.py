@@ -9,7 +9,9 @@ from claimsportal.protocols.docs import render_all
 
 
 class Command(BaseCommand):
-    help = "Write docs/phases-rta.md and docs/phases-elpl.md from the protocol tables (--check: only compare)."
+    help = (
+        "Write docs/phases-rta.md and docs/phases-elpl.md from the protocol tables (--check: only compare)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--docs-dir", default="docs")

@@ -33,10 +33,24 @@ class Command(BaseCommand):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         cli = [sys.executable, "-m", "claimsportal.cli"]
         processes = [
-            subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "claimsportal.config.wsgi:application", "--bind",
-                 f"{options['host']}:{options['port']}", "--workers", "2", "--access-logfile", "-"], env=env),
-            subprocess.Popen([*cli, "run-timers", "--interval", str(options["timer_interval"])], env=env),
+            subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "claimsportal.config.wsgi:application",
+                    "--bind",
+                    f"{options['host']}:{options['port']}",
+                    "--workers",
+                    "2",
+                    "--access-logfile",
+                    "-",
+                ],
+                env=env,
+            ),
+            subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+                [*cli, "run-timers", "--interval", str(options["timer_interval"])], env=env
+            ),
         ]
 
         def stop(signum: int, frame: Any) -> None:

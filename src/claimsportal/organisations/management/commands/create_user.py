@@ -23,12 +23,21 @@ class Command(JsonCommand):
     def run(self, **options: Any) -> Any:
         org = get_organisation(options["organisation"])
         new = create_user(
-            organisation=org, user_id=options["user_id"], email=options["email"], profiles=options["profiles"],
-            branch_id=options["branch"], forename=options["forename"], surname=options["surname"],
+            organisation=org,
+            user_id=options["user_id"],
+            email=options["email"],
+            profiles=options["profiles"],
+            branch_id=options["branch"],
+            forename=options["forename"],
+            surname=options["surname"],
         )
         user = new.user
         return {
-            "userId": user.user_id, "organisationId": org.org_id, "branchId": user.branch.branch_id if user.branch else None,
-            "email": user.email, "profiles": user.profiles, "expiryDate": user.expiry_date,
+            "userId": user.user_id,
+            "organisationId": org.org_id,
+            "branchId": user.branch.branch_id if user.branch else None,
+            "email": user.email,
+            "profiles": user.profiles,
+            "expiryDate": user.expiry_date,
             "initialPassword": new.initial_password,
         }

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from claimsportal.claims.services import format_application_id
+from tests.conftest import World, send_claim, step
+
+PUBLIC_URL_NAMES = {"login", "healthz"}
+
+
+def _sign_in(client: Client, user_id: str) -> None:
+    assert client.login(username=user_id, password="Passw0rd!Passw0rd")
+
+
+def test_sign_in_with_a_case_insensitive_user_id_reaches_the_worklist(world: World, client: Client) -> None:
+    response = client.post("/login/", {"username": "COMP.HANDLER", "password": "Passw0rd!Passw0rd"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_wrong_password_shows_one_message_for_any_cause(world: World, client: Client) -> None:
+    wrong_password = client.post("/login/", {"username": "comp.handler", "password": "nope"})
+    unknown_user = client.post("/login/", {"username": "nobody.here", "password": "nope"})
+    assert b"The user ID or password is incorrect." in wrong_password.content
+    assert b"The user ID or password is incorrect." in unknown_user.content
+
+
+def test_worklist_lists_claims_awaiting_my_organisation_with_their_time_limit(
+    world: World, client: Client
+) -> None:
+    info = send_claim(world, surname="Okafor")
+    _sign_in(client, "comp.handler")
+    page = client.get("/").content.decode()
+    assert format_application_id(info.application_id) in page
+    assert "Okafor" in page
+    assert "CNF Submitted" in page
+    # Sent Monday 2 March 2026: 15 business days end on Monday 23 March, so 15 are left today.
+    assert "times out 24 Mar 2026 (15 business days left)" in page
+
+
+def test_worklist_of_the_other_side_does_not_list_a_claim_it_is_not_waiting_for(
+    world: World, client: Client
+) -> None:
+    send_claim(world, surname="Okafor")
+    _sign_in(client, "cr.handler")
+    assert "Okafor" not in client.get("/").content.decode()
+
+
+def test_claim_page_shows_history_to_a_party(world: World, client: Client) -> None:
+    info = send_claim(world)
+    step(world, world.comp_handler, info, "acceptClaim")
+    _sign_in(client, "cr.handler")
+    page = client.get(f"/claims/{info.application_id}/").content.decode()
+    assert "acceptClaim" in page
+    assert "comp.handler" in page
+
+
+def test_claim_of_another_organisation_is_not_found(world: World, client: Client) -> None:
+    info = send_claim(world)
+    _sign_in(client, "other.handler")
+    assert client.get(f"/claims/{info.application_id}/").status_code == 404
+    assert client.get(f"/claims/{info.application_id + 999}/").status_code == 404
+
+
+def _all_url_names() -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                out.append((pattern.name or "", prefix + str(pattern.pattern)))
+
+    walk(get_resolver().url_patterns)
+    return out
+
+
+@pytest.mark.parametrize(("name", "route"), _all_url_names())
+def test_every_url_requires_sign_in_except_the_allow_list(
+    db: None, client: Client, name: str, route: str
+) -> None:
+    path = "/" + route.replace("<str:application_id>", "00000001")
+    response = client.get(path)
+    if name in PUBLIC_URL_NAMES:
+        assert response.status_code in (200, 405)
+    else:
+        assert response.status_code in (302, 405)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/login/")
