@@ -62,7 +62,15 @@ class Actor:
     def for_user(cls, user: User) -> Actor:
         if user.organisation is None:
             raise PortalError("FORBIDDEN_PROFILE", "Operator accounts cannot act on claims")
+        if not user.may_sign_in(clock.today()):
+            raise PortalError(
+                "LOGIN_AS_INVALID",
+                "The acting user is disabled, inactive or past their expiry date",
+                [ErrorDetail("userId", "not an enabled, active, in-date user")],
+            )
         org = user.organisation
+        if not org.enabled:
+            raise PortalError("LOGIN_AS_INVALID", "The acting user's organisation is disabled")
         return cls(
             user_pk=user.pk,
             user_id=user.user_id,
