@@ -420,7 +420,14 @@ def _cnf_columns(outcome: Outcome) -> dict[str, Any]:
 
 def _new_compensator(target: Organisation) -> dict[str, Any]:
     central = _central_point(target)
-    return {"comp_organisation_id": target.pk, "comp_branch_id": central, "comp_allocated_user_id": None}
+    # The claim arrives at the new compensator's central point, unallocated and unlocked.
+    return {
+        "comp_organisation_id": target.pk,
+        "comp_branch_id": central,
+        "comp_allocated_user_id": None,
+        "locked_by_id": None,
+        "locked_at": None,
+    }
 
 
 def _compensator(path: str, claim_type: ClaimType, field_name: str) -> Organisation:
