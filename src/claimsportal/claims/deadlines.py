@@ -80,6 +80,9 @@ def recompute_open_deadlines(calendar: BusinessCalendar | None = None) -> int:
         spec = spec_from_row(kind, anchor, business_days, further_days, fixed)
         assert spec is not None
         fires_at: datetime = spec.fires_at(calendar)
+        # As the ORM stores it (SQLite: naive UTC text), so that the comparisons below and the timer
+        # sweep's ``deadline_at <= now`` compare like with like.
+        stored = connection.ops.adapt_datetimefield_value(fires_at)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE claims_claim SET deadline_at = %s WHERE deadline_at IS NOT NULL AND deadline_at <> %s "
@@ -89,7 +92,7 @@ def recompute_open_deadlines(calendar: BusinessCalendar | None = None) -> int:
                 else "UPDATE claims_claim SET deadline_at = %s WHERE deadline_at IS NOT NULL AND deadline_at <> %s "
                 "AND deadline_kind = %s AND deadline_business_days = %s AND deadline_further_days = %s "
                 "AND deadline_anchor IS %s AND deadline_fixed_date IS %s",
-                [fires_at, fires_at, kind, business_days, further_days, _as_date(anchor), _as_date(fixed)],
+                [stored, stored, kind, business_days, further_days, _as_date(anchor), _as_date(fixed)],
             )
             changed += cursor.rowcount
     log.info("deadlines.recomputed", input_sets=len(combos), claims_changed=changed)

@@ -124,7 +124,8 @@ def _sweep_batch_postgresql(now: datetime, batch_size: int) -> list[tuple[str, s
         SELECT before, after FROM moved
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, batch_size, *mapping_params, now, now, TIMEOUT_OPERATION])
+        # In the order the placeholders appear: due (now, limit), SET updated_at, the mapping, the event.
+        cursor.execute(sql, [now, batch_size, now, *mapping_params, now, TIMEOUT_OPERATION])
         return [(b, a) for b, a in cursor.fetchall()]
 
 

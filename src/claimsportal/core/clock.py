@@ -6,6 +6,7 @@ the worker and the CLI all agree), or a fixed clock that tests set and advance.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -89,6 +90,8 @@ def set_sandbox_now(target: datetime) -> datetime:
 
     if not settings.SANDBOX:
         raise RuntimeError("the clock can only be moved in sandbox mode (CLAIMSPORTAL_SANDBOX=1)")
-    offset = int((target - timezone.now()).total_seconds())
+    # Whole seconds, rounded up: the clock never reads earlier than ``target`` (set to a deadline's
+    # instant, the timer must be due, not a fraction of a second short of it).
+    offset = math.ceil((target - timezone.now()).total_seconds())
     SandboxClock.objects.update_or_create(pk=1, defaults={"offset_seconds": offset})
     return now()

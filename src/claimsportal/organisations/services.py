@@ -6,7 +6,7 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -22,7 +22,15 @@ from claimsportal.protocols.types import Side
 
 CLAIM_TYPE_FAMILIES = ("RTA", "ELPL")
 USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$")
-DEFAULT_EXPIRY = timedelta(days=365 * 2)  # ADMINISTRATION.md §1.4: creation date + 2 years
+EXPIRY_YEARS = 2  # ADMINISTRATION.md §1.4: creation date + 2 years
+
+
+def default_expiry(created_on: date) -> date:
+    """The same day two years on (a user created on 29 February expires on 28 February)."""
+    try:
+        return created_on.replace(year=created_on.year + EXPIRY_YEARS)
+    except ValueError:
+        return created_on.replace(year=created_on.year + EXPIRY_YEARS, day=28)
 
 
 def invalid(field_name: str, message: str) -> PortalError:
@@ -161,7 +169,7 @@ def create_user(
                 branch=branch,
                 profiles=[p.value for p in parsed],
                 created_at=now,
-                expiry_date=(now + DEFAULT_EXPIRY).date(),
+                expiry_date=default_expiry(clock.today()),
                 password=make_password(initial),
             )
     except IntegrityError:

@@ -413,13 +413,22 @@ ACKNOWLEDGED = TimerEffect(
 
 def _total_consideration(ctx: Context, target: str) -> DeadlineSpec | None:
     assert ctx.state.stage2_sent_on is not None
+    if ctx.deadline is not None and ctx.deadline.fixed_date is not None:
+        # The initial period was extended by agreement: the negotiation period follows it (L11).
+        return DeadlineSpec(
+            TimerKind.STAGE2_CONSIDERATION,
+            anchor=ctx.deadline.last_day_for_action(ctx.calendar),
+            business_days=STAGE2_TOTAL_DAYS - STAGE2_INITIAL_DAYS,
+        )
     return DeadlineSpec(
         TimerKind.STAGE2_CONSIDERATION, anchor=ctx.state.stage2_sent_on, business_days=STAGE2_TOTAL_DAYS
     )
 
 
 TOTAL_CONSIDERATION = TimerEffect(
-    "total consideration period: 35 business days from the pack", _total_consideration
+    "total consideration period: 35 business days from the pack (20 after an agreed extension of the "
+    "initial period)",
+    _total_consideration,
 )
 
 
