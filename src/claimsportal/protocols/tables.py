@@ -1456,6 +1456,16 @@ COMMON_DECISIONS = (
     "Further consideration period (L12): an offer made within the last 5 business days before the deadline "
     "adds 5 business days once; afterwards no new counter offer and no extension is accepted.",
     "Every change issues a new activityEngineGuid; a lock is released when the phase passes to the other side.",
+    "End phases not named in the sources are [I]: LiabilityAdmittedWithNegligenceEnd, LiabilityNotAdmittedEnd, "
+    "LiabilityDecisionTimeoutEnd, FraudStatedEnd, Stage2SettlementPackRepudiationEnd, EndOfStage2Acknowledged "
+    "(the CPP claim archived for 12 months) and ExitProcessEnd.",
+    "WaitingForInterimPayment has no timeout of its own: the payment is due by the end of the interim decision "
+    "period (L7-L9), kept with the claim, and 'payment not received' is offered from that day [I].",
+    "Exit codes 9-15 and the extension reasons 1-2 are labelled from inference only ([?] Q4/Q5); the allowed "
+    "sets per side and protocol are those of the schemas (WORKFLOW.md §9.2).",
+    "A child is a claimant under 18 on the day of the event, from the CNF date of birth (the CNF child flag "
+    "when no date of birth is given); the status is snapshotted at the liability decision, the Stage 2 "
+    "request and each agreement (WORKFLOW.md §8.4).",
 )
 
 
