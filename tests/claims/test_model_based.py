@@ -73,16 +73,31 @@ MAIN_PATH: dict[str, tuple[str, dict[str, Any]]] = {
     "Stage2SettlementPackAgreementDecision": ("setStage2SPFAgreementDecision", {"isAgreed": False}),
     "StartS2SPAdditionalDamages": ("setAdditionalDamagesExistence", {"additionalDamagesExist": True}),
     "S2SPAdditionalDamagesRequestForm": ("addS2SPFAdditionalDamagesRequest", {"hireCharges": "900.00"}),
+    "CourtProceedingsPackForm": ("addCPPFRequest", {"partA": "x"}),
 }
-SKIP_TO = [
-    None,
-    None,
-    "StartOfStage21",
-    "Stage2SettlementPackDecision",
-    "Stage2SettlementPackCounterOfferDecision",
-    "StartS2SPAdditionalDamages",
-    "AdditionalDamagesDecision",
-    "CourtProceedingsPackForm",
+# Detours from the main path on the way to some targets.
+INTERIM: dict[str, tuple[str, dict[str, Any]]] = {
+    "StartOfStage21": ("setInterimPaymentNeeded", {"isInterimPaymentNeeded": True}),
+    "InterimSettlementPackForm": ("addInterimSPFRequest", {"amountRequested": "1500.00"}),
+}
+COUNTER_OFFER: dict[str, tuple[str, dict[str, Any]]] = {
+    "Stage2SettlementPackCounterOfferDecision": (
+        "setStage2SPFCounterOfferNeeded",
+        {"isStage2SPFCounterOfferNeeded": True},
+    ),
+    "Stage2SettlementPackCounterOfferCR": ("addStage2SPFCounterOfferByCR", {"generalDamages": "4000.00"}),
+}
+SKIP_TO: list[tuple[str | None, dict[str, tuple[str, dict[str, Any]]]]] = [
+    ("InterimPaymentDecision", INTERIM),
+    ("Stage2SettlementPackDecision", {}),
+    ("Stage2SettlementPackCounterOfferDecision", {}),
+    ("Stage2SettlementPackCounterOfferDecisionCM", COUNTER_OFFER),
+    ("Stage2SettlementPackAgreementDecision", {}),
+    ("StartS2SPAdditionalDamages", {}),
+    ("AdditionalDamagesDecision", {}),
+    ("CourtProceedingsPackFormResponse", {}),
+    (None, {}),
+    (None, {}),
 ]
 # Operations whose refusals may also come from the database (other compensator, CNF rules).
 SERVICE_RULES = {"reassignToAnotherCM", "resendRejectedClaim"}
@@ -313,7 +328,13 @@ class ClaimLifecycle(RuleBasedStateMachine):
         skip_to=st.sampled_from(SKIP_TO),
     )
     def send(
-        self, claim_type: str, age: str, days_to_18: int, mib: bool, start: datetime, skip_to: str | None
+        self,
+        claim_type: str,
+        age: str,
+        days_to_18: int,
+        mib: bool,
+        start: datetime,
+        skip_to: tuple[str | None, dict[str, tuple[str, dict[str, Any]]]],
     ) -> None:
         self.clock.set(start)
         dob: date | None = {
@@ -335,23 +356,29 @@ class ClaimLifecycle(RuleBasedStateMachine):
         claim = self.claim()
         assert claim.phase == ("ClaimSubmitted" if claim_type == "RTA" else "ClaimAcknowledgement")
         assert claim.owner_side == Side.COMP
-        self.skip_ahead(skip_to)
+        self.skip_ahead(*skip_to)
 
-    def skip_ahead(self, target: str | None) -> None:
-        """Walk the claim along the main path, at the same instant, until it reaches ``target``
-        (or a phase the main path does not lead on from: a child claim skips the interim step)."""
+    def skip_ahead(self, target: str | None, detours: dict[str, tuple[str, dict[str, Any]]]) -> None:
+        """Walk the claim along the main path (with ``detours``), at the same instant, until it
+        reaches ``target`` or a step is refused (a child gets no interim payment)."""
         claim = self.claim()
-        while target is not None and claim.phase != target and claim.phase in MAIN_PATH:
-            name, payload = MAIN_PATH[claim.phase]
+        while target is not None and claim.phase != target:
+            step = detours.get(claim.phase) or MAIN_PATH.get(claim.phase)
+            if step is None:
+                return
             assert claim.owner_side is not None
-            user = self.user_of(Side(claim.owner_side), claim)
-            perform(
-                actor=self.actor(user),
-                operation=name,
-                application_id=claim.pk,
-                activity_guid=claim.activity_guid,
-                payload=payload,
-            )
+            try:
+                perform(
+                    actor=self.actor(self.user_of(Side(claim.owner_side), claim)),
+                    operation=step[0],
+                    application_id=claim.pk,
+                    activity_guid=claim.activity_guid,
+                    payload=step[1],
+                )
+            except PortalError as refused:
+                if refused.code != "BUSINESS_RULE":
+                    raise
+                return
             claim = self.claim()
 
     # -- acting ------------------------------------------------------------------------------------

@@ -920,6 +920,23 @@ def test_the_compensator_answers_with_a_counter_offer_outside_the_further_consid
     assert w.last_day == d("2026-04-22") and not w.state.further_consideration_applied
 
 
+def test_the_further_consideration_days_are_added_only_once() -> None:
+    w = negotiating().do(
+        "setStage2SPFCounterOfferNeeded", on="2026-04-16", isStage2SPFCounterOfferNeeded=True
+    )
+    w.do("addStage2SPFCounterOfferByCR")
+    assert w.deadline is not None and w.deadline.further_days == 5
+    # Even an offer in the last 5 days of the further period itself (which the guards do not let
+    # the parties make) would not add another 5 days.
+    w.jump("Stage2SettlementPackCounterOfferCR")
+    w.deadline = DeadlineSpec(
+        TimerKind.STAGE2_CONSIDERATION, anchor=d("2026-03-02"), business_days=35, further_days=5
+    )
+    w.do("addStage2SPFCounterOfferByCR", on="2026-04-29")
+    assert w.deadline.further_days == 5
+    assert w.last_day == d("2026-04-29")
+
+
 def test_the_further_consideration_window_starts_on_the_fifth_business_day_before_the_end() -> None:
     early = negotiating().do(
         "setStage2SPFCounterOfferNeeded", on="2026-04-15", isStage2SPFCounterOfferNeeded=True

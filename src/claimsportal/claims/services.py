@@ -396,7 +396,7 @@ def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str,
             )
         return _new_compensator(target)
     resend = cast(p.ResendRejectedClaimPayload, outcome.payload)
-    if name == "resendRejectedClaim" and row.claim_type == ClaimType.RTA and outcome.state.insurer_type is None:
+    if name == "resendRejectedClaim" and row.claim_type == ClaimType.RTA and not outcome.state.insurer_type:
         # As for addClaim: without it an MIB claim would lose its 30-day liability period.
         raise business_rule("is required for an RTA claim", "cnf.insurerType")
     if name == "resendRejectedClaim" and resend.compensator:
