@@ -295,6 +295,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
 
     # -- reading -----------------------------------------------------------------------------------
     def claim(self) -> Claim:
+        assert self.application_id is not None
         return Claim.objects.get(pk=self.application_id)
 
     def users_by_comp(self) -> dict[int, User]:
@@ -453,7 +454,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
                 payload=payload,
             )
         except PortalError as refused:
-            error = refused
+            error: PortalError | None = refused
         else:
             error = None
 

@@ -489,12 +489,13 @@ def test_a_refusal_leaves_the_claim_usable_with_the_same_guid(
     world: World, clock: FixedClock, claim: ClaimInfo
 ) -> None:
     """After any number of refusals the guid the user read is still current."""
-    for operation, payload in [
+    attempts: list[tuple[str, dict[str, Any]]] = [
         ("sendLiabilityDecision", {"liabilityDecision": "A"}),
         ("rejectClaimToCR", {"rejectionReasonCode": "9"}),
         ("acceptClaim", {"bogus": True}),
         ("flyToTheMoon", {}),
-    ]:
+    ]
+    for operation, payload in attempts:
         with pytest.raises(PortalError):
             act(world, world.comp_handler, claim, operation, **payload)
     assert act(world, world.comp_handler, claim, "acceptClaim").phase == "Article75Decision"

@@ -101,7 +101,9 @@ def claims(world: World) -> dict[str, int]:
         updated_at=datetime(2026, 3, 2, 9, 0, tzinfo=LONDON),
     )
     ids["draft"] = draft.pk
-    assert Claim.objects.get(pk=ids["new_002"]).comp_branch.branch_id == "002"
+    branch = Claim.objects.get(pk=ids["new_002"]).comp_branch
+    assert branch is not None
+    assert branch.branch_id == "002"
     assert Claim.objects.get(pk=ids["rejected"]).phase == "AcknowledgeRejectedClaim"
     return ids
 

@@ -202,6 +202,7 @@ def test_create_user_in_a_branch_with_several_profiles(orgs: dict[str, Organisat
     assert out["branchId"] == "002"
     assert out["profiles"] == ["RTA_BRANCH_CLAIM_HANDLER", "ELPL_BRANCH_CLAIM_HANDLER"]
     user = User.objects.get(user_id="north.handler")
+    assert user.branch is not None
     assert (user.forename, user.surname, user.branch.branch_id) == ("Nora", "North", "002")
 
 

@@ -23,8 +23,8 @@ EW = BusinessCalendar.england_and_wales()
 MONDAY = date(2026, 3, 2)  # a plain Monday, four weeks before Easter 2026 (Good Friday 3 April)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_rta_liability_15_business_days_fires_at_midnight_after_the_last_day() -> None:

@@ -14,7 +14,8 @@ from tests.conftest import World, send_claim
 def _run(*args: str) -> dict[str, object]:
     out = StringIO()
     call_command("non_working_days", *args, stdout=out)
-    return json.loads(out.getvalue())
+    result: dict[str, object] = json.loads(out.getvalue())
+    return result
 
 
 def test_adding_a_short_notice_holiday_moves_open_deadlines_by_one_business_day(world: World) -> None:
