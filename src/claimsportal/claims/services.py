@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
+import psycopg
 import structlog
 from django.db import connection, transaction
 from django.db.models.functions import Lower
@@ -175,10 +176,21 @@ def _select_sql() -> str:
     return sql
 
 
-def _load_row(application_id: int) -> ClaimRow | None:
+def _hot(sql: str, params: list[Any], *, fetch: bool = False) -> tuple[Any, ...] | None:
+    """Run one statement of the hot path. On PostgreSQL it runs with server-side binding as a prepared
+    statement (parsed and planned once per connection; see ``CLAIMSPORTAL_PG_PREPARED``)."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone() if fetch else None
     with connection.cursor() as cursor:
-        cursor.execute(_select_sql(), [application_id])
-        values = cursor.fetchone()
+        cursor.execute(sql, params)
+        return cursor.fetchone() if fetch else None
+
+
+def _load_row(application_id: int) -> ClaimRow | None:
+    values = _hot(_select_sql(), [application_id], fetch=True)
     if values is None:
         return None
     raw = list(values)
@@ -267,7 +279,7 @@ def perform(
         )
         changes.update(_service_changes(actor, row, outcome))
         info = _write(actor, row, definition, outcome, changes, now, calendar)
-    log.info(
+    log.debug(
         "claim.operation",
         operation=operation,
         application_id=number,
@@ -454,6 +466,12 @@ def _central_point(org: Organisation) -> int:
     return int(branch)
 
 
+_INSERT_EVENT = (
+    "INSERT INTO claims_claimevent (claim_id, occurred_at, operation, actor_user_id, actor_organisation_id,"
+    " actor_side, phase_before, phase_after, payload, activity_guid, deadline_at)"
+)
+
+
 def _write(
     actor: Actor | None,
     row: ClaimRow,
@@ -491,28 +509,32 @@ def _write(
     event_payload = outcome.payload.model_dump(mode="json")
     if outcome.route_label:
         event_payload = {**event_payload, "_route": outcome.route_label}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE claims_claim SET {assignments} WHERE application_id = %s",
-            [*columns.values(), row.application_id],
+    update = f"UPDATE claims_claim SET {assignments} WHERE application_id = %s"
+    event = [
+        _db_datetime(now),
+        outcome.operation.name,
+        actor.user_pk if actor else None,
+        actor.organisation_pk if actor else None,
+        actor.side.value if actor else "SYSTEM",
+        outcome.phase_before,
+        outcome.phase_after,
+        _db_json(event_payload),
+        _db_guid(new_guid),
+        deadline["deadline_at"],
+    ]
+    if connection.vendor == "postgresql":
+        # One round trip: the event's claim_id comes from the UPDATE, so a claim that was not updated
+        # cannot get an event (claim_id would be NULL and the insert fails).
+        _hot(
+            f"WITH updated AS ({update} RETURNING application_id) {_INSERT_EVENT}"
+            " VALUES ((SELECT application_id FROM updated), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [*columns.values(), row.application_id, *event],
         )
-        cursor.execute(
-            "INSERT INTO claims_claimevent (claim_id, occurred_at, operation, actor_user_id, actor_organisation_id,"
-            " actor_side, phase_before, phase_after, payload, activity_guid, deadline_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                row.application_id,
-                _db_datetime(now),
-                outcome.operation.name,
-                actor.user_pk if actor else None,
-                actor.organisation_pk if actor else None,
-                actor.side.value if actor else "SYSTEM",
-                outcome.phase_before,
-                outcome.phase_after,
-                _db_json(event_payload),
-                _db_guid(new_guid),
-                deadline["deadline_at"],
-            ],
+    else:
+        _hot(update, [*columns.values(), row.application_id])
+        _hot(
+            f"{_INSERT_EVENT} VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [row.application_id, *event],
         )
     return ClaimInfo(
         row.application_id, new_guid, outcome.phase_after, definition.phases[outcome.phase_after].name

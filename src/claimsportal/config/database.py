@@ -7,15 +7,20 @@ from typing import Any
 import dj_database_url
 
 from claimsportal.config.base import DATA_DIR
-from claimsportal.config.env import env_str
+from claimsportal.config.env import env_flag, env_str
 
 _url = env_str("DATABASE_URL")
 
 if _url:
     DATABASES: dict[str, dict[str, Any]] = {"default": dict(dj_database_url.parse(_url, conn_max_age=60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})
+        options = DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # The claim hot path (claims.services) asks for prepared statements explicitly; psycopg ignores
+        # that unless a threshold is set. A huge threshold prepares nothing else. Set
+        # CLAIMSPORTAL_PG_PREPARED=0 behind a pooler that cannot keep prepared statements.
+        if env_flag("CLAIMSPORTAL_PG_PREPARED", True):
+            options.setdefault("prepare_threshold", 1_000_000)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -6,9 +6,11 @@ transition table's guards and routes need is here, so the engine stays a pure fu
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from claimsportal.protocols.types import ClaimType, InsurerType, Side
@@ -61,36 +63,47 @@ class ClaimState:
         return replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
         out: dict[str, Any] = {}
-        for key, value in data.items():
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
             if isinstance(value, date):
-                out[key] = value.isoformat()
+                value = value.isoformat()
             elif isinstance(value, Decimal):
-                out[key] = str(value)
-            elif hasattr(value, "value"):
-                out[key] = value.value
-            else:
-                out[key] = value
+                value = str(value)
+            elif isinstance(value, StrEnum):
+                value = value.value
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[name] = value
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClaimState:
         kwargs: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in data or data[f.name] is None:
+        for name, value in data.items():
+            if value is None or name not in _FIELD_NAMES:
                 continue
-            value = data[f.name]
-            kind = str(f.type)
-            if kind.startswith("date"):
-                value = date.fromisoformat(value)
-            elif kind.startswith("Decimal"):
-                value = Decimal(value)
-            elif kind == "ClaimType":
-                value = ClaimType(value)
-            elif kind.startswith("InsurerType"):
-                value = InsurerType(value)
-            elif kind.startswith("Side"):
-                value = Side(value)
-            kwargs[f.name] = value
+            parse = _PARSERS.get(name)
+            kwargs[name] = parse(value) if parse else value
         return cls(**kwargs)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(ClaimState))
+
+
+def _parser(type_name: str) -> Callable[[Any], Any] | None:
+    for prefix, parse in (
+        ("date", date.fromisoformat),
+        ("Decimal", Decimal),
+        ("ClaimType", ClaimType),
+        ("InsurerType", InsurerType),
+        ("Side", Side),
+    ):
+        if type_name.startswith(prefix):
+            return parse
+    return None
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    f.name: parse for f in fields(ClaimState) if (parse := _parser(str(f.type))) is not None
+}

@@ -1,0 +1,151 @@
+"""``python -m bench [all|perform|timers|generate] [options]`` — see bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from bench.common import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_PGBENCH_DATABASE,
+    DatabaseUrl,
+    Summary,
+    configure,
+    heading,
+    prepare_database,
+    say,
+    server_summary,
+    setup_django,
+)
+
+
+def _positive(value: str) -> int:
+    number = int(value.replace("_", "").replace(",", ""))
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return number
+
+
+def _non_negative(value: str) -> int:
+    number = int(value.replace("_", "").replace(",", ""))
+    if number < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return number
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Claims Portal benchmarks on PostgreSQL. Figures are printed, never asserted.",
+    )
+    parser.add_argument(
+        "which",
+        nargs="?",
+        default="all",
+        choices=("all", "perform", "timers", "generate"),
+        help="which benchmark (default: all = generate, timers, perform)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="benchmark database, DROPPED and recreated; its name must contain 'bench' "
+        "(default $BENCH_DATABASE_URL or %(default)s)",
+    )
+    sizes = parser.add_argument_group("sizes")
+    sizes.add_argument(
+        "--claims", type=_positive, default=1_000_000, help="claims generated (default 1,000,000)"
+    )
+    sizes.add_argument(
+        "--due", type=_non_negative, default=None, help="of which past their deadline (default 10%%)"
+    )
+    sizes.add_argument(
+        "--seconds", type=float, default=20.0, help="duration of each perform/pgbench run (default 20)"
+    )
+    sizes.add_argument(
+        "--workers", type=_positive, default=8, help="perform processes and pgbench clients (default 8)"
+    )
+    sizes.add_argument(
+        "--perform-claims",
+        type=_non_negative,
+        default=0,
+        help="claims generated in ClaimSubmitted for perform (default 3000 x --seconds; 3 operations each)",
+    )
+    sizes.add_argument(
+        "--background-claims",
+        type=_non_negative,
+        default=0,
+        help="'perform' alone: timed claims generated first so the table is not small (default 0)",
+    )
+    sizes.add_argument(
+        "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
+    )
+    pg = parser.add_argument_group("pgbench")
+    pg.add_argument("--no-pgbench", action="store_true", help="skip pgbench (no ratio)")
+    pg.add_argument("--pgbench-scale", type=_positive, default=10, help="pgbench -i -s (default 10)")
+    pg.add_argument(
+        "--pgbench-database",
+        default=DEFAULT_PGBENCH_DATABASE,
+        help="database for pgbench, dropped and recreated; name must contain 'pgbench' (default %(default)s)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        help="CLAIMSPORTAL_LOG_LEVEL for every process (default INFO, as in production)",
+    )
+    parser.add_argument(
+        "--worker-logs", action="store_true", help="let perform workers' log lines through to stderr"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    db = DatabaseUrl.parse(args.database_url)
+    configure(db.url, args.log_level)
+    setup_django()
+
+    from bench import perform, timers
+    from bench.generate import ensure_world, generate_claims
+
+    summary = Summary()
+    started = time.monotonic()
+    heading(f"Claims Portal benchmark: {args.which}")
+    say(
+        f"database {db.name}; claims {args.claims:,}; due "
+        f"{(args.claims // 10 if args.due is None else args.due):,}; perform {args.workers} processes x "
+        f"{args.seconds:g} s"
+    )
+    prepare_database(db)
+    say(server_summary())
+    try:
+        if args.which in ("all", "timers", "generate"):
+            heading("generate")
+            due = args.claims // 10 if args.due is None else args.due
+            result = generate_claims(ensure_world(), count=args.claims, due=due)
+            summary.add("generate", f"claims inserted ({result.due:,} due)", f"{result.count:,}")
+            summary.add("generate", "seconds (rate)", f"{result.seconds:.1f} ({result.rate:,.0f}/s)")
+            summary.add("generate", "VACUUM ANALYZE seconds", f"{result.vacuum_seconds:.1f}")
+            for phase, n in sorted(result.by_phase.items()):
+                say(f"    due in {phase:<45} {n:>9,}")
+        if args.which in ("all", "timers"):
+            heading("timers: run-timers --once")
+            timers.run(args, db, summary)
+        if args.which == "perform" and args.background_claims:
+            heading("background claims")
+            generate_claims(ensure_world(), count=args.background_claims, due=0)
+        if args.which in ("all", "perform"):
+            heading("perform")
+            perform.run(args, db, summary)
+    except KeyboardInterrupt:
+        say("interrupted")
+        summary.print()
+        return 130
+    summary.print()
+    say(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
