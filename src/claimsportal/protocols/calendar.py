@@ -34,6 +34,8 @@ class BusinessCalendar:
 
     added: frozenset[date] = field(default_factory=frozenset)
     removed: frozenset[date] = field(default_factory=frozenset)
+    # add_business_days is on every operation's path; its answers never change for one calendar.
+    _sums: dict[tuple[date, int], date] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def england_and_wales(
@@ -62,12 +64,17 @@ class BusinessCalendar:
         """
         if days < 0:
             raise ValueError("days must not be negative")
+        cached = self._sums.get((start, days))
+        if cached is not None:
+            return cached
         day = start
         remaining = days
         while remaining:
             day += timedelta(days=1)
             if self.is_business_day(day):
                 remaining -= 1
+        if len(self._sums) < 100_000:
+            self._sums[(start, days)] = day
         return day
 
     def business_days_between(self, start: date, end: date) -> int:
