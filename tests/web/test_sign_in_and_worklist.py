@@ -90,3 +90,21 @@ def test_every_url_requires_sign_in_except_the_allow_list(
         assert response.status_code in (302, 405)
         if response.status_code == 302:
             assert response["Location"].startswith("/login/")
+
+
+def test_worklist_puts_the_nearest_time_limit_first(
+    world: World, client: Client
+) -> None:
+    pl = send_claim(world, "PL", surname="Later")  # 1 + 40 business days
+    rta = send_claim(world, surname="Sooner")  # 15 business days
+    admitted = step(world, world.comp_handler, rta, "acceptClaim")
+    admitted = step(world, world.comp_handler, admitted, "applyArticle75", isArticle75=False)
+    step(
+        world, world.comp_handler, admitted, "sendLiabilityDecision", liabilityDecision="A"
+    )  # untimed, CR's turn
+    send_claim(world, surname="Middle", insurer_type="M")  # MIB: 30 business days
+    assert pl.phase == "ClaimAcknowledgement"
+    _sign_in(client, "comp.handler")
+    page = client.get("/").content.decode()
+    assert page.index("Middle") < page.index("Later")
+    assert "Sooner" not in page  # liability admitted: the claimant representative's turn

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from claimsportal.claims.models import Claim, ClaimEvent
 from claimsportal.claims.services import format_application_id
@@ -41,7 +41,7 @@ def worklist(user: User, *, today: Any, limit: int = 200) -> list[WorklistRow]:
     rows = (
         claim_list(user)
         .filter(awaiting_organisation_id=user.organisation_id)
-        .order_by("deadline_at", "updated_at")
+        .order_by(F("deadline_at").asc(nulls_last=True), "updated_at")
         .values_list(
             "application_id",
             "claim_type",
