@@ -92,9 +92,7 @@ def test_every_url_requires_sign_in_except_the_allow_list(
             assert response["Location"].startswith("/login/")
 
 
-def test_worklist_puts_the_nearest_time_limit_first(
-    world: World, client: Client
-) -> None:
+def test_worklist_puts_the_nearest_time_limit_first(world: World, client: Client) -> None:
     pl = send_claim(world, "PL", surname="Later")  # 1 + 40 business days
     rta = send_claim(world, surname="Sooner")  # 15 business days
     admitted = step(world, world.comp_handler, rta, "acceptClaim")

@@ -1,0 +1,605 @@
+"""The RTA Claim Notification Form (WORKFLOW.md §6.2, schema AddClaim v3.8).
+
+Elements and attributes keep the schema's names (and misspellings) in camelCase: a leading run of
+capitals is lower-cased (``VRN`` -> ``vrn``, ``OICReferenceNumber`` -> ``oicReferenceNumber``,
+``OPType`` -> ``opType``). A repeated element is a list under its element name (``hospital``,
+``insurerFound``, ``otherParty``).
+
+Validate with ``RtaClaimNotificationForm.model_validate(data, context={"today": today})``; the
+cross-field rules report the path of the offending field, e.g.
+``claimAndClaimantDetails.claimantDetails.personalDetails.dateOfBirth``.
+
+Rules beyond the XSD, all from §6.2's notes or marked [I] there: the claimant was born before the
+accident, which is not in the future; ``childClaim`` matches the claimant's age (under 18) on the
+send date (today); medical attention was first sought on or after the accident date; a time-off
+period only with time off required, a number of days only with an overnight detention; a seatbelt
+answer for drivers and passengers; ``otherTitle``/``otherType``/``opOther`` when "other" is chosen;
+the personal or company details that match the defendant's status; an ``ninComment`` when no NI
+number is given; and the signed statement of truth (web section N, not an XSD attribute).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from claimsportal.protocols.forms.common import (
+    YNDK,
+    YNNK,
+    Address,
+    AskCuePiReference,
+    ClaimantType,
+    ClaimValue,
+    CmcAuthorisationNumber,
+    DetailsOfTheInsurance,
+    EmailAddress,
+    Forename,
+    FormDate,
+    FormModel,
+    HospitalType,
+    InsurerTypeR3,
+    NationalInsuranceNumber,
+    NotFutureDate,
+    OicReferenceNumber,
+    OptionalName,
+    OtherPartyType,
+    OtherTitle,
+    PastDate,
+    ReferenceNumber,
+    ReferralSource,
+    RehabilitationRecommended,
+    RepairsPosition,
+    SeatbeltWearing,
+    Sex,
+    SignatoryType,
+    SubjectStatus,
+    Surname,
+    TelephoneNumber,
+    Time,
+    TitleType,
+    YNFlag,
+    reference_today,
+    text,
+)
+
+Loc = tuple[str | int, ...]
+
+ADULT_AGE = 18
+EngineSize = Annotated[int, Field(ge=0, le=999_999)]
+AnyText = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+def raise_field_errors(title: str, errors: list[tuple[Loc, str, Any]]) -> None:
+    """Report cross-field rule failures at the offending fields' paths (relative to the model)."""
+    if errors:
+        raise ValidationError.from_exception_data(
+            title,
+            [
+                InitErrorDetails(type=PydanticCustomError("cross_field", message), loc=loc, input=value)
+                for loc, message, value in errors
+            ],
+        )
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years between ``born`` and ``day``."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _other_title_errors(title_type: str | None, other_title: str | None) -> list[tuple[Loc, str, Any]]:
+    if title_type == "5" and not other_title:
+        return [(("otherTitle",), "is required when titleType is 5 (Other)", other_title)]
+    return []
+
+
+# --- ApplicationData ------------------------------------------------------------------------------
+
+
+class ClaimDetails(FormModel):
+    signatory: SignatoryType
+    retainedCopy: YNFlag
+    claimValue: ClaimValue
+    oicReferenceNumber: OicReferenceNumber | None = None
+
+
+class ApplicationData(FormModel):
+    claimDetails: ClaimDetails
+
+
+# --- ClaimAndClaimantDetails ----------------------------------------------------------------------
+
+
+class RepresentativeCompanyDetails(FormModel):
+    companyName: Annotated[str, text(1, 100)]
+    branchName: Annotated[str, text(1, 100)] | None = None
+    emailAddress: EmailAddress
+    contactName: Forename
+    contactMiddleName: OptionalName | None = None
+    contactSurname: Surname
+    telephoneNumber: TelephoneNumber
+    referenceNumber: ReferenceNumber
+    policyNumber: Annotated[str, text(0, 16)] | None = None
+    providerAddress: Annotated[str, text(0, 100)] | None = None
+    address: Address
+
+
+class ReferralSourceInfo(FormModel):
+    referralSource: ReferralSource
+    cmcName: Annotated[str, text(0, 100)] | None = None
+    mojcmcAuthorisationNumber: CmcAuthorisationNumber | None = None
+    referralSourceWebsite: Annotated[str, text(0, 100)] | None = None
+    referralSourceSource: Annotated[str, text(0, 100)] | None = None
+
+
+class ClaimantRepresentative(FormModel):
+    companyDetails: RepresentativeCompanyDetails
+    referralSourceInfo: ReferralSourceInfo | None = None
+
+
+class Vehicle(FormModel):
+    vrn: Annotated[str, text(0, 12)] | None = None
+    make: Annotated[str, text(0, 14)] | None = None
+    model: Annotated[str, text(0, 30)] | None = None
+    engineSize: EngineSize | None = None
+    color: Annotated[str, text(0, 16)] | None = None
+
+
+class DefendantVehicle(Vehicle):
+    vrn: Annotated[str, text(1, 12)]
+
+
+class DefendantPersonalDetails(FormModel):
+    name: OptionalName | None = None
+    middleName: OptionalName | None = None
+    surname: Surname
+    sex: Sex | None = None
+    dateOfBirth: PastDate | None = None
+    titleType: TitleType | None = None
+    otherTitle: OtherTitle | None = None
+    address: Address | None = None
+
+    @model_validator(mode="after")
+    def _other_title(self) -> Self:
+        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        return self
+
+
+class InsurerInformation(FormModel):
+    insurerName: Annotated[str, text(1, 100)] | None = None
+    selected: YNFlag | None = None
+    insurerOrganizationID: Annotated[str, text(0, 50)]
+    insurerOrganizationPath: Annotated[str, text(0, 50)]
+    insurerType: InsurerTypeR3
+    address: Address | None = None
+
+
+class DefendantCompanyDetails(FormModel):
+    companyName: Annotated[str, text(1, 100)]
+    emailAddress: EmailAddress | None = None
+    contactName: OptionalName | None = None
+    contactMiddleName: OptionalName | None = None
+    contactSurname: OptionalName | None = None
+    telephoneNumber: TelephoneNumber | None = None
+    referenceNumber: ReferenceNumber | None = None
+    policyNumber: Annotated[str, text(0, 16)] | None = None
+    providerAddress: Annotated[str, text(0, 100)] | None = None
+    address: Address | None = None
+
+
+class DefendantDetails(FormModel):
+    personalDetails: DefendantPersonalDetails | None = None
+    vehicle: DefendantVehicle | None = None
+    insurerInformation: InsurerInformation
+    insurerFound: list[InsurerInformation] = []
+    companyDetails: DefendantCompanyDetails | None = None
+    defendantStatus: SubjectStatus
+    defDriverName: Annotated[str, text(0, 100)] | None = None
+    policyNumberReference: Annotated[str, text(1, 50)]
+    comments: Annotated[str, text(0, 500)] | None = None
+    defedantAge: Annotated[int, Field(ge=1, le=150)] | None = None
+    defendandDescription: Annotated[str, text(1, 500)] | None = None
+    defendantDetailsObtained: Annotated[str, text(1, 500)] | None = None
+
+    @model_validator(mode="after")
+    def _details_match_status(self) -> Self:
+        errors: list[tuple[Loc, str, Any]] = []
+        if self.defendantStatus == "P" and self.personalDetails is None:
+            errors.append((("personalDetails",), "is required when defendantStatus is P (Personal)", None))
+        if self.defendantStatus == "B" and self.companyDetails is None:
+            errors.append((("companyDetails",), "is required when defendantStatus is B (Business)", None))
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+
+class ClaimantPersonalDetails(FormModel):
+    name: Forename
+    middleName: OptionalName | None = None
+    surname: Surname
+    sex: Sex | None = None
+    dateOfBirth: PastDate
+    titleType: TitleType
+    otherTitle: OtherTitle | None = None
+    address: Address
+
+    @model_validator(mode="after")
+    def _other_title(self) -> Self:
+        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        return self
+
+
+class ClaimantDetails(FormModel):
+    personalDetails: ClaimantPersonalDetails
+    vehicle: Vehicle | None = None
+    occupation: Annotated[str, text(1, 50)]
+    childClaim: YNFlag
+    nationalInsuranceNumber: NationalInsuranceNumber | None = None
+    ninComment: Annotated[str, text(0, 500)] | None = None
+    askCUEPIReference: AskCuePiReference
+
+    @model_validator(mode="after")
+    def _nin_or_comment(self) -> Self:
+        if self.nationalInsuranceNumber is None and not self.ninComment:
+            raise_field_errors(
+                type(self).__name__,
+                [(("ninComment",), "is required to explain why no nationalInsuranceNumber is given", None)],
+            )
+        return self
+
+
+class ClaimAndClaimantDetails(FormModel):
+    claimantRepresentative: ClaimantRepresentative
+    defendantDetails: DefendantDetails
+    claimantDetails: ClaimantDetails
+
+
+# --- MedicalDetails -------------------------------------------------------------------------------
+
+
+class Injury(FormModel):
+    softTissue: YNFlag | None = None
+    boneInjury: YNFlag | None = None
+    whiplash: YNFlag | None = None
+    other: YNFlag | None = None
+    injurySustainedDescription: Annotated[str, text(1, 500)]
+    timeOffRequired: YNFlag
+    timeOffPeriod: Annotated[int, Field(ge=0, le=99_999)] | None = None
+    stillOffWork: YNFlag | None = None
+    medicalAttentionSeeking: YNFlag
+    medicalAttentionFirstDate: NotFutureDate | None = None
+    hospitalAttendance: YNFlag
+    overnightDetention: YNFlag | None = None
+    daysNumber: Annotated[str, text(0, 50)] | None = None
+
+    @model_validator(mode="after")
+    def _governed_fields(self) -> Self:
+        errors: list[tuple[Loc, str, Any]] = []
+        if self.timeOffPeriod is not None and self.timeOffRequired != "1":
+            errors.append(
+                (("timeOffPeriod",), "is only allowed when timeOffRequired is 1 (Yes)", self.timeOffPeriod)
+            )
+        if self.daysNumber and self.overnightDetention != "1":
+            errors.append(
+                (("daysNumber",), "is only allowed when overnightDetention is 1 (Yes)", self.daysNumber)
+            )
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+
+class HospitalAddress(FormModel):
+    addressLine1: Annotated[str, text(0, 100)] | None = None
+    addressLine2: Annotated[str, text(0, 100)] | None = None
+    addressLine3: Annotated[str, text(0, 100)] | None = None
+    addressLine4: Annotated[str, text(0, 100)] | None = None
+
+
+class Hospital(FormModel):
+    hospitalAddress: HospitalAddress | None = None
+    hospitalType: HospitalType
+    hospitalName: Annotated[str, text(0, 100)] | None = None
+    postCode: Annotated[str, text(0, 8)] | None = None
+
+
+class Rehabilitation(FormModel):
+    rehabilitationUndertaken: RehabilitationRecommended
+    rehabilitationTreatment: Annotated[str, text(0, 500)] | None = None
+    rehabilitationNeeds: YNFlag | None = None
+    rehabilitationDetails: Annotated[str, text(0, 500)] | None = None
+
+
+class MedicalDetails(FormModel):
+    injury: Injury
+    hospital: Annotated[list[Hospital], Field(max_length=4)] = []
+    rehabilitation: Rehabilitation
+
+
+# --- RepairsAndAlternativeVehicleProvision --------------------------------------------------------
+
+
+class AlternativeCompany(FormModel):
+    companyName: Annotated[str, text(1, 100)] | None = None
+    address: Annotated[str, text(0, 500)] | None = None
+    telephoneNumber: TelephoneNumber | None = None
+    referenceNumber: AnyText | None = None
+
+
+class Repairs(FormModel):
+    alternativeCompany: AlternativeCompany | None = None
+    claiimingDamageOwnVehicle: YNFlag
+    detailsOfTheInsurance: DetailsOfTheInsurance | None = None
+    otherDetails: Annotated[str, text(0, 50)] | None = None
+    throughClaimantInsurer: YNFlag | None = None
+    throughAlternatieCompany: YNFlag | None = None
+    repairsPosition: RepairsPosition | None = None
+    defendantInsInspection: YNFlag | None = None
+    location: Annotated[str, text(0, 100)] | None = None
+    contactDetails: Annotated[str, text(0, 100)] | None = None
+    totalLoss: YNDK | None = None
+
+
+class Provider(FormModel):
+    vehicle: Vehicle | None = None
+    providerName: Annotated[str, text(1, 100)]
+    referenceNumber: ReferenceNumber
+    providerAddress: Annotated[str, text(1, 500)] | None = None
+    startDate: FormDate
+    endDate: AnyText
+
+
+class AlternativeVehicleProvision(FormModel):
+    provider: Provider | None = None
+    claimantEntitled: YNFlag
+    avRequiredByCL: YNFlag | None = None
+    avProvided: YNFlag | None = None
+    hireNeed: YNFlag | None = None
+    avRequiredByCR: YNFlag | None = None
+    vehicleType: Annotated[str, text(0, 50)] | None = None
+    contactName: Annotated[str, text(0, 50)] | None = None
+    telephoneNumber: TelephoneNumber | None = None
+
+
+class RepairsAndAlternativeVehicleProvision(FormModel):
+    repairs: Repairs
+    alternativeVehicleProvision: AlternativeVehicleProvision | None = None
+
+
+# --- AccidentData ---------------------------------------------------------------------------------
+
+
+class Driver(FormModel):
+    name: OptionalName | None = None
+    middleName: OptionalName | None = None
+    surname: Surname
+    address: Address | None = None
+
+
+class Owner(FormModel):
+    name: OptionalName | None = None
+    middleName: OptionalName | None = None
+    surname: OptionalName | None = None
+    address: Address | None = None
+
+
+class InsuranceCompanyInformatiion(FormModel):
+    companyName: Annotated[str, text(0, 100)] | None = None
+    policyNumber: Annotated[str, text(0, 16)] | None = None
+
+
+class WeatherConditions(FormModel):
+    sun: YNFlag | None = None
+    rain: YNFlag | None = None
+    snow: YNFlag | None = None
+    ice: YNFlag | None = None
+    fog: YNFlag | None = None
+    other: YNFlag | None = None
+    otherDetails: Annotated[str, text(0, 50)] | None = None
+
+
+class RoadConditions(FormModel):
+    dry: YNFlag | None = None
+    wet: YNFlag | None = None
+    snow: YNFlag | None = None
+    ice: YNFlag | None = None
+    mud: YNFlag | None = None
+    oil: YNFlag | None = None
+    other: YNFlag | None = None
+    otherDetails: Annotated[str, text(0, 50)] | None = None
+
+
+class AccidentCircumstances(FormModel):
+    vhclHitSideRoad: YNFlag | None = None
+    vhclHitInRear: YNFlag | None = None
+    vhclHitWhilstParked: YNFlag | None = None
+    accidCarPark: YNFlag | None = None
+    accidRoundabout: YNFlag | None = None
+    accidChangingLanes: YNFlag | None = None
+    concertinaCollision: YNFlag | None = None
+    other: YNFlag | None = None
+
+
+class PoliceDetails(FormModel):
+    stationName: Annotated[str, text(0, 100)] | None = None
+    stationAddress: Annotated[str, text(0, 100)] | None = None
+    reportingOfficerName: Annotated[str, text(0, 50)] | None = None
+    referenceNumber: Annotated[str, text(0, 20)] | None = None
+
+
+class AccidentDetails(FormModel):
+    driver: Driver | None = None
+    owner: Owner | None = None
+    vehicle: Vehicle | None = None
+    insuranceCompanyInformatiion: InsuranceCompanyInformatiion | None = None
+    weatherConditions: WeatherConditions | None = None
+    roadConditions: RoadConditions | None = None
+    accidentCircumstances: AccidentCircumstances | None = None
+    policeDetails: PoliceDetails | None = None
+    claimantType: ClaimantType
+    otherType: Annotated[str, text(0, 20)] | None = None
+    occupantsNumber: Annotated[int, Field(ge=0)] | None = None
+    seatbelt: SeatbeltWearing | None = None
+    driverIsDefendant: YNFlag | None = None
+    accidentDate: NotFutureDate
+    accidentTime: Time
+    accidentLocation: Annotated[str, text(1, 100)]
+    accidentDescription: Annotated[str, text(1, 500)]
+    policeReported: YNNK | None = None
+
+    @model_validator(mode="after")
+    def _conditional_fields(self) -> Self:
+        errors: list[tuple[Loc, str, Any]] = []
+        if self.claimantType in ("0", "2") and self.seatbelt is None:
+            errors.append(
+                (("seatbelt",), "is required when claimantType is 0 (driver) or 2 (passenger)", None)
+            )
+        if self.claimantType == "6" and not self.otherType:
+            errors.append((("otherType",), "is required when claimantType is 6 (other)", self.otherType))
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+
+class BusCoach(FormModel):
+    bussOrCoach: YNFlag
+    driverName: Annotated[str, text(0, 50)] | None = None
+    driverID: Annotated[str, text(0, 20)] | None = None
+    driverDescription: Annotated[str, text(0, 500)] | None = None
+    vehicleDescription: Annotated[str, text(1, 500)] | None = None
+    numberOfPassengers: Annotated[int, Field(ge=0)] | None = None
+    evidence: YNFlag | None = None
+    comments: Annotated[str, text(0, 500)] | None = None
+
+
+class AccidentData(FormModel):
+    accidentDetails: AccidentDetails
+    busCoach: BusCoach | None = None
+
+
+# --- OtherPartyDetails ----------------------------------------------------------------------------
+
+
+class OtherPartyPersonalDetails(FormModel):
+    titleType: TitleType | None = None
+    name: OptionalName | None = None
+    middleName: OptionalName | None = None
+    surname: Surname
+    otherTitle: OtherTitle | None = None
+    address: Address | None = None
+
+    @model_validator(mode="after")
+    def _other_title(self) -> Self:
+        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        return self
+
+
+class OtherParty(FormModel):
+    personalDetails: OtherPartyPersonalDetails
+    vihicleInformation: Vehicle | None = None
+    insuranceCompanyInformatiion: InsuranceCompanyInformatiion | None = None
+    opType: OtherPartyType
+    opOther: Annotated[str, text(0, 20)] | None = None
+
+    @model_validator(mode="after")
+    def _op_other(self) -> Self:
+        if self.opType == "O" and not self.opOther:
+            raise_field_errors(
+                type(self).__name__, [(("opOther",), "is required when opType is O (Other)", self.opOther)]
+            )
+        return self
+
+
+class OtherPartyDetails(FormModel):
+    otherParty: Annotated[list[OtherParty], Field(min_length=1, max_length=6)]
+
+
+# --- LiabilityFunding -----------------------------------------------------------------------------
+
+
+class Liability(FormModel):
+    defendantResponsability: Annotated[str, text(1, 500)]
+    op1Responsability: YNFlag | None = None
+    op2Responsability: YNFlag | None = None
+    op3Responsability: YNFlag | None = None
+    op4Responsability: YNFlag | None = None
+    op5Responsability: YNFlag | None = None
+    op6Responsability: YNFlag | None = None
+
+
+class Funding(FormModel):
+    comments: Annotated[str, text(0, 1000)]
+
+
+class LiabilityFunding(FormModel):
+    liability: Liability
+    funding: Funding | None = None
+
+
+# --- the form -------------------------------------------------------------------------------------
+
+
+class RtaClaimNotificationForm(FormModel):
+    """The RTA CNF (``DocumentInput`` of AddClaim v3.8) plus the signed statement of truth."""
+
+    applicationData: ApplicationData
+    claimAndClaimantDetails: ClaimAndClaimantDetails
+    medicalDetails: MedicalDetails
+    repairsAndAlternativeVehicleProvision: RepairsAndAlternativeVehicleProvision
+    accidentData: AccidentData
+    otherPartyDetails: OtherPartyDetails | None = None
+    liabilityFunding: LiabilityFunding
+    statementOfTruth: bool = Field(description="Web section N: the statement of truth is signed")
+
+    @field_validator("statementOfTruth")
+    @classmethod
+    def _signed(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("the statement of truth must be signed")
+        return value
+
+    @model_validator(mode="after")
+    def _cross_section_rules(self, info: ValidationInfo) -> Self:
+        today = reference_today(info)
+        accident_date = self.accidentData.accidentDetails.accidentDate
+        claimant = self.claimAndClaimantDetails.claimantDetails
+        born = claimant.personalDetails.dateOfBirth
+        claimant_loc: Loc = ("claimAndClaimantDetails", "claimantDetails")
+        errors: list[tuple[Loc, str, Any]] = []
+        if born >= accident_date:
+            errors.append(
+                ((*claimant_loc, "personalDetails", "dateOfBirth"), "must be before the accident date", born)
+            )
+        is_child = age_on(born, today) < ADULT_AGE
+        if is_child and claimant.childClaim != "1":
+            errors.append(
+                (
+                    (*claimant_loc, "childClaim"),
+                    "must be 1 (Yes): the claimant is under 18",
+                    claimant.childClaim,
+                )
+            )
+        if not is_child and claimant.childClaim != "0":
+            errors.append(
+                (
+                    (*claimant_loc, "childClaim"),
+                    "must be 0 (No): the claimant is 18 or over",
+                    claimant.childClaim,
+                )
+            )
+        first_attention = self.medicalDetails.injury.medicalAttentionFirstDate
+        if first_attention is not None and first_attention < accident_date:
+            errors.append(
+                (
+                    ("medicalDetails", "injury", "medicalAttentionFirstDate"),
+                    "must be on or after the accident date",
+                    first_attention,
+                )
+            )
+        raise_field_errors(type(self).__name__, errors)
+        return self
