@@ -1,0 +1,501 @@
+"""The EL / ELD / PL Claim Notification Form (WORKFLOW.md §6.3, schema AddClaim v1.4, Release 6).
+
+Names follow :mod:`claimsportal.protocols.forms.cnf_rta`: the schema's element and attribute names
+in camelCase (``InsurerOrganizationID`` -> ``insurerOrganizationID``), a repeated element as a list
+under its element name (``hospital``, ``insurerFound``). Addresses sit where §6.1 puts the shared
+Address element (representative, defendant person/company, claimant, insurers).
+
+Validate with ``ElplClaimNotificationForm.model_validate(data, context={"today": today})``; the
+cross-field rules report the path of the offending field, e.g.
+``accidentData.accidentDetails.accidentDate``.
+
+One schema serves three claim types (``applicationData.claimDetails.claimType``, WORKFLOW.md §2):
+
+* ``EL`` (employer's liability accident): accident details; the employer is the defendant;
+* ``ELD`` (employer's liability disease): "exposure details" instead of accident details. There is
+  no accident date or time; the claimant's ``employmentPeriod``/``exposurePeriod`` and the disease
+  injury flags (``respiratory``, ``deafness``, ``vibrationInjury``, ``dermatitis``) belong to it;
+* ``PL`` (public liability): accident details including the ``claimantLocation`` code.
+
+Rules beyond the XSD, from §2/§6.3's notes or marked [I]: an accident date for EL and PL and none
+(nor a time) for ELD [I: "disease claims have none"]; the accident is not in the future; the claimant
+was born in the past and before the accident; ``childClaim`` matches the claimant's age (under 18)
+on the send date (today), as on the RTA form; an ``exposurePeriod`` on ELD claims [I], and the two
+periods, the disease flags and the claimant location only on the claim type they belong to; a
+period written as two dates (``01/02/2003 - 04/05/2006`` or ISO) does not end before it starts [I:
+the XSD types both periods as free text, so other wording is accepted as is]; medical attention
+first sought neither in the future nor before the accident; the RTA form's governed fields
+(``timeOffPeriod``, ``daysNumber``), ``otherTitle`` for title 5, the details matching the
+defendant's status and an ``ninComment`` when no NI number is given; and the signed statement of
+truth (a web step, not an XSD attribute).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from claimsportal.protocols.forms.common import (
+    YNNK,
+    Address,
+    ClaimantLocation,
+    ClaimTypeELPL,
+    ClaimValue,
+    EmailAddress,
+    Forename,
+    FormDate,
+    FormModel,
+    HospitalType,
+    NationalInsuranceNumber,
+    NotFutureDate,
+    OptionalName,
+    OtherTitle,
+    PastDate,
+    ReferenceNumber,
+    RehabilitationRecommended,
+    SignatoryType,
+    SubjectStatus,
+    Surname,
+    TelephoneNumber,
+    Time,
+    TitleType,
+    YNFlag,
+    reference_today,
+    text,
+)
+
+# --- helpers shared with cnf_rta (they belong in common.py; duplicated here so that this module
+# --- does not depend on another form's module) ---------------------------------------------------
+
+Loc = tuple[str | int, ...]
+
+ADULT_AGE = 18
+
+
+def raise_field_errors(title: str, errors: list[tuple[Loc, str, Any]]) -> None:
+    """Report cross-field rule failures at the offending fields' paths (relative to the model).
+
+    Belongs in common.py (same as ``cnf_rta.raise_field_errors``)."""
+    if errors:
+        raise ValidationError.from_exception_data(
+            title,
+            [
+                InitErrorDetails(type=PydanticCustomError("cross_field", message), loc=loc, input=value)
+                for loc, message, value in errors
+            ],
+        )
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years between ``born`` and ``day``. Belongs in common.py (same as ``cnf_rta.age_on``)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _other_title_errors(title_type: str | None, other_title: str | None) -> list[tuple[Loc, str, Any]]:
+    if title_type == "5" and not other_title:
+        return [(("otherTitle",), "is required when titleType is 5 (Other)", other_title)]
+    return []
+
+
+_DATE = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+_PERIOD = re.compile(rf"^({_DATE})\s*(?:-|\u2013|to)\s*({_DATE})$", re.IGNORECASE)
+
+
+def _parse_date(value: str) -> date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def period_bounds(period: str) -> tuple[date, date] | None:
+    """The start and end of a period written as two dates, else ``None`` (free text).
+
+    Accepts ``DD/MM/YYYY`` or ``YYYY-MM-DD`` dates separated by ``-``, an en dash or ``to``. A period type
+    belongs in common.py if another form needs one."""
+    match = _PERIOD.match(period.strip())
+    if match is None:
+        return None
+    start, end = _parse_date(match.group(1)), _parse_date(match.group(2))
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def _period_errors(name: str, period: str | None) -> list[tuple[Loc, str, Any]]:
+    bounds = period_bounds(period) if period else None
+    if bounds is not None and bounds[1] < bounds[0]:
+        return [
+            (
+                (name,),
+                f"must not end before it starts: the end {bounds[1].isoformat()} is before the start "
+                f"{bounds[0].isoformat()}",
+                period,
+            )
+        ]
+    return []
+
+
+# --- ApplicationData ------------------------------------------------------------------------------
+
+
+class ClaimDetails(FormModel):
+    signatory: SignatoryType
+    retainedCopy: YNFlag
+    claimValue: ClaimValue
+    claimType: ClaimTypeELPL
+    notificationDate: FormDate
+
+
+class ApplicationData(FormModel):
+    claimDetails: ClaimDetails
+
+
+# --- ClaimAndClaimantDetails ----------------------------------------------------------------------
+
+
+class RepresentativeCompanyDetails(FormModel):
+    companyName: Annotated[str, text(1, 100)]
+    branchName: Annotated[str, text(1, 100)] | None = None
+    emailAddress: EmailAddress
+    contactName: Forename
+    contactMiddleName: OptionalName | None = None
+    contactSurname: Surname
+    telephoneNumber: TelephoneNumber
+    referenceNumber: ReferenceNumber
+    address: Address
+
+
+class ClaimantRepresentative(FormModel):
+    companyDetails: RepresentativeCompanyDetails
+
+
+class DefendantPersonalDetails(FormModel):
+    name: OptionalName | None = None
+    middleName: OptionalName | None = None
+    surname: Surname
+    titleType: TitleType | None = None
+    otherTitle: OtherTitle | None = None
+    address: Address | None = None
+
+    @model_validator(mode="after")
+    def _other_title(self) -> Self:
+        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        return self
+
+
+class InsurerInformation(FormModel):
+    """``InsurerInformation`` and each ``InsurerFound`` (no insurer type on EL/PL)."""
+
+    insurerName: Annotated[str, text(1, 100)] | None = None
+    selected: YNFlag | None = None
+    insurerOrganizationID: Annotated[str, text(0, 50)]
+    insurerOrganizationPath: Annotated[str, text(0, 50)]
+    address: Address | None = None
+
+
+class DefendantCompanyDetails(FormModel):
+    companyName: Annotated[str, text(1, 100)]
+    emailAddress: EmailAddress | None = None
+    contactName: OptionalName | None = None
+    contactMiddleName: OptionalName | None = None
+    contactSurname: OptionalName | None = None
+    telephoneNumber: TelephoneNumber | None = None
+    referenceNumber: ReferenceNumber | None = None
+    policyNumber: Annotated[str, text(0, 16)] | None = None
+    providerAddress: Annotated[str, text(0, 100)] | None = None
+    address: Address | None = None
+
+
+class DefendantDetails(FormModel):
+    """The employer (EL, ELD) or occupier/business (PL) against whom the claim is made."""
+
+    personalDetails: DefendantPersonalDetails | None = None
+    insurerInformation: InsurerInformation
+    insurerFound: list[InsurerInformation] = []
+    companyDetails: DefendantCompanyDetails | None = None
+    defendantStatus: SubjectStatus  # C09_SubjectStatus_ELPL: the same P/B values
+    policyNumberReference: Annotated[str, text(1, 50)]
+
+    @model_validator(mode="after")
+    def _details_match_status(self) -> Self:
+        errors: list[tuple[Loc, str, Any]] = []
+        if self.defendantStatus == "P" and self.personalDetails is None:
+            errors.append((("personalDetails",), "is required when defendantStatus is P (Personal)", None))
+        if self.defendantStatus == "B" and self.companyDetails is None:
+            errors.append((("companyDetails",), "is required when defendantStatus is B (Business)", None))
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+
+class ClaimantPersonalDetails(FormModel):
+    name: Forename
+    middleName: OptionalName | None = None
+    surname: Surname
+    dateOfBirth: PastDate
+    titleType: TitleType
+    otherTitle: OtherTitle | None = None
+    address: Address
+
+    @model_validator(mode="after")
+    def _other_title(self) -> Self:
+        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        return self
+
+
+class ClaimantDetails(FormModel):
+    personalDetails: ClaimantPersonalDetails
+    occupation: Annotated[str, text(1, 50)]
+    childClaim: YNFlag
+    nationalInsuranceNumber: NationalInsuranceNumber | None = None
+    ninComment: Annotated[str, text(0, 500)] | None = None
+    employmentPeriod: Annotated[str, text(1, 500)] | None = None
+    exposurePeriod: Annotated[str, text(1, 500)] | None = None
+
+    @model_validator(mode="after")
+    def _nin_and_periods(self) -> Self:
+        errors: list[tuple[Loc, str, Any]] = []
+        if self.nationalInsuranceNumber is None and not self.ninComment:
+            errors.append(
+                (("ninComment",), "is required to explain why no nationalInsuranceNumber is given", None)
+            )
+        errors += _period_errors("employmentPeriod", self.employmentPeriod)
+        errors += _period_errors("exposurePeriod", self.exposurePeriod)
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+
+class ClaimAndClaimantDetails(FormModel):
+    claimantRepresentative: ClaimantRepresentative
+    defendantDetails: DefendantDetails
+    claimantDetails: ClaimantDetails
+
+
+# --- MedicalDetails -------------------------------------------------------------------------------
+
+DISEASE_FLAGS = ("respiratory", "deafness", "vibrationInjury", "dermatitis")
+"""The injury flags of disease (ELD) claims; ``other`` serves every claim type."""
+
+
+class Injury(FormModel):
+    respiratory: YNFlag | None = None
+    deafness: YNFlag | None = None
+    vibrationInjury: YNFlag | None = None
+    dermatitis: YNFlag | None = None
+    other: YNFlag | None = None
+    injurySustainedDescription: Annotated[str, text(1, 500)]
+    timeOffRequired: YNFlag
+    timeOffPeriod: Annotated[int, Field(ge=0, le=99_999)] | None = None
+    stillOffWork: YNFlag | None = None
+    medicalAttentionSeeking: YNFlag
+    medicalAttentionFirstDate: NotFutureDate | None = None
+    hospitalAttendance: YNFlag
+    overnightDetention: YNFlag | None = None
+    daysNumber: Annotated[str, text(0, 50)] | None = None
+
+    @model_validator(mode="after")
+    def _governed_fields(self) -> Self:
+        errors: list[tuple[Loc, str, Any]] = []
+        if self.timeOffPeriod is not None and self.timeOffRequired != "1":
+            errors.append(
+                (("timeOffPeriod",), "is only allowed when timeOffRequired is 1 (Yes)", self.timeOffPeriod)
+            )
+        if self.daysNumber and self.overnightDetention != "1":
+            errors.append(
+                (("daysNumber",), "is only allowed when overnightDetention is 1 (Yes)", self.daysNumber)
+            )
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+
+class HospitalAddress(FormModel):
+    addressLine1: Annotated[str, text(0, 100)] | None = None
+    addressLine2: Annotated[str, text(0, 100)] | None = None
+    addressLine3: Annotated[str, text(0, 100)] | None = None
+    addressLine4: Annotated[str, text(0, 100)] | None = None
+
+
+class Hospital(FormModel):
+    hospitalAddress: HospitalAddress | None = None
+    hospitalType: HospitalType  # C07_HospitalType_R3: the same 0/1 values
+    hospitalName: Annotated[str, text(0, 100)] | None = None
+    postCode: Annotated[str, text(0, 8)] | None = None
+
+
+class Rehabilitation(FormModel):
+    rehabilitationUndertaken: RehabilitationRecommended
+    rehabilitationTreatment: Annotated[str, text(0, 500)] | None = None
+    rehabilitationNeeds: YNFlag | None = None
+    rehabilitationDetails: Annotated[str, text(0, 500)] | None = None
+
+
+class MedicalDetails(FormModel):
+    injury: Injury
+    hospital: Annotated[list[Hospital], Field(max_length=4)] = []
+    rehabilitation: Rehabilitation
+
+
+# --- AccidentData ---------------------------------------------------------------------------------
+
+
+class AccidentDetails(FormModel):
+    """Accident details (EL, PL) or, for ELD, exposure details (location and description)."""
+
+    accidentDate: NotFutureDate | None = None
+    accidentTime: Time | None = None
+    accidentLocation: Annotated[str, text(1, 100)]
+    accidentDescription: Annotated[str, text(1, 1000)]
+    incidentReported: YNNK
+    reportedDateAndToWhom: Annotated[str, text(0, 500)] | None = None
+    claimantLocation: ClaimantLocation | None = None
+    claimantLocationOther: Annotated[str, text(0, 50)] | None = None
+
+
+class AccidentData(FormModel):
+    accidentDetails: AccidentDetails
+
+
+# --- LiabilityFunding -----------------------------------------------------------------------------
+
+
+class Liability(FormModel):
+    defendantResponsibility: Annotated[str, text(1, 5000)]
+
+
+class Funding(FormModel):
+    comments: Annotated[str, text(0, 1000)]
+
+
+class LiabilityFunding(FormModel):
+    liability: Liability
+    funding: Funding | None = None
+
+
+# --- the form -------------------------------------------------------------------------------------
+
+
+class ElplClaimNotificationForm(FormModel):
+    """The EL/ELD/PL CNF (``DocumentInput`` of AddClaim v1.4) plus the signed statement of truth."""
+
+    applicationData: ApplicationData
+    claimAndClaimantDetails: ClaimAndClaimantDetails
+    medicalDetails: MedicalDetails
+    accidentData: AccidentData
+    liabilityFunding: LiabilityFunding
+    statementOfTruth: bool = Field(description="The statement of truth is signed")
+
+    @field_validator("statementOfTruth")
+    @classmethod
+    def _signed(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("the statement of truth must be signed")
+        return value
+
+    @model_validator(mode="after")
+    def _cross_section_rules(self, info: ValidationInfo) -> Self:
+        errors = self._claim_type_errors() + self._date_errors(reference_today(info))
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+    def _claim_type_errors(self) -> list[tuple[Loc, str, Any]]:
+        """The sections and fields that belong to one claim type only."""
+        claim_type = self.applicationData.claimDetails.claimType
+        accident = self.accidentData.accidentDetails
+        claimant = self.claimAndClaimantDetails.claimantDetails
+        injury = self.medicalDetails.injury
+        accident_loc: Loc = ("accidentData", "accidentDetails")
+        claimant_loc: Loc = ("claimAndClaimantDetails", "claimantDetails")
+        errors: list[tuple[Loc, str, Any]] = []
+        if claim_type == "ELD":
+            for name in ("accidentDate", "accidentTime"):
+                if getattr(accident, name) is not None:
+                    errors.append(
+                        (
+                            (*accident_loc, name),
+                            "must be left out of an ELD (disease) claim: give the exposure period instead",
+                            getattr(accident, name),
+                        )
+                    )
+            if claimant.exposurePeriod is None:
+                errors.append(
+                    ((*claimant_loc, "exposurePeriod"), "is required on an ELD (disease) claim", None)
+                )
+        else:
+            if accident.accidentDate is None:
+                errors.append(
+                    (
+                        (*accident_loc, "accidentDate"),
+                        f"is required on an accident claim ({claim_type})",
+                        None,
+                    )
+                )
+            for name in ("employmentPeriod", "exposurePeriod"):
+                if getattr(claimant, name) is not None:
+                    errors.append(
+                        (
+                            (*claimant_loc, name),
+                            "is only allowed on an ELD (disease) claim",
+                            getattr(claimant, name),
+                        )
+                    )
+            for name in DISEASE_FLAGS:
+                if getattr(injury, name) is not None:
+                    errors.append(
+                        (
+                            ("medicalDetails", "injury", name),
+                            "is a disease flag, only allowed on an ELD claim: use 'other' and describe the injury",
+                            getattr(injury, name),
+                        )
+                    )
+        if claim_type != "PL":
+            for name in ("claimantLocation", "claimantLocationOther"):
+                if getattr(accident, name) is not None:
+                    errors.append(
+                        ((*accident_loc, name), "is only allowed on a PL claim", getattr(accident, name))
+                    )
+        return errors
+
+    def _date_errors(self, today: date) -> list[tuple[Loc, str, Any]]:
+        """Birth, age and medical attention against the accident date and today (the send date)."""
+        accident_date = self.accidentData.accidentDetails.accidentDate
+        claimant = self.claimAndClaimantDetails.claimantDetails
+        born = claimant.personalDetails.dateOfBirth
+        claimant_loc: Loc = ("claimAndClaimantDetails", "claimantDetails")
+        errors: list[tuple[Loc, str, Any]] = []
+        if accident_date is not None and born >= accident_date:
+            errors.append(
+                ((*claimant_loc, "personalDetails", "dateOfBirth"), "must be before the accident date", born)
+            )
+        is_child = age_on(born, today) < ADULT_AGE
+        if is_child and claimant.childClaim != "1":
+            errors.append(
+                (
+                    (*claimant_loc, "childClaim"),
+                    "must be 1 (Yes): the claimant is under 18",
+                    claimant.childClaim,
+                )
+            )
+        if not is_child and claimant.childClaim != "0":
+            errors.append(
+                (
+                    (*claimant_loc, "childClaim"),
+                    "must be 0 (No): the claimant is 18 or over",
+                    claimant.childClaim,
+                )
+            )
+        first_attention = self.medicalDetails.injury.medicalAttentionFirstDate
+        if accident_date is not None and first_attention is not None and first_attention < accident_date:
+            errors.append(
+                (
+                    ("medicalDetails", "injury", "medicalAttentionFirstDate"),
+                    "must be on or after the accident date",
+                    first_attention,
+                )
+            )
+        return errors

@@ -1,0 +1,203 @@
+"""The compensator's response to the CNF: the liability decision (WORKFLOW.md §6.4).
+
+``sendLiabilityDecision(insurerResponseXml)``: RTA schema v3.0 (:class:`RtaInsurerResponse`) and the
+EL/PL v1.0 variant (:class:`ElplInsurerResponse`), which is the RTA form minus ``NoAuthority``, the
+alternative-vehicle and repairs answers, ``DefendantDetails`` and ``Capacity``, and which spells
+"Rehabilitation" correctly where RTA has "Reabilitation". Names follow the package convention
+(camelCase of the schema's names, misspellings kept: ``altVchlProvided``/``altVhclDetails``,
+``defendantsDOB``).
+
+Validate with ``RtaInsurerResponse.model_validate(data, context={"today": today})``; the cross-field
+rules report the path of the offending field, e.g. ``liabilityCausation.unadmittedLiabilityReasons``.
+
+The workflow engine's minimal payload (``payloads.LiabilityDecisionPayload``) names the decision
+``liabilityDecision`` (the same name as here, under ``liabilityCausation``), the reasons
+``reasonsForDenial`` (here ``liabilityCausation.unadmittedLiabilityReasons``) and the COMP's
+reference ``insurerClaimReferenceNumber`` (here ``providedServices.defendantsInsurer.referenceNumber``).
+``engine_payload()`` of either form maps a validated form onto those three names.
+
+Rules beyond the XSD (§6.4's meanings, §14 rule 7 and T10 [I]):
+
+* ``N`` (not admitted) needs ``unadmittedLiabilityReasons``; ``A`` (admitted) may not carry them.
+  ``AN`` may carry them (optional): §6.4 does not require reasons for a negligence allegation.
+* ``A`` admits the three ``defendantAdmits`` points, so any of them given must be ``1`` (Yes).
+* RTA: ``otherCapacity`` is required when ``capacity`` is ``4`` (Other).
+* RTA: the defendant's date of birth (``defendantsDOB``) is on or after 1900-01-01 and before today.
+* Required contact names and the telephone number may not be empty (the XSD allows 0 characters),
+  and the telephone number and e-mail address get common.py's light syntactic checks.
+
+§6.4 has no contributory-negligence percentage: ``AN`` takes the claim out of the process, and a
+seatbelt-only allegation is answered ``A`` with ``PercContribNegDeductions`` later (Stage 2 packs).
+Stating fraud is a separate operation (``stateFraud``, §9.4), not a decision value.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Self
+
+from pydantic import model_validator
+
+# Loc and raise_field_errors are shared helpers that belong in common.py.
+from claimsportal.protocols.forms.cnf_rta import Loc, raise_field_errors
+from claimsportal.protocols.forms.common import (
+    Capacity,
+    EmailAddress,
+    Forename,
+    FormModel,
+    LiabilityDecision,
+    OptionalName,
+    PastDate,
+    ReferenceNumber,
+    Surname,
+    TelephoneNumber,
+    YNFlag,
+    text,
+)
+
+Details = Annotated[str, text(0, 500)]
+"""A free-text answer of up to 500 characters (the ``*Details``/``*Reasons`` attributes of §6.4).
+Belongs in common.py (many forms use str 0-500); kept here so as not to touch common.py."""
+
+
+# --- LiabilityCausation ---------------------------------------------------------------------------
+
+
+class DefendantAdmits(FormModel):
+    """The three points of an admission (§6.4 meaning of ``A``)."""
+
+    accidentOccurred: YNFlag | None = None
+    causedByDefendant: YNFlag | None = None
+    causedSomeLossToTheClaimant: YNFlag | None = None
+
+
+class ElplLiabilityCausation(FormModel):
+    defendantAdmits: DefendantAdmits | None = None
+    unadmittedLiabilityReasons: Details | None = None
+    liabilityDecision: LiabilityDecision
+
+    @model_validator(mode="after")
+    def _decision_rules(self) -> Self:
+        errors: list[tuple[Loc, str, Any]] = []
+        reasons = self.unadmittedLiabilityReasons
+        if self.liabilityDecision == "N" and not reasons:
+            errors.append(
+                (
+                    ("unadmittedLiabilityReasons",),
+                    "is required when liabilityDecision is N (not admitted): give the reasons for denial",
+                    reasons,
+                )
+            )
+        if self.liabilityDecision == "A" and reasons:
+            errors.append(
+                (
+                    ("unadmittedLiabilityReasons",),
+                    "is only allowed when liabilityDecision is AN or N, not A (admitted)",
+                    reasons,
+                )
+            )
+        if self.liabilityDecision == "A" and self.defendantAdmits is not None:
+            for name in ("accidentOccurred", "causedByDefendant", "causedSomeLossToTheClaimant"):
+                flag = getattr(self.defendantAdmits, name)
+                if flag == "0":
+                    errors.append(
+                        (
+                            ("defendantAdmits", name),
+                            "must be 1 (Yes) when liabilityDecision is A (admitted); "
+                            "answer AN or N if this point is not admitted",
+                            flag,
+                        )
+                    )
+        raise_field_errors(type(self).__name__, errors)
+        return self
+
+
+class RtaLiabilityCausation(ElplLiabilityCausation):
+    noAuthority: YNFlag | None = None
+
+
+# --- ProvidedServices -----------------------------------------------------------------------------
+
+
+class DefendantsInsurer(FormModel):
+    contactName: Forename
+    contactMiddleName: OptionalName | None = None
+    contactSurname: Surname
+    telephoneNumber: TelephoneNumber
+    emailAddress: EmailAddress
+    referenceNumber: ReferenceNumber | None = None
+
+
+class ElplProvidedServices(FormModel):
+    defendantsInsurer: DefendantsInsurer
+    preparedToProvideRehabilitation: YNFlag
+    rehabilitationProvided: YNFlag
+    rehabilitationDetails: Details | None = None
+
+
+class RtaProvidedServices(FormModel):
+    defendantsInsurer: DefendantsInsurer
+    preparedToProvideReabilitation: YNFlag
+    reabilitationProvided: YNFlag
+    reabilitationDetails: Details | None = None
+    altVchlProvided: YNFlag
+    altVhclDetails: Details | None = None
+    repairsProvided: YNFlag
+    repairsDetails: Details | None = None
+
+
+# --- DefendantDetails (RTA) -----------------------------------------------------------------------
+
+
+class ResponseDefendantPersonalDetails(FormModel):
+    defendantsDOB: PastDate | None = None
+
+
+class ResponseDefendantDetails(FormModel):
+    personalDetails: ResponseDefendantPersonalDetails | None = None
+
+
+def _engine_payload(causation: ElplLiabilityCausation, insurer: DefendantsInsurer) -> dict[str, str]:
+    """The decision under the names of ``payloads.LiabilityDecisionPayload`` (absent = omitted)."""
+    payload: dict[str, str] = {"liabilityDecision": causation.liabilityDecision}
+    if causation.unadmittedLiabilityReasons:
+        payload["reasonsForDenial"] = causation.unadmittedLiabilityReasons
+    if insurer.referenceNumber:
+        payload["insurerClaimReferenceNumber"] = insurer.referenceNumber
+    return payload
+
+
+# --- the forms ------------------------------------------------------------------------------------
+
+
+class ElplInsurerResponse(FormModel):
+    """The EL/ELD/PL insurer response (v1.0)."""
+
+    liabilityCausation: ElplLiabilityCausation
+    providedServices: ElplProvidedServices
+
+    def engine_payload(self) -> dict[str, str]:
+        """The decision under the names of ``payloads.LiabilityDecisionPayload`` (absent = omitted)."""
+        return _engine_payload(self.liabilityCausation, self.providedServices.defendantsInsurer)
+
+
+class RtaInsurerResponse(FormModel):
+    """The RTA insurer response (schema v3.0)."""
+
+    liabilityCausation: RtaLiabilityCausation
+    providedServices: RtaProvidedServices
+    defendantDetails: ResponseDefendantDetails | None = None
+    capacity: Capacity
+    otherCapacity: Details | None = None
+
+    @model_validator(mode="after")
+    def _other_capacity(self) -> Self:
+        if self.capacity == "4" and not self.otherCapacity:
+            raise_field_errors(
+                type(self).__name__,
+                [(("otherCapacity",), "is required when capacity is 4 (Other): describe the capacity", None)],
+            )
+        return self
+
+    def engine_payload(self) -> dict[str, str]:
+        """The decision under the names of ``payloads.LiabilityDecisionPayload`` (absent = omitted)."""
+        return _engine_payload(self.liabilityCausation, self.providedServices.defendantsInsurer)
