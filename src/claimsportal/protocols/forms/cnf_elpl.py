@@ -36,8 +36,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from claimsportal.protocols.forms.common import (
     YNNK,
@@ -49,14 +48,13 @@ from claimsportal.protocols.forms.common import (
     Forename,
     FormDate,
     FormModel,
-    HospitalType,
+    Loc,
     NationalInsuranceNumber,
     NotFutureDate,
     OptionalName,
     OtherTitle,
     PastDate,
     ReferenceNumber,
-    RehabilitationRecommended,
     SignatoryType,
     SubjectStatus,
     Surname,
@@ -64,42 +62,25 @@ from claimsportal.protocols.forms.common import (
     Time,
     TitleType,
     YNFlag,
+    raise_field_errors,
     reference_today,
     text,
 )
-
-# --- helpers shared with cnf_rta (they belong in common.py; duplicated here so that this module
-# --- does not depend on another form's module) ---------------------------------------------------
-
-Loc = tuple[str | int, ...]
-
-ADULT_AGE = 18
-
-
-def raise_field_errors(title: str, errors: list[tuple[Loc, str, Any]]) -> None:
-    """Report cross-field rule failures at the offending fields' paths (relative to the model).
-
-    Belongs in common.py (same as ``cnf_rta.raise_field_errors``)."""
-    if errors:
-        raise ValidationError.from_exception_data(
-            title,
-            [
-                InitErrorDetails(type=PydanticCustomError("cross_field", message), loc=loc, input=value)
-                for loc, message, value in errors
-            ],
-        )
-
-
-def age_on(born: date, day: date) -> int:
-    """Whole years between ``born`` and ``day``. Belongs in common.py (same as ``cnf_rta.age_on``)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _other_title_errors(title_type: str | None, other_title: str | None) -> list[tuple[Loc, str, Any]]:
-    if title_type == "5" and not other_title:
-        return [(("otherTitle",), "is required when titleType is 5 (Other)", other_title)]
-    return []
-
+from claimsportal.protocols.forms.shared_blocks import (
+    DefendantCompanyDetails,
+    Funding,
+    Hospital,
+    Rehabilitation,
+    claimant_date_errors,
+    defendant_status_errors,
+    governed_injury_errors,
+    nin_comment_errors,
+    other_title_errors,
+    require_signed_statement,
+)
+from claimsportal.protocols.forms.shared_blocks import (
+    HospitalAddress as HospitalAddress,  # re-exported: it used to be defined here
+)
 
 _DATE = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
 _PERIOD = re.compile(rf"^({_DATE})\s*(?:-|\u2013|to)\s*({_DATE})$", re.IGNORECASE)
@@ -186,7 +167,7 @@ class DefendantPersonalDetails(FormModel):
 
     @model_validator(mode="after")
     def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
         return self
 
 
@@ -197,19 +178,6 @@ class InsurerInformation(FormModel):
     selected: YNFlag | None = None
     insurerOrganizationID: Annotated[str, text(0, 50)]
     insurerOrganizationPath: Annotated[str, text(0, 50)]
-    address: Address | None = None
-
-
-class DefendantCompanyDetails(FormModel):
-    companyName: Annotated[str, text(1, 100)]
-    emailAddress: EmailAddress | None = None
-    contactName: OptionalName | None = None
-    contactMiddleName: OptionalName | None = None
-    contactSurname: OptionalName | None = None
-    telephoneNumber: TelephoneNumber | None = None
-    referenceNumber: ReferenceNumber | None = None
-    policyNumber: Annotated[str, text(0, 16)] | None = None
-    providerAddress: Annotated[str, text(0, 100)] | None = None
     address: Address | None = None
 
 
@@ -225,11 +193,7 @@ class DefendantDetails(FormModel):
 
     @model_validator(mode="after")
     def _details_match_status(self) -> Self:
-        errors: list[tuple[Loc, str, Any]] = []
-        if self.defendantStatus == "P" and self.personalDetails is None:
-            errors.append((("personalDetails",), "is required when defendantStatus is P (Personal)", None))
-        if self.defendantStatus == "B" and self.companyDetails is None:
-            errors.append((("companyDetails",), "is required when defendantStatus is B (Business)", None))
+        errors = defendant_status_errors(self.defendantStatus, self.personalDetails, self.companyDetails)
         raise_field_errors(type(self).__name__, errors)
         return self
 
@@ -245,7 +209,7 @@ class ClaimantPersonalDetails(FormModel):
 
     @model_validator(mode="after")
     def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
         return self
 
 
@@ -260,11 +224,7 @@ class ClaimantDetails(FormModel):
 
     @model_validator(mode="after")
     def _nin_and_periods(self) -> Self:
-        errors: list[tuple[Loc, str, Any]] = []
-        if self.nationalInsuranceNumber is None and not self.ninComment:
-            errors.append(
-                (("ninComment",), "is required to explain why no nationalInsuranceNumber is given", None)
-            )
+        errors = nin_comment_errors(self.nationalInsuranceNumber, self.ninComment)
         errors += _period_errors("employmentPeriod", self.employmentPeriod)
         errors += _period_errors("exposurePeriod", self.exposurePeriod)
         raise_field_errors(type(self).__name__, errors)
@@ -301,38 +261,11 @@ class Injury(FormModel):
 
     @model_validator(mode="after")
     def _governed_fields(self) -> Self:
-        errors: list[tuple[Loc, str, Any]] = []
-        if self.timeOffPeriod is not None and self.timeOffRequired != "1":
-            errors.append(
-                (("timeOffPeriod",), "is only allowed when timeOffRequired is 1 (Yes)", self.timeOffPeriod)
-            )
-        if self.daysNumber and self.overnightDetention != "1":
-            errors.append(
-                (("daysNumber",), "is only allowed when overnightDetention is 1 (Yes)", self.daysNumber)
-            )
+        errors = governed_injury_errors(
+            self.timeOffRequired, self.timeOffPeriod, self.overnightDetention, self.daysNumber
+        )
         raise_field_errors(type(self).__name__, errors)
         return self
-
-
-class HospitalAddress(FormModel):
-    addressLine1: Annotated[str, text(0, 100)] | None = None
-    addressLine2: Annotated[str, text(0, 100)] | None = None
-    addressLine3: Annotated[str, text(0, 100)] | None = None
-    addressLine4: Annotated[str, text(0, 100)] | None = None
-
-
-class Hospital(FormModel):
-    hospitalAddress: HospitalAddress | None = None
-    hospitalType: HospitalType  # C07_HospitalType_R3: the same 0/1 values
-    hospitalName: Annotated[str, text(0, 100)] | None = None
-    postCode: Annotated[str, text(0, 8)] | None = None
-
-
-class Rehabilitation(FormModel):
-    rehabilitationUndertaken: RehabilitationRecommended
-    rehabilitationTreatment: Annotated[str, text(0, 500)] | None = None
-    rehabilitationNeeds: YNFlag | None = None
-    rehabilitationDetails: Annotated[str, text(0, 500)] | None = None
 
 
 class MedicalDetails(FormModel):
@@ -368,10 +301,6 @@ class Liability(FormModel):
     defendantResponsibility: Annotated[str, text(1, 5000)]
 
 
-class Funding(FormModel):
-    comments: Annotated[str, text(0, 1000)]
-
-
 class LiabilityFunding(FormModel):
     liability: Liability
     funding: Funding | None = None
@@ -393,9 +322,7 @@ class ElplClaimNotificationForm(FormModel):
     @field_validator("statementOfTruth")
     @classmethod
     def _signed(cls, value: bool) -> bool:
-        if not value:
-            raise ValueError("the statement of truth must be signed")
-        return value
+        return require_signed_statement(value)
 
     @model_validator(mode="after")
     def _cross_section_rules(self, info: ValidationInfo) -> Self:
@@ -463,39 +390,11 @@ class ElplClaimNotificationForm(FormModel):
 
     def _date_errors(self, today: date) -> list[tuple[Loc, str, Any]]:
         """Birth, age and medical attention against the accident date and today (the send date)."""
-        accident_date = self.accidentData.accidentDetails.accidentDate
         claimant = self.claimAndClaimantDetails.claimantDetails
-        born = claimant.personalDetails.dateOfBirth
-        claimant_loc: Loc = ("claimAndClaimantDetails", "claimantDetails")
-        errors: list[tuple[Loc, str, Any]] = []
-        if accident_date is not None and born >= accident_date:
-            errors.append(
-                ((*claimant_loc, "personalDetails", "dateOfBirth"), "must be before the accident date", born)
-            )
-        is_child = age_on(born, today) < ADULT_AGE
-        if is_child and claimant.childClaim != "1":
-            errors.append(
-                (
-                    (*claimant_loc, "childClaim"),
-                    "must be 1 (Yes): the claimant is under 18",
-                    claimant.childClaim,
-                )
-            )
-        if not is_child and claimant.childClaim != "0":
-            errors.append(
-                (
-                    (*claimant_loc, "childClaim"),
-                    "must be 0 (No): the claimant is 18 or over",
-                    claimant.childClaim,
-                )
-            )
-        first_attention = self.medicalDetails.injury.medicalAttentionFirstDate
-        if accident_date is not None and first_attention is not None and first_attention < accident_date:
-            errors.append(
-                (
-                    ("medicalDetails", "injury", "medicalAttentionFirstDate"),
-                    "must be on or after the accident date",
-                    first_attention,
-                )
-            )
-        return errors
+        return claimant_date_errors(
+            self.accidentData.accidentDetails.accidentDate,
+            claimant.personalDetails.dateOfBirth,
+            claimant.childClaim,
+            self.medicalDetails.injury.medicalAttentionFirstDate,
+            today,
+        )

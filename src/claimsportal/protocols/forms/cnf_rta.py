@@ -20,18 +20,9 @@ number is given; and the signed statement of truth (web section N, not an XSD at
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import (
-    Field,
-    StringConstraints,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from claimsportal.protocols.forms.common import (
     YNDK,
@@ -46,8 +37,8 @@ from claimsportal.protocols.forms.common import (
     Forename,
     FormDate,
     FormModel,
-    HospitalType,
     InsurerTypeR3,
+    Loc,
     NationalInsuranceNumber,
     NotFutureDate,
     OicReferenceNumber,
@@ -57,7 +48,6 @@ from claimsportal.protocols.forms.common import (
     PastDate,
     ReferenceNumber,
     ReferralSource,
-    RehabilitationRecommended,
     RepairsPosition,
     SeatbeltWearing,
     Sex,
@@ -68,38 +58,29 @@ from claimsportal.protocols.forms.common import (
     Time,
     TitleType,
     YNFlag,
+    raise_field_errors,
     reference_today,
     text,
 )
+from claimsportal.protocols.forms.shared_blocks import (
+    DefendantCompanyDetails,
+    Funding,
+    Hospital,
+    Rehabilitation,
+    claimant_date_errors,
+    defendant_status_errors,
+    governed_injury_errors,
+    nin_comment_errors,
+    other_title_errors,
+    require_signed_statement,
+)
+from claimsportal.protocols.forms.shared_blocks import (
+    HospitalAddress as HospitalAddress,  # re-exported: it used to be defined here
+)
+from claimsportal.protocols.state import age_on as age_on  # re-exported: it used to be defined here
 
-Loc = tuple[str | int, ...]
-
-ADULT_AGE = 18
 EngineSize = Annotated[int, Field(ge=0, le=999_999)]
 AnyText = Annotated[str, StringConstraints(strip_whitespace=True)]
-
-
-def raise_field_errors(title: str, errors: list[tuple[Loc, str, Any]]) -> None:
-    """Report cross-field rule failures at the offending fields' paths (relative to the model)."""
-    if errors:
-        raise ValidationError.from_exception_data(
-            title,
-            [
-                InitErrorDetails(type=PydanticCustomError("cross_field", message), loc=loc, input=value)
-                for loc, message, value in errors
-            ],
-        )
-
-
-def age_on(born: date, day: date) -> int:
-    """Whole years between ``born`` and ``day``."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _other_title_errors(title_type: str | None, other_title: str | None) -> list[tuple[Loc, str, Any]]:
-    if title_type == "5" and not other_title:
-        return [(("otherTitle",), "is required when titleType is 5 (Other)", other_title)]
-    return []
 
 
 # --- ApplicationData ------------------------------------------------------------------------------
@@ -170,7 +151,7 @@ class DefendantPersonalDetails(FormModel):
 
     @model_validator(mode="after")
     def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
         return self
 
 
@@ -180,19 +161,6 @@ class InsurerInformation(FormModel):
     insurerOrganizationID: Annotated[str, text(0, 50)]
     insurerOrganizationPath: Annotated[str, text(0, 50)]
     insurerType: InsurerTypeR3
-    address: Address | None = None
-
-
-class DefendantCompanyDetails(FormModel):
-    companyName: Annotated[str, text(1, 100)]
-    emailAddress: EmailAddress | None = None
-    contactName: OptionalName | None = None
-    contactMiddleName: OptionalName | None = None
-    contactSurname: OptionalName | None = None
-    telephoneNumber: TelephoneNumber | None = None
-    referenceNumber: ReferenceNumber | None = None
-    policyNumber: Annotated[str, text(0, 16)] | None = None
-    providerAddress: Annotated[str, text(0, 100)] | None = None
     address: Address | None = None
 
 
@@ -212,11 +180,7 @@ class DefendantDetails(FormModel):
 
     @model_validator(mode="after")
     def _details_match_status(self) -> Self:
-        errors: list[tuple[Loc, str, Any]] = []
-        if self.defendantStatus == "P" and self.personalDetails is None:
-            errors.append((("personalDetails",), "is required when defendantStatus is P (Personal)", None))
-        if self.defendantStatus == "B" and self.companyDetails is None:
-            errors.append((("companyDetails",), "is required when defendantStatus is B (Business)", None))
+        errors = defendant_status_errors(self.defendantStatus, self.personalDetails, self.companyDetails)
         raise_field_errors(type(self).__name__, errors)
         return self
 
@@ -233,7 +197,7 @@ class ClaimantPersonalDetails(FormModel):
 
     @model_validator(mode="after")
     def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
         return self
 
 
@@ -248,11 +212,9 @@ class ClaimantDetails(FormModel):
 
     @model_validator(mode="after")
     def _nin_or_comment(self) -> Self:
-        if self.nationalInsuranceNumber is None and not self.ninComment:
-            raise_field_errors(
-                type(self).__name__,
-                [(("ninComment",), "is required to explain why no nationalInsuranceNumber is given", None)],
-            )
+        raise_field_errors(
+            type(self).__name__, nin_comment_errors(self.nationalInsuranceNumber, self.ninComment)
+        )
         return self
 
 
@@ -282,38 +244,11 @@ class Injury(FormModel):
 
     @model_validator(mode="after")
     def _governed_fields(self) -> Self:
-        errors: list[tuple[Loc, str, Any]] = []
-        if self.timeOffPeriod is not None and self.timeOffRequired != "1":
-            errors.append(
-                (("timeOffPeriod",), "is only allowed when timeOffRequired is 1 (Yes)", self.timeOffPeriod)
-            )
-        if self.daysNumber and self.overnightDetention != "1":
-            errors.append(
-                (("daysNumber",), "is only allowed when overnightDetention is 1 (Yes)", self.daysNumber)
-            )
+        errors = governed_injury_errors(
+            self.timeOffRequired, self.timeOffPeriod, self.overnightDetention, self.daysNumber
+        )
         raise_field_errors(type(self).__name__, errors)
         return self
-
-
-class HospitalAddress(FormModel):
-    addressLine1: Annotated[str, text(0, 100)] | None = None
-    addressLine2: Annotated[str, text(0, 100)] | None = None
-    addressLine3: Annotated[str, text(0, 100)] | None = None
-    addressLine4: Annotated[str, text(0, 100)] | None = None
-
-
-class Hospital(FormModel):
-    hospitalAddress: HospitalAddress | None = None
-    hospitalType: HospitalType
-    hospitalName: Annotated[str, text(0, 100)] | None = None
-    postCode: Annotated[str, text(0, 8)] | None = None
-
-
-class Rehabilitation(FormModel):
-    rehabilitationUndertaken: RehabilitationRecommended
-    rehabilitationTreatment: Annotated[str, text(0, 500)] | None = None
-    rehabilitationNeeds: YNFlag | None = None
-    rehabilitationDetails: Annotated[str, text(0, 500)] | None = None
 
 
 class MedicalDetails(FormModel):
@@ -495,7 +430,7 @@ class OtherPartyPersonalDetails(FormModel):
 
     @model_validator(mode="after")
     def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, _other_title_errors(self.titleType, self.otherTitle))
+        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
         return self
 
 
@@ -532,10 +467,6 @@ class Liability(FormModel):
     op6Responsability: YNFlag | None = None
 
 
-class Funding(FormModel):
-    comments: Annotated[str, text(0, 1000)]
-
-
 class LiabilityFunding(FormModel):
     liability: Liability
     funding: Funding | None = None
@@ -559,47 +490,17 @@ class RtaClaimNotificationForm(FormModel):
     @field_validator("statementOfTruth")
     @classmethod
     def _signed(cls, value: bool) -> bool:
-        if not value:
-            raise ValueError("the statement of truth must be signed")
-        return value
+        return require_signed_statement(value)
 
     @model_validator(mode="after")
     def _cross_section_rules(self, info: ValidationInfo) -> Self:
-        today = reference_today(info)
-        accident_date = self.accidentData.accidentDetails.accidentDate
         claimant = self.claimAndClaimantDetails.claimantDetails
-        born = claimant.personalDetails.dateOfBirth
-        claimant_loc: Loc = ("claimAndClaimantDetails", "claimantDetails")
-        errors: list[tuple[Loc, str, Any]] = []
-        if born >= accident_date:
-            errors.append(
-                ((*claimant_loc, "personalDetails", "dateOfBirth"), "must be before the accident date", born)
-            )
-        is_child = age_on(born, today) < ADULT_AGE
-        if is_child and claimant.childClaim != "1":
-            errors.append(
-                (
-                    (*claimant_loc, "childClaim"),
-                    "must be 1 (Yes): the claimant is under 18",
-                    claimant.childClaim,
-                )
-            )
-        if not is_child and claimant.childClaim != "0":
-            errors.append(
-                (
-                    (*claimant_loc, "childClaim"),
-                    "must be 0 (No): the claimant is 18 or over",
-                    claimant.childClaim,
-                )
-            )
-        first_attention = self.medicalDetails.injury.medicalAttentionFirstDate
-        if first_attention is not None and first_attention < accident_date:
-            errors.append(
-                (
-                    ("medicalDetails", "injury", "medicalAttentionFirstDate"),
-                    "must be on or after the accident date",
-                    first_attention,
-                )
-            )
+        errors = claimant_date_errors(
+            self.accidentData.accidentDetails.accidentDate,
+            claimant.personalDetails.dateOfBirth,
+            claimant.childClaim,
+            self.medicalDetails.injury.medicalAttentionFirstDate,
+            reference_today(info),
+        )
         raise_field_errors(type(self).__name__, errors)
         return self

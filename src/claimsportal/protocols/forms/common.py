@@ -15,12 +15,37 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 def text(min_length: int, max_length: int) -> StringConstraints:
     """Free text of ``min_length``..``max_length`` characters, surrounding whitespace stripped."""
     return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Loc = tuple[str | int, ...]
+"""The path of a field relative to the model that reports it."""
+
+
+def raise_field_errors(title: str, errors: list[tuple[Loc, str, Any]]) -> None:
+    """Report cross-field rule failures at the offending fields' paths (relative to the model)."""
+    if errors:
+        raise ValidationError.from_exception_data(
+            title,
+            [
+                InitErrorDetails(type=PydanticCustomError("cross_field", message), loc=loc, input=value)
+                for loc, message, value in errors
+            ],
+        )
 
 
 class FormModel(BaseModel):
@@ -232,6 +257,8 @@ PastDate = Annotated[date, Field(ge=EARLIEST_DATE), AfterValidator(_in_past)]
 
 # --- shared structures -----------------------------------------------------------------------------
 
+Details = Annotated[str, text(0, 500)]
+"""A free-text answer of up to 500 characters (e.g. the ``*Details``/``*Reasons`` attributes of §6.4)."""
 Forename = Annotated[str, text(1, 25)]
 OptionalName = Annotated[str, text(0, 25)]
 Surname = Annotated[str, text(1, 25)]

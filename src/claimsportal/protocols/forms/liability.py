@@ -33,31 +33,26 @@ Stating fraud is a separate operation (``stateFraud``, §9.4), not a decision va
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Self
+from typing import Any, Self
 
 from pydantic import model_validator
 
-# Loc and raise_field_errors are shared helpers that belong in common.py.
-from claimsportal.protocols.forms.cnf_rta import Loc, raise_field_errors
 from claimsportal.protocols.forms.common import (
     Capacity,
+    Details,
     EmailAddress,
     Forename,
     FormModel,
     LiabilityDecision,
+    Loc,
     OptionalName,
     PastDate,
     ReferenceNumber,
     Surname,
     TelephoneNumber,
     YNFlag,
-    text,
+    raise_field_errors,
 )
-
-Details = Annotated[str, text(0, 500)]
-"""A free-text answer of up to 500 characters (the ``*Details``/``*Reasons`` attributes of §6.4).
-Belongs in common.py (many forms use str 0-500); kept here so as not to touch common.py."""
-
 
 # --- LiabilityCausation ---------------------------------------------------------------------------
 
