@@ -32,6 +32,7 @@ from claimsportal.protocols.engine import Outcome, decide
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.tables import definition_for
+from claimsportal.protocols.timers import DeadlineSpec
 from claimsportal.protocols.types import ClaimType, OperationKind, Side
 from claimsportal.reference.calendar import get_calendar
 
@@ -278,7 +279,17 @@ def perform(
             else {}
         )
         changes.update(_service_changes(actor, row, outcome))
-        info = _write(actor, row, definition, outcome, changes, now, calendar)
+        info = _write(
+            actor,
+            row,
+            definition,
+            outcome,
+            changes,
+            now,
+            calendar,
+            previous_state=state,
+            previous_deadline=spec,
+        )
     log.debug(
         "claim.operation",
         operation=operation,
@@ -480,7 +491,12 @@ def _write(
     changes: dict[str, Any],
     now: datetime,
     calendar: Any,
+    *,
+    previous_state: ClaimState | None = None,
+    previous_deadline: DeadlineSpec | None = None,
 ) -> ClaimInfo:
+    """Update the claim row and append its event. Columns that did not change are not rewritten
+    (the state JSON and the deadline are unchanged by most operations)."""
     new_guid = uuid.uuid4()
     comp_org = changes.get("comp_organisation_id", row.comp_organisation_id)
     owner = outcome.owner_after
@@ -490,15 +506,17 @@ def _write(
         "owner_side": owner.value if owner else None,
         "awaiting_organisation_id": awaiting,
         "activity_guid": _db_guid(new_guid),
-        "state": _db_json(outcome.state.to_json()),
         "updated_at": _db_datetime(now),
     }
+    if outcome.state != previous_state:
+        columns["state"] = _db_json(outcome.state.to_json())
     if outcome.owner_after is not None and row.owner_side and outcome.owner_after.value != row.owner_side:
         columns["locked_by_id"] = None  # the claim passes to the other side: release the lock
         columns["locked_at"] = None
     deadline = deadline_columns(outcome.deadline, calendar)
     deadline["deadline_at"] = _db_datetime(deadline["deadline_at"])
-    columns.update(deadline)
+    if outcome.deadline != previous_deadline:
+        columns.update(deadline)
     for key, value in changes.items():
         if key in ("locked_at", "sent_at"):
             value = _db_datetime(value)
