@@ -8,12 +8,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from claimsportal.protocols.forms.cnf_elpl import ElplClaimNotificationForm, period_bounds
+from tests.protocols.forms.helpers import MISSING, errors_of, with_changes
 
 TODAY = date(2024, 6, 1)
-MISSING = object()
 
 ADDRESS: dict[str, Any] = {
     "country": "United Kingdom",
@@ -162,26 +161,11 @@ ACCIDENT = "accidentData.accidentDetails"
 
 
 def changed(claim_type: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of the claim type's fixture with each dotted path set (MISSING deletes it)."""
-    data = copy.deepcopy(FIXTURES[claim_type])
-    for path, value in changes.items():
-        *parents, last = path.split(".")
-        node: Any = data
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        if value is MISSING:
-            del node[last]
-        else:
-            node[last] = value
-    return data
+    return with_changes(FIXTURES[claim_type], changes)
 
 
 def error_messages(data: dict[str, Any], today: date = TODAY) -> dict[str, str]:
-    try:
-        ElplClaimNotificationForm.model_validate(data, context={"today": today})
-    except ValidationError as exc:
-        return {".".join(str(p) for p in err["loc"]): err["msg"] for err in exc.errors()}
-    return {}
+    return errors_of(ElplClaimNotificationForm, data, today)
 
 
 @pytest.mark.parametrize("claim_type", list(FIXTURES))

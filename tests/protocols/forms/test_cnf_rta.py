@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from claimsportal.protocols.forms.cnf_rta import RtaClaimNotificationForm, age_on
+from tests.protocols.forms.helpers import MISSING, errors_of, with_changes
 
 TODAY = date(2024, 6, 1)
-MISSING = object()
 
 ADDRESS: dict[str, Any] = {
     "country": "United Kingdom",
@@ -169,26 +167,11 @@ PROVIDER = "repairsAndAlternativeVehicleProvision.alternativeVehicleProvision.pr
 
 
 def changed(changes: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of VALID with each dotted path set to its value (MISSING deletes it)."""
-    data = copy.deepcopy(VALID)
-    for path, value in changes.items():
-        *parents, last = path.split(".")
-        node: Any = data
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        if value is MISSING:
-            del node[last]
-        else:
-            node[last] = value
-    return data
+    return with_changes(VALID, changes)
 
 
 def error_messages(data: dict[str, Any], today: date = TODAY) -> dict[str, str]:
-    try:
-        RtaClaimNotificationForm.model_validate(data, context={"today": today})
-    except ValidationError as exc:
-        return {".".join(str(p) for p in err["loc"]): err["msg"] for err in exc.errors()}
-    return {}
+    return errors_of(RtaClaimNotificationForm, data, today)
 
 
 def test_the_fixture_is_valid() -> None:

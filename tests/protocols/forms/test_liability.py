@@ -3,19 +3,17 @@ change per rule, for the RTA and the EL/PL variants."""
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from claimsportal.protocols.forms.common import FormModel
 from claimsportal.protocols.forms.liability import ElplInsurerResponse, RtaInsurerResponse
 from claimsportal.protocols.payloads import LiabilityDecisionPayload
+from tests.protocols.forms.helpers import MISSING, errors_of, with_changes
 
 TODAY = date(2024, 6, 1)
-MISSING = object()
 
 INSURER: dict[str, Any] = {
     "contactName": "Alan",
@@ -91,27 +89,11 @@ FORMS: dict[str, tuple[type[FormModel], dict[str, Any]]] = {
 }
 
 
-def changed(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of ``base`` with each dotted path set to its value (MISSING deletes it)."""
-    data = copy.deepcopy(base)
-    for path, value in changes.items():
-        *parents, last = path.split(".")
-        node: Any = data
-        for part in parents:
-            node = node[part]
-        if value is MISSING:
-            del node[last]
-        else:
-            node[last] = value
-    return data
+changed = with_changes
 
 
 def error_messages(form: type[FormModel], data: dict[str, Any], today: date = TODAY) -> dict[str, str]:
-    try:
-        form.model_validate(data, context={"today": today})
-    except ValidationError as exc:
-        return {".".join(str(p) for p in err["loc"]): err["msg"] for err in exc.errors()}
-    return {}
+    return errors_of(form, data, today)
 
 
 @pytest.mark.parametrize("variant", list(FORMS))
