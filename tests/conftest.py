@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 from django.db import connection
 
+from claimsportal.claims.models import Claim
 from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.core import clock as clock_module
 from claimsportal.core.clock import FixedClock, use_clock
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.organisations.services import create_organisation, create_user
 from claimsportal.protocols.timers import LONDON
+from claimsportal.protocols.types import ClaimType
 from claimsportal.reference import calendar as calendar_service
+from tests.shorthands import cnf_for, liability_shorthand
 
 # Monday 2 March 2026, 10:00 in London: a plain week with no bank holiday.
 DEFAULT_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
@@ -107,41 +111,31 @@ def world(db: Any, clock: FixedClock) -> World:
     )
 
 
-def cnf(
-    *,
-    surname: str = "Smith",
-    dob: date | None = date(1980, 1, 15),
-    insurer_type: str | None = "I",
-    child: bool = False,
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "claimant": {"surname": surname, "forename": "Sam", "dateOfBirth": dob.isoformat() if dob else None},
-        "childClaim": child,
-        "crReference": f"REF-{surname}",
-        "statementOfTruth": True,
-    }
-    if insurer_type:
-        data["insurerType"] = insurer_type
-    return data
+def cnf(claim_type: str = "RTA", **facts: Any) -> dict[str, Any]:
+    """A complete valid CNF sent today (see tests.shorthands.cnf_for for the facts)."""
+    return cnf_for(claim_type, sent_on=clock_module.today(), **facts)
 
 
 def send_claim(
     world: World, claim_type: str = "RTA", *, compensator: str | None = None, **cnf_args: Any
 ) -> ClaimInfo:
-    if claim_type != "RTA":
-        cnf_args.setdefault("insurer_type", None)
     return perform(
         actor=world.actor(world.cr_handler),
         operation="addClaim",
         payload={
             "claimType": claim_type,
             "compensator": compensator or world.comp.path,
-            "cnf": cnf(**cnf_args),
+            "cnf": cnf(claim_type, **cnf_args),
         },
     )
 
 
 def step(world: World, user: User, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
+    """Perform ``operation``; ``sendLiabilityDecision(liabilityDecision="A")`` is shorthand for a
+    complete insurer response with that decision (tests.shorthands.liability_shorthand)."""
+    if operation == "sendLiabilityDecision":
+        claim_type = Claim.objects.values_list("claim_type", flat=True).get(pk=info.application_id)
+        payload = liability_shorthand(ClaimType(claim_type).protocol.value, payload)
     return perform(
         actor=world.actor(user),
         operation=operation,

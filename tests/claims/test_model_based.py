@@ -1,6 +1,6 @@
 """Claims driven at random through ``perform`` and the timer sweep, checked against the protocol tables.
 
-Each example sends one claim (random protocol and claim type, adult, child, coming of age or undated
+Each example sends one claim (random protocol and claim type, adult, child or coming of age
 claimant, MIB or insurer for RTA, sent on a random day around bank holidays), then random steps:
 an operation of the current phase (sometimes any other) with a valid or invalid payload, by a user
 of the owning side, of the other side, of an unrelated organisation or with a stale
@@ -44,6 +44,7 @@ from claimsportal.protocols.timers import LONDON, DeadlineSpec
 from claimsportal.protocols.types import ClaimType, OperationKind, Side
 from claimsportal.reference.calendar import get_calendar
 from tests.conftest import World, cnf, send_claim, step
+from tests.shorthands import liability_shorthand
 
 # Days a claim may be sent on: a plain Monday, the Thursday before Easter 2026, the Friday before
 # Christmas 2026, Christmas Eve, and a Saturday before the clocks go back.
@@ -54,7 +55,7 @@ STARTS = [
     datetime(2026, 12, 24, 9, 0, tzinfo=LONDON),
     datetime(2026, 10, 24, 12, 0, tzinfo=LONDON),
 ]
-AGES = ["adult", "child", "coming_of_age", "undated_adult", "undated_child"]
+AGES = ["adult", "child", "coming_of_age"]
 # The main path, one step per phase (owner side, valid payload), used to start some walks deeper in.
 MAIN_PATH: dict[str, tuple[str, dict[str, Any]]] = {
     "ClaimAcknowledgement": ("acknowledgeClaim", {}),
@@ -210,9 +211,10 @@ def payloads(name: str, world: World, claim: Claim, today: date) -> st.SearchStr
             {
                 "cnf": st.builds(
                     cnf,
-                    dob=st.sampled_from([date(1980, 1, 15), date(2015, 6, 1), None]),
-                    insurer_type=maybe_bad(st.sampled_from(["I", "M"]), st.none()),
-                    child=st.booleans(),
+                    st.just(claim.claim_type),
+                    dob=st.sampled_from([date(1980, 1, 15), date(2015, 6, 1)]),
+                    insurer_type=maybe_bad(st.sampled_from(["I", "M"]), st.just("X")),
+                    child=maybe_bad(st.just(False), st.just(True)),  # True for an adult is refused
                 )
             },
             optional={"compensator": st.sampled_from([world.comp.path, world.tpa.path, world.mib.path])},
@@ -226,7 +228,7 @@ def payloads(name: str, world: World, claim: Claim, today: date) -> st.SearchStr
         "sendLiabilityDecision": st.fixed_dictionaries(
             {"liabilityDecision": maybe_bad(st.sampled_from(["A"] * 6 + ["AN", "N"]), st.just("Y"))},
             optional={"reasonsForDenial": COMMENT},
-        ),
+        ).map(lambda p: liability_shorthand(ClaimType(claim.claim_type).protocol.value, p)),
         "applyArticle75": flag("isArticle75"),
         "setStage1Payment": flag("isStage1Paid"),
         "setInterimPaymentNeeded": flag("isInterimPaymentNeeded"),
@@ -338,11 +340,11 @@ class ClaimLifecycle(RuleBasedStateMachine):
         skip_to: tuple[str | None, dict[str, tuple[str, dict[str, Any]]]],
     ) -> None:
         self.clock.set(start)
-        dob: date | None = {
+        dob: date = {
             "adult": date(1980, 1, 15),
             "child": date(2015, 6, 1),
             "coming_of_age": date(start.year - 18, start.month, start.day) + timedelta(days=days_to_18),
-        }.get(age)
+        }[age]
         mib = mib and claim_type == "RTA"
         extra: dict[str, Any] = {"insurer_type": "M" if mib else "I"} if claim_type == "RTA" else {}
         info = send_claim(
@@ -350,7 +352,6 @@ class ClaimLifecycle(RuleBasedStateMachine):
             claim_type,
             compensator=(self.world.mib if mib else self.world.comp).path,
             dob=dob,
-            child=age == "undated_child",
             **extra,
         )
         self.application_id = info.application_id
@@ -368,13 +369,16 @@ class ClaimLifecycle(RuleBasedStateMachine):
             if step is None:
                 return
             assert claim.owner_side is not None
+            payload = step[1]
+            if step[0] == "sendLiabilityDecision":
+                payload = liability_shorthand(ClaimType(claim.claim_type).protocol.value, payload)
             try:
                 perform(
                     actor=self.actor(self.user_of(Side(claim.owner_side), claim)),
                     operation=step[0],
                     application_id=claim.pk,
                     activity_guid=claim.activity_guid,
-                    payload=step[1],
+                    payload=payload,
                 )
             except PortalError as refused:
                 if refused.code != "BUSINESS_RULE":
@@ -585,11 +589,14 @@ def test_resending_an_rta_claim_needs_the_insurer_type_like_sending_it(
     info = send_claim(world, "RTA", insurer_type="M", compensator=world.mib.path)
     info = step(world, world.mib_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
     info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
-    bare = cnf(insurer_type=None)
+    bare = cnf()
+    del bare["claimAndClaimantDetails"]["defendantDetails"]["insurerInformation"]["insurerType"]
     with pytest.raises(PortalError) as refused:
         step(world, world.cr_handler, info, "resendRejectedClaim", cnf=bare)
-    assert refused.value.code == "BUSINESS_RULE"
-    assert refused.value.details[0].field == "cnf.insurerType"
+    assert refused.value.code == "SCHEMA_INVALID"
+    assert refused.value.details[0].field == (
+        "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerType"
+    )
     claim = Claim.objects.get(pk=info.application_id)
     assert (claim.phase, claim.activity_guid) == ("ClaimsRejectedToCR", info.activity_guid)
     resent = step(world, world.cr_handler, info, "resendRejectedClaim", cnf=cnf(insurer_type="M"))

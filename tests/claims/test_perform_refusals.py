@@ -6,7 +6,7 @@ import copy
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from claimsportal.claims.services import Actor, ClaimInfo, perform
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError
+from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
 from tests.conftest import World, cnf, send_claim, step
 
 Snapshot = tuple[int, int, dict[int, tuple[Any, ...]]]
@@ -289,8 +290,11 @@ def _add_claim_payload(world: World, **changes: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("remove", "field"),
     [
-        ("cnf.claimant.surname", "cnf.claimant.surname"),
-        ("cnf.claimant", "cnf.claimant"),
+        (
+            "cnf.claimAndClaimantDetails.claimantDetails.personalDetails.surname",
+            "cnf.claimAndClaimantDetails.claimantDetails.personalDetails.surname",
+        ),
+        ("cnf.claimAndClaimantDetails.claimantDetails", "cnf.claimAndClaimantDetails.claimantDetails"),
         ("cnf.statementOfTruth", "cnf.statementOfTruth"),
         ("cnf", "cnf"),
         ("compensator", "compensator"),
@@ -311,13 +315,24 @@ def test_add_claim_schema_errors_name_the_field(
         ({"claimType": None}, "claimType"),
         ({"unexpected": 1}, "unexpected"),
         ({"cnf": {**cnf(), "statementOfTruth": False}}, "cnf.statementOfTruth"),
-        ({"cnf": {**cnf(), "insurerType": "X"}}, "cnf.insurerType"),
-        ({"cnf": {**cnf(), "claimant": {"surname": "   "}}}, "cnf.claimant.surname"),
-        ({"cnf": {**cnf(), "claimant": {"surname": "S" * 36}}}, "cnf.claimant.surname"),
         (
-            {"cnf": {**cnf(), "claimant": {"surname": "Smith", "dateOfBirth": "yesterday"}}},
-            "cnf.claimant.dateOfBirth",
+            {"cnf": cnf_example(insurer_type="X")},
+            "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerType",
         ),
+        (
+            {"cnf": cnf_example(surname="   ")},
+            "cnf.claimAndClaimantDetails.claimantDetails.personalDetails.surname",
+        ),
+        (
+            {"cnf": cnf_example(surname="S" * 26)},
+            "cnf.claimAndClaimantDetails.claimantDetails.personalDetails.surname",
+        ),
+        (
+            {"cnf": cnf_example(date_of_birth=date(2026, 3, 3))},
+            "cnf.claimAndClaimantDetails.claimantDetails.personalDetails.dateOfBirth",
+        ),
+        ({"cnf": cnf_example("EL")}, "cnf.repairsAndAlternativeVehicleProvision"),  # EL form, RTA claim
+        ({"claimType": "EL", "cnf": cnf_example("PL")}, "cnf.applicationData.claimDetails.claimType"),
     ],
 )
 def test_add_claim_bad_values_name_the_field(
@@ -359,19 +374,24 @@ def test_an_rta_rejection_reason_is_a_business_rule_on_an_el_claim(world: World,
     )
 
 
-def test_denying_liability_without_reasons_is_a_business_rule(
+def test_denying_liability_without_reasons_names_the_field(
     world: World, clock: FixedClock, claim: ClaimInfo
 ) -> None:
     info = act(world, world.comp_handler, claim, "acceptClaim")
     info = act(world, world.comp_handler, info, "applyArticle75", isArticle75=False)
-    with refused(clock, "BUSINESS_RULE", "reasonsForDenial"):
-        act(world, world.comp_handler, info, "sendLiabilityDecision", liabilityDecision="N")
+    response = insurer_response_example("RTA", "N")
+    del response["liabilityCausation"]["unadmittedLiabilityReasons"]
+    with refused(clock, "SCHEMA_INVALID", "insurerResponse.liabilityCausation.unadmittedLiabilityReasons"):
+        act(world, world.comp_handler, info, "sendLiabilityDecision", insurerResponse=response)
 
 
 def test_an_rta_claim_needs_an_insurer_type(world: World, clock: FixedClock) -> None:
-    payload = _add_claim_payload(world, cnf=cnf(insurer_type=None))
-    with refused(clock, "BUSINESS_RULE", "cnf.insurerType"):
-        add_claim(world, world.cr_handler, payload)
+    form = cnf()
+    del form["claimAndClaimantDetails"]["defendantDetails"]["insurerInformation"]["insurerType"]
+    with refused(
+        clock, "SCHEMA_INVALID", "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerType"
+    ):
+        add_claim(world, world.cr_handler, _add_claim_payload(world, cnf=form))
 
 
 @pytest.mark.parametrize(
@@ -387,9 +407,7 @@ def test_add_claim_to_a_compensator_that_cannot_take_it_is_a_business_rule(
     world: World, clock: FixedClock, claim_type: str, compensator: str
 ) -> None:
     path = {"MIB": world.mib.path, "CR": world.other_cr.path}.get(compensator, compensator)
-    payload = _add_claim_payload(world, claimType=claim_type, compensator=path)
-    if claim_type != "RTA":
-        payload["cnf"] = cnf(insurer_type=None)
+    payload = _add_claim_payload(world, claimType=claim_type, compensator=path, cnf=cnf(claim_type))
     with refused(clock, "BUSINESS_RULE", "compensator"):
         add_claim(world, world.cr_handler, payload)
 
@@ -399,7 +417,7 @@ def test_a_claim_type_outside_the_users_profiles_is_forbidden(world: World, cloc
     rta_only.profiles = ["RTA_CLAIM_HANDLER"]
     rta_only.save(update_fields=["profiles"])
     with refused(clock, "FORBIDDEN_PROFILE", "claimType"):
-        add_claim(world, rta_only, _add_claim_payload(world, claimType="EL", cnf=cnf(insurer_type=None)))
+        add_claim(world, rta_only, _add_claim_payload(world, claimType="EL", cnf=cnf("EL")))
 
 
 def test_reassigning_to_an_unrelated_compensator_is_a_business_rule(

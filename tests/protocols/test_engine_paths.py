@@ -22,10 +22,12 @@ from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.definitions import SAME, ProtocolDefinition
 from claimsportal.protocols.engine import Outcome, decide
 from claimsportal.protocols.errors import PortalError
-from claimsportal.protocols.state import ClaimState
+from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
+from claimsportal.protocols.state import ADULT_AGE, ClaimState, age_on
 from claimsportal.protocols.tables import DEFINITIONS, ELPL, RTA, definition_for
 from claimsportal.protocols.timers import LONDON, DeadlineSpec, TimerKind
 from claimsportal.protocols.types import ClaimType, OperationKind, ProtocolName, Side
+from tests.shorthands import liability_shorthand
 
 CAL = BusinessCalendar.england_and_wales()
 CR, COMP = Side.CR, Side.COMP
@@ -49,15 +51,16 @@ def midnight(day: str | date) -> datetime:
     return at(day, 0)
 
 
-def cnf(*, dob: date | None = ADULT, insurer: str | None = "I", child: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "claimant": {"surname": "Smith", "dateOfBirth": dob.isoformat() if dob else None},
-        "childClaim": child,
-        "statementOfTruth": True,
-    }
-    if insurer:
-        data["insurerType"] = insurer
-    return data
+def cnf(
+    claim_type: str = "RTA", *, dob: date | None = ADULT, insurer: str | None = "I", child: bool = False
+) -> dict[str, Any]:
+    """A complete valid CNF (the form itself is tested in tests/protocols/forms)."""
+    return cnf_example(
+        claim_type,
+        date_of_birth=dob,
+        child=child,
+        insurer_type=insurer if claim_type == "RTA" else None,
+    )
 
 
 RouteKey = tuple[str, ...]
@@ -126,7 +129,13 @@ class Walk:
             "addClaim",
             claimType=claim_type,
             compensator="/COMP00001",
-            cnf=cnf(dob=dob, insurer=insurer if claim_type == "RTA" else None, child=child),
+            # the CNF's child flag must match the claimant's age on the day it is sent
+            cnf=cnf(
+                claim_type,
+                dob=dob,
+                insurer=insurer,
+                child=child or (dob is not None and age_on(dob, d(on)) < ADULT_AGE),
+            ),
         )
 
     # -- moving the claim --------------------------------------------------------------------------
@@ -137,6 +146,8 @@ class Walk:
             self.now = when
 
     def _decide(self, operation: str, side: Side | None, payload: dict[str, Any]) -> Outcome:
+        if operation == "sendLiabilityDecision":
+            payload = liability_shorthand(self.definition.name.value, payload)
         return decide(
             self.definition,
             phase=self.phase,
@@ -352,8 +363,10 @@ def test_article_75_recomputes_the_liability_deadline_to_30_days_from_the_same_s
     assert w.last_day == d("2026-04-15")  # not 23 April (30 bd from the decision on 10 March)
     assert w.fires_at == midnight("2026-04-16")
 
-    refused = w.refuse("sendLiabilityDecision", "BUSINESS_RULE", liabilityDecision="N")
-    assert refused.details[0].field == "reasonsForDenial"
+    no_reasons = insurer_response_example("RTA", "N")
+    del no_reasons["liabilityCausation"]["unadmittedLiabilityReasons"]
+    refused = w.refuse("sendLiabilityDecision", "SCHEMA_INVALID", insurerResponse=no_reasons)
+    assert refused.details[0].field == "insurerResponse.liabilityCausation.unadmittedLiabilityReasons"
     w.refuse("sendLiabilityDecision", "SCHEMA_INVALID", liabilityDecision="Y")
     w.do("sendLiabilityDecision", liabilityDecision="N", reasonsForDenial="Our insured was not there")
     w.at_phase("LiabilityNotAdmitted", CR)
@@ -425,7 +438,8 @@ def test_rejection_and_resend_restart_the_liability_timer_from_the_new_sending_d
 
     w.do("acknowledgeRejectedClaim")
     w.at_phase("ClaimsRejectedToCR", CR)
-    w.refuse("resendRejectedClaim", "SCHEMA_INVALID", cnf={"claimant": {"surname": "Smith"}})
+    refused = w.refuse("resendRejectedClaim", "SCHEMA_INVALID", cnf={"claimant": {"surname": "Smith"}})
+    assert "cnf.applicationData" in {detail.field for detail in refused.details}
     w.do("resendRejectedClaim", on="2026-03-31", cnf=cnf(), compensator="/COMP00002")
     w.at_phase("ClaimSubmitted", COMP)
     assert w.state.sent_on == d("2026-03-31")
@@ -443,7 +457,7 @@ def test_an_el_claim_resent_after_rejection_waits_for_acknowledgement_again() ->
     w.refuse("rejectClaimToCR", "BUSINESS_RULE", rejectionReasonCode="2")  # AskCUE reason: RTA only
     w.do("rejectClaimToCR", rejectionReasonCode="1")
     w.do("acknowledgeRejectedClaim")
-    w.do("resendRejectedClaim", on="2026-03-31", cnf=cnf(insurer=None))
+    w.do("resendRejectedClaim", on="2026-03-31", cnf=cnf("EL"))
     w.at_phase("ClaimAcknowledgement", COMP)
     assert w.state.acknowledged_on is None
     assert w.last_day == d("2026-05-18")  # 1 + 30 bd from 31 March, over Easter and 4 May
@@ -575,7 +589,7 @@ def test_child_status_is_taken_on_the_day_of_the_decision() -> None:
     assert after.phase == "LiabilityAdmitted"
     declared = Walk("EL", dob=None, child=True).do("acknowledgeClaim").do("acceptClaim")
     declared.do("sendLiabilityDecision", liabilityDecision="A")
-    assert declared.phase == "LiabilityAdmittedForChild", "without a date of birth the declared flag counts"
+    assert declared.phase == "LiabilityAdmittedForChild", "a child claim as declared on the CNF"
 
 
 @path()

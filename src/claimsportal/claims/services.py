@@ -25,11 +25,13 @@ from django.db.models.functions import Lower
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
+from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols import payloads as p
 from claimsportal.protocols.definitions import ProtocolDefinition
 from claimsportal.protocols.engine import Outcome, decide
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
+from claimsportal.protocols.forms.facts import INSURER_INFORMATION_PATH, cnf_facts
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.timers import DeadlineSpec
@@ -401,12 +403,11 @@ def _with_allocation(row: ClaimRow, column: str, user_pk: int) -> ClaimRow:
 def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str, Any]:
     """Column changes that need the database: a new compensator (reassign, resend), references."""
     name = outcome.operation.name
+    claim_type = ClaimType(row.claim_type)
     if name == "reassignToAnotherCM":
-        target = _compensator(
-            cast(p.ReassignPayload, outcome.payload).organisationPath,
-            ClaimType(row.claim_type),
-            "organisationPath",
-        )
+        target = resolve_compensator(
+            cast(p.ReassignPayload, outcome.payload).organisationPath, claim_type, "organisationPath"
+        ).organisation
         if target.pk == row.comp_organisation_id:
             raise business_rule("the claim is already with this compensator", "organisationPath")
         assert row.comp_organisation_id is not None
@@ -418,15 +419,17 @@ def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str,
                 "organisationPath",
             )
         return _new_compensator(target)
-    resend = cast(p.ResendRejectedClaimPayload, outcome.payload)
-    if name == "resendRejectedClaim" and row.claim_type == ClaimType.RTA and not outcome.state.insurer_type:
-        # As for addClaim: without it an MIB claim would lose its 30-day liability period.
-        raise business_rule("is required for an RTA claim", "cnf.insurerType")
-    if name == "resendRejectedClaim" and resend.compensator:
-        target = _compensator(resend.compensator, ClaimType(row.claim_type), "compensator")
-        return _new_compensator(target) | _cnf_columns(outcome)
     if name == "resendRejectedClaim":
-        return _cnf_columns(outcome)
+        resend = cast(p.ResendRejectedClaimPayload, outcome.payload)
+        if resend.compensator:
+            resolved = resolve_compensator(resend.compensator, claim_type, "compensator")
+            columns = _cnf_columns(outcome, resolved)
+            if resolved.organisation.pk != row.comp_organisation_id:
+                columns |= _new_compensator(resolved.organisation)
+            return columns
+        assert row.comp_organisation_id is not None
+        current = Organisation.objects.get(pk=row.comp_organisation_id)
+        return _cnf_columns(outcome, ResolvedCompensator(current, None))
     if name in ("acceptClaim", "sendLiabilityDecision"):
         reference = getattr(outcome.payload, "insurerClaimReferenceNumber", None)
         if reference:
@@ -434,12 +437,28 @@ def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str,
     return {}
 
 
-def _cnf_columns(outcome: Outcome) -> dict[str, Any]:
+def _cnf_columns(outcome: Outcome, compensator: ResolvedCompensator) -> dict[str, Any]:
+    """The sent CNF as stored (with the portal's routing filled in) and the columns lists read."""
     cnf = cast(p.AddClaimPayload, outcome.payload).cnf
+    facts = cnf_facts(cnf)
+    org = compensator.organisation
+    named = (facts.insurer_organisation_id or facts.insurer_organisation_path).strip().lstrip("/").upper()
+    if named and named != org.org_id:
+        raise business_rule(
+            f"names {named} but the claim is addressed to {org.org_id} (compensator): "
+            "leave it empty or make them agree",
+            f"cnf.{INSURER_INFORMATION_PATH}.insurerOrganizationID",
+        )
+    data = cnf.model_dump(mode="json", exclude_none=True)
+    insurer = data["claimAndClaimantDetails"]["defendantDetails"]["insurerInformation"]
+    insurer["insurerOrganizationID"] = org.org_id
+    insurer["insurerOrganizationPath"] = org.path
+    if not insurer.get("insurerName"):
+        insurer["insurerName"] = compensator.insurer_name or org.name
     return {
-        "cnf": cnf.model_dump(mode="json"),
-        "claimant_surname": cnf.claimant.surname,
-        "cr_reference": cnf.crReference or "",
+        "cnf": data,
+        "claimant_surname": facts.claimant_surname,
+        "cr_reference": facts.cr_reference,
         "sent_at": clock.now(),
     }
 
@@ -454,18 +473,6 @@ def _new_compensator(target: Organisation) -> dict[str, Any]:
         "locked_by_id": None,
         "locked_at": None,
     }
-
-
-def _compensator(path: str, claim_type: ClaimType, field_name: str) -> Organisation:
-    org_id = path.strip().lstrip("/").upper()
-    org = Organisation.objects.filter(org_id=org_id, org_type=Organisation.Type.COMP, enabled=True).first()
-    if org is None:
-        raise business_rule("no compensator with this organisation path or ID", field_name)
-    if claim_type.profile_family not in org.claim_types:
-        raise business_rule(
-            f"this compensator does not handle {claim_type.profile_family} claims", field_name
-        )
-    return org
 
 
 def _central_point(org: Organisation) -> int:
@@ -607,10 +614,12 @@ def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
         now=now,
         calendar=calendar,
     )
-    if claim_type is ClaimType.RTA and outcome.state.insurer_type is None:
-        raise business_rule("is required for an RTA claim", "cnf.insurerType")
-    target = _compensator(cast(p.AddClaimPayload, outcome.payload).compensator, claim_type, "compensator")
+    resolved = resolve_compensator(
+        cast(p.AddClaimPayload, outcome.payload).compensator, claim_type, "compensator"
+    )
+    target = resolved.organisation
     central = _central_point(target)
+    changes = _cnf_columns(outcome, resolved)
     with transaction.atomic():
         placeholder = uuid.uuid4()
         with connection.cursor() as cursor:
@@ -638,8 +647,6 @@ def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
             application_id = int(cursor.fetchone()[0])  # psycopg cursors have no lastrowid
         row = _load_row(application_id)
         assert row is not None
-        changes = _cnf_columns(outcome)
-        changes["sent_at"] = now
         info = _write(actor, row, definition, outcome, changes, now, calendar)
     log.info(
         "claim.sent",

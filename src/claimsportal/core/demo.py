@@ -15,6 +15,7 @@ from django.db import transaction
 from claimsportal.claims.services import Actor, ClaimInfo, perform
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.services import create_a2a_client, create_organisation, create_user
+from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
 
 DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - public demo credentials, refused in live mode
 
@@ -70,16 +71,16 @@ DEMO_A2A_CLIENTS = (
 )
 
 
-def _cnf(surname: str, dob: date, insurer_type: str | None = "I", reference: str = "") -> dict[str, Any]:
-    cnf: dict[str, Any] = {
-        "claimant": {"surname": surname, "forename": "Alex", "dateOfBirth": dob.isoformat()},
-        "childClaim": False,
-        "crReference": reference or f"CR-{surname.upper()}",
-        "statementOfTruth": True,
-    }
-    if insurer_type:
-        cnf["insurerType"] = insurer_type
-    return cnf
+def _cnf(claim_type: str, surname: str, insurer_type: str = "I") -> dict[str, Any]:
+    """A complete CNF for a demo claimant (the example form with the claimant's own name)."""
+    return cnf_example(
+        claim_type,
+        surname=surname,
+        forename="Alex",
+        date_of_birth=date(1985, 4, 12),
+        insurer_type=insurer_type if claim_type == "RTA" else None,
+        reference=f"CR-{surname.upper()}",
+    )
 
 
 def _step(actor: Actor, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
@@ -136,14 +137,14 @@ def _demo_claims() -> None:
     comp = Actor.for_user(User.objects.get(user_id="demo.comp.handler"))
     mib = Actor.for_user(User.objects.get(user_id="demo.mib.handler"))
 
-    def send(claim_type: str, compensator: str, surname: str, insurer_type: str | None = "I") -> ClaimInfo:
+    def send(claim_type: str, compensator: str, surname: str, insurer_type: str = "I") -> ClaimInfo:
         return perform(
             actor=cr,
             operation="addClaim",
             payload={
                 "claimType": claim_type,
                 "compensator": compensator,
-                "cnf": _cnf(surname, date(1985, 4, 12), insurer_type if claim_type == "RTA" else None),
+                "cnf": _cnf(claim_type, surname, insurer_type),
             },
         )
 
@@ -154,7 +155,7 @@ def _demo_claims() -> None:
     admitted = send("RTA", "/COMP001", "Shah")
     admitted = _step(comp, admitted, "acceptClaim")
     admitted = _step(comp, admitted, "applyArticle75", isArticle75=False)
-    _step(comp, admitted, "sendLiabilityDecision", liabilityDecision="A")  # CR to acknowledge
+    _step(comp, admitted, "sendLiabilityDecision", insurerResponse=insurer_response_example("RTA", "A"))
     el = send("EL", "/COMP001", "Williams")
     _step(comp, el, "acknowledgeClaim")
     send("PL", "/COMP001", "Nowak")

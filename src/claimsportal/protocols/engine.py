@@ -6,7 +6,7 @@ Pure: no database, no clock of its own. ``claims.services.perform`` is the only 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -35,9 +35,10 @@ class Outcome:
         return self.phase_before != self.phase_after
 
 
-def validate_payload(model: type[BaseModel], payload: dict[str, Any]) -> BaseModel:
+def validate_payload(model: type[BaseModel], payload: dict[str, Any], today: date) -> BaseModel:
+    """Validate ``payload``; dates in the forms are checked against ``today`` (the portal's clock)."""
     try:
-        return model.model_validate(payload)
+        return model.model_validate(payload, context={"today": today})
     except ValidationError as exc:
         details = [
             ErrorDetail(".".join(str(p) for p in err["loc"]) or "body", err["msg"]) for err in exc.errors()
@@ -98,8 +99,8 @@ def decide(
     """Check and apply one operation. Raises :class:`PortalError` on any refusal."""
     op = find_operation(definition, operation, phase)
     check_side(op, side, owner)
-    model = validate_payload(op.payload, payload)
     today = now.astimezone(LONDON).date()
+    model = validate_payload(op.payload, payload, today)
     ctx = Context(
         protocol=definition.name,
         phase=phase,

@@ -25,6 +25,7 @@ from claimsportal.protocols.definitions import (
     Route,
     TimerEffect,
 )
+from claimsportal.protocols.forms.facts import cnf_facts
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import (
     ADDITIONAL_DAMAGES_DAYS,
@@ -529,6 +530,13 @@ def _exit_code_in_phase(ctx: Context) -> bool:
     return not code.only_before_liability_decision or ctx.phase in BEFORE_LIABILITY_DECISION
 
 
+_SAME_ELPL_CLAIM_TYPE = Guard(
+    "a re-sent EL/PL CNF keeps the claim's type",
+    lambda c: c.field("cnf").applicationData.claimDetails.claimType == c.state.claim_type.value,
+    "must be the claim's type: a claim's type cannot change (send a new CNF instead)",
+    "cnf.applicationData.claimDetails.claimType",
+)
+
 BEFORE_LIABILITY_DECISION = frozenset(
     {"ClaimAcknowledgement", "ClaimSubmitted", "Article75Decision", "LiabilityDecision"}
 )
@@ -539,13 +547,12 @@ BEFORE_LIABILITY_DECISION = frozenset(
 
 
 def _cnf_facts(ctx: Context, target: str) -> dict[str, Any]:
-    cnf = ctx.field("cnf")
-    insurer = InsurerType(cnf.insurerType) if cnf.insurerType else None
+    facts = cnf_facts(ctx.field("cnf"))
     return {
         "sent_on": ctx.today,
-        "claimant_date_of_birth": cnf.claimant.dateOfBirth,
-        "child_declared": cnf.childClaim,
-        "insurer_type": insurer,
+        "claimant_date_of_birth": facts.claimant_date_of_birth,
+        "child_declared": facts.child_declared,
+        "insurer_type": InsurerType(facts.insurer_type) if facts.insurer_type else None,
         "article75": None,
         "acknowledged_on": None,
     }
@@ -699,7 +706,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             Actor.CR,
             "ClaimDataInputEdit",
             _to(first_phase),
-            payload=p.AddClaimPayload,
+            payload=p.RtaAddClaimPayload if rta else p.ElplAddClaimPayload,
             effect=_cnf_facts,
             description="Send the Claim Notification Form to the compensator.",
             decisions=("A2A addClaim creates and sends in one step; the draft phase is its source.",),
@@ -710,7 +717,8 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             Actor.CR,
             "ClaimsRejectedToCR",
             _to(first_phase),
-            payload=p.ResendRejectedClaimPayload,
+            payload=p.RtaResendRejectedClaimPayload if rta else p.ElplResendRejectedClaimPayload,
+            guards=() if rta else (_SAME_ELPL_CLAIM_TYPE,),
             effect=_cnf_facts,
             timer=RESTART,
             description="Correct and re-send a rejected CNF, possibly to another compensator; the "
@@ -788,16 +796,8 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _to("LiabilityAdmittedForChild", flag("liabilityDecision", "A"), "A, child"),
             _to("LiabilityAdmittedWithNegligence", flag("liabilityDecision", "AN"), "AN"),
             _to("LiabilityNotAdmitted", flag("liabilityDecision", "N"), "N"),
-            payload=p.LiabilityDecisionPayload,
+            payload=p.RtaLiabilityDecisionPayload if rta else p.ElplLiabilityDecisionPayload,
             effect=_child_snapshot("stage1Response"),
-            guards=(
-                Guard(
-                    "reasons required when liability is not admitted",
-                    lambda c: c.field("liabilityDecision") != "N" or bool(c.field("reasonsForDenial")),
-                    "is required when liability is not admitted",
-                    "reasonsForDenial",
-                ),
-            ),
             decisions=("A child at the liability decision goes to LiabilityAdmittedForChild [I].",),
         ),
         _op("acknowledgeLiabilityAdmitted", "T13", Actor.CR, "LiabilityAdmitted", _to("StartOfStage21")),

@@ -3,152 +3,23 @@ one change per rule."""
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 from typing import Any
 
 import pytest
 
 from claimsportal.protocols.forms.cnf_elpl import ElplClaimNotificationForm, period_bounds
+from claimsportal.protocols.forms.examples import ADDRESS as EXAMPLE_ADDRESS
+from claimsportal.protocols.forms.examples import cnf_example
 from tests.protocols.forms.helpers import MISSING, errors_of, with_changes
 
 TODAY = date(2024, 6, 1)
 
-ADDRESS: dict[str, Any] = {
-    "country": "United Kingdom",
-    "city": "Leeds",
-    "street1": "1 Park Row",
-    "postCode": "LS1 5AB",
-}
+ADDRESS: dict[str, Any] = dict(EXAMPLE_ADDRESS)
 
-VALID_EL: dict[str, Any] = {
-    "applicationData": {
-        "claimDetails": {
-            "signatory": "S",
-            "retainedCopy": "1",
-            "claimValue": "1",
-            "claimType": "EL",
-            "notificationDate": "2024-05-31",
-        }
-    },
-    "claimAndClaimantDetails": {
-        "claimantRepresentative": {
-            "companyDetails": {
-                "companyName": "Smith & Co Solicitors",
-                "branchName": "Leeds",
-                "emailAddress": "claims@smithco.example",
-                "contactName": "Jane",
-                "contactSurname": "Doe",
-                "telephoneNumber": "0113 496 0000",
-                "referenceNumber": "SC/2024/001",
-                "address": dict(ADDRESS),
-            }
-        },
-        "defendantDetails": {
-            "insurerInformation": {
-                "insurerName": "Acme Insurance",
-                "selected": "1",
-                "insurerOrganizationID": "C0001",
-                "insurerOrganizationPath": "/C0001",
-            },
-            "insurerFound": [
-                {"insurerOrganizationID": "C0002", "insurerOrganizationPath": "/C0002", "selected": "0"}
-            ],
-            "companyDetails": {
-                "companyName": "Widgets Manufacturing Ltd",
-                "contactName": "Pat",
-                "contactSurname": "Boss",
-                "telephoneNumber": "0113 496 0001",
-                "referenceNumber": "HR-12",
-                "policyNumber": "EL123456",
-                "address": dict(ADDRESS),
-            },
-            "defendantStatus": "B",
-            "policyNumberReference": "EL123456",
-        },
-        "claimantDetails": {
-            "personalDetails": {
-                "name": "Mary",
-                "surname": "Major",
-                "dateOfBirth": "1985-04-20",
-                "titleType": "3",
-                "address": dict(ADDRESS),
-            },
-            "occupation": "Machine operator",
-            "childClaim": "0",
-            "nationalInsuranceNumber": "AB123456C",
-        },
-    },
-    "medicalDetails": {
-        "injury": {
-            "other": "1",
-            "injurySustainedDescription": "Crushed fingers",
-            "timeOffRequired": "1",
-            "timeOffPeriod": 10,
-            "stillOffWork": "0",
-            "medicalAttentionSeeking": "1",
-            "medicalAttentionFirstDate": "2024-03-15",
-            "hospitalAttendance": "1",
-            "overnightDetention": "1",
-            "daysNumber": "1",
-        },
-        "hospital": [{"hospitalType": "0", "hospitalName": "Leeds General", "postCode": "LS1 3EX"}],
-        "rehabilitation": {"rehabilitationUndertaken": "1"},
-    },
-    "accidentData": {
-        "accidentDetails": {
-            "accidentDate": "2024-03-15",
-            "accidentTime": "10:30",
-            "accidentLocation": "Press shop, Widgets Ltd, Leeds",
-            "accidentDescription": "Guard missing from press; hand caught",
-            "incidentReported": "1",
-            "reportedDateAndToWhom": "15/03/2024 to the shift supervisor",
-        }
-    },
-    "liabilityFunding": {
-        "liability": {"defendantResponsibility": "Failed to guard dangerous machinery"},
-        "funding": {"comments": ""},
-    },
-    "statementOfTruth": True,
-}
-
-VALID_ELD: dict[str, Any] = copy.deepcopy(VALID_EL)
-VALID_ELD["applicationData"]["claimDetails"]["claimType"] = "ELD"
-VALID_ELD["claimAndClaimantDetails"]["claimantDetails"].update(
-    {"employmentPeriod": "01/09/2001 - 31/12/2020", "exposurePeriod": "2001-09-01 to 2015-06-30"}
-)
-VALID_ELD["medicalDetails"]["injury"] = {
-    "deafness": "1",
-    "respiratory": "0",
-    "vibrationInjury": "0",
-    "dermatitis": "0",
-    "other": "0",
-    "injurySustainedDescription": "Noise-induced hearing loss",
-    "timeOffRequired": "0",
-    "medicalAttentionSeeking": "1",
-    "medicalAttentionFirstDate": "2023-11-02",
-    "hospitalAttendance": "0",
-}
-VALID_ELD["medicalDetails"]["hospital"] = []
-VALID_ELD["accidentData"]["accidentDetails"] = {
-    "accidentLocation": "Press shop, Widgets Ltd, Leeds",
-    "accidentDescription": "Exposed to noise above 85 dB(A) without hearing protection",
-    "incidentReported": "2",
-}
-
-VALID_PL: dict[str, Any] = copy.deepcopy(VALID_EL)
-VALID_PL["applicationData"]["claimDetails"]["claimType"] = "PL"
-VALID_PL["claimAndClaimantDetails"]["claimantDetails"]["occupation"] = "Retired"
-VALID_PL["claimAndClaimantDetails"]["defendantDetails"]["companyDetails"]["companyName"] = "Big Shop plc"
-VALID_PL["accidentData"]["accidentDetails"] = {
-    "accidentDate": "2024-03-15",
-    "accidentTime": "16:05:30",
-    "accidentLocation": "Aisle 4, Big Shop, Leeds",
-    "accidentDescription": "Slipped on spilt oil",
-    "incidentReported": "0",
-    "claimantLocation": "2",
-    "claimantLocationOther": "Shop floor",
-}
+VALID_EL: dict[str, Any] = cnf_example("EL")
+VALID_ELD: dict[str, Any] = cnf_example("ELD")
+VALID_PL: dict[str, Any] = cnf_example("PL")
 
 FIXTURES = {"EL": VALID_EL, "ELD": VALID_ELD, "PL": VALID_PL}
 

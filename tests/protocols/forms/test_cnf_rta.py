@@ -8,155 +8,16 @@ from typing import Any
 import pytest
 
 from claimsportal.protocols.forms.cnf_rta import RtaClaimNotificationForm, age_on
+from claimsportal.protocols.forms.examples import ADDRESS as EXAMPLE_ADDRESS
+from claimsportal.protocols.forms.examples import cnf_example
 from tests.protocols.forms.helpers import MISSING, errors_of, with_changes
 
 TODAY = date(2024, 6, 1)
 
-ADDRESS: dict[str, Any] = {
-    "country": "United Kingdom",
-    "city": "Leeds",
-    "street1": "1 Park Row",
-    "postCode": "LS1 5AB",
-}
+ADDRESS: dict[str, Any] = dict(EXAMPLE_ADDRESS)
 
-VALID: dict[str, Any] = {
-    "applicationData": {
-        "claimDetails": {
-            "signatory": "S",
-            "retainedCopy": "1",
-            "claimValue": "1",
-            "oicReferenceNumber": "OIC-2024-1",
-        }
-    },
-    "claimAndClaimantDetails": {
-        "claimantRepresentative": {
-            "companyDetails": {
-                "companyName": "Smith & Co Solicitors",
-                "branchName": "Leeds",
-                "emailAddress": "claims@smithco.example",
-                "contactName": "Jane",
-                "contactSurname": "Doe",
-                "telephoneNumber": "0113 496 0000",
-                "referenceNumber": "SC/2024/001",
-                "address": dict(ADDRESS),
-            },
-            "referralSourceInfo": {
-                "referralSource": "R",
-                "cmcName": "Referrals Ltd",
-                "mojcmcAuthorisationNumber": "12345",
-            },
-        },
-        "defendantDetails": {
-            "personalDetails": {
-                "name": "John",
-                "surname": "Roe",
-                "sex": "M",
-                "dateOfBirth": "1970-01-01",
-                "titleType": "1",
-                "address": dict(ADDRESS),
-            },
-            "vehicle": {
-                "vrn": "AB12 CDE",
-                "make": "Ford",
-                "model": "Focus",
-                "engineSize": 1600,
-                "color": "Blue",
-            },
-            "insurerInformation": {
-                "insurerName": "Acme Insurance",
-                "selected": "1",
-                "insurerOrganizationID": "C0001",
-                "insurerOrganizationPath": "/C0001",
-                "insurerType": "I",
-            },
-            "insurerFound": [
-                {
-                    "insurerOrganizationID": "C0002",
-                    "insurerOrganizationPath": "/C0002",
-                    "insurerType": "M",
-                    "selected": "0",
-                }
-            ],
-            "defendantStatus": "P",
-            "policyNumberReference": "POL123",
-            "defedantAge": 54,
-        },
-        "claimantDetails": {
-            "personalDetails": {
-                "name": "Mary",
-                "surname": "Major",
-                "sex": "F",
-                "dateOfBirth": "1985-04-20",
-                "titleType": "3",
-                "address": dict(ADDRESS),
-            },
-            "vehicle": {"vrn": "XY34 ZZZ"},
-            "occupation": "Teacher",
-            "childClaim": "0",
-            "nationalInsuranceNumber": "AB123456C",
-            "askCUEPIReference": "ASKCUEPI123456",
-        },
-    },
-    "medicalDetails": {
-        "injury": {
-            "softTissue": "1",
-            "whiplash": "1",
-            "injurySustainedDescription": "Neck pain",
-            "timeOffRequired": "1",
-            "timeOffPeriod": 5,
-            "stillOffWork": "0",
-            "medicalAttentionSeeking": "1",
-            "medicalAttentionFirstDate": "2024-03-16",
-            "hospitalAttendance": "1",
-            "overnightDetention": "1",
-            "daysNumber": "1",
-        },
-        "hospital": [{"hospitalType": "0", "hospitalName": "Leeds General", "postCode": "LS1 3EX"}],
-        "rehabilitation": {"rehabilitationUndertaken": "1"},
-    },
-    "repairsAndAlternativeVehicleProvision": {
-        "repairs": {
-            "claiimingDamageOwnVehicle": "1",
-            "detailsOfTheInsurance": "0",
-            "repairsPosition": "1",
-            "totalLoss": "1",
-        },
-        "alternativeVehicleProvision": {
-            "provider": {
-                "providerName": "Hire Co",
-                "referenceNumber": "HC-77",
-                "startDate": "2024-03-16",
-                "endDate": "2024-04-01",
-            },
-            "claimantEntitled": "1",
-        },
-    },
-    "accidentData": {
-        "accidentDetails": {
-            "weatherConditions": {"rain": "1"},
-            "roadConditions": {"wet": "1"},
-            "accidentCircumstances": {"vhclHitInRear": "1"},
-            "claimantType": "0",
-            "occupantsNumber": 1,
-            "seatbelt": "1",
-            "accidentDate": "2024-03-15",
-            "accidentTime": "08:45",
-            "accidentLocation": "A64, Leeds",
-            "accidentDescription": "Hit in the rear at traffic lights",
-            "policeReported": "2",
-        },
-        "busCoach": {"bussOrCoach": "0"},
-    },
-    "otherPartyDetails": {"otherParty": [{"personalDetails": {"surname": "Witness"}, "opType": "W"}]},
-    "liabilityFunding": {
-        "liability": {
-            "defendantResponsability": "Drove into the back of the claimant",
-            "op1Responsability": "0",
-        },
-        "funding": {"comments": ""},
-    },
-    "statementOfTruth": True,
-}
+VALID: dict[str, Any] = cnf_example("RTA")
+
 
 CLAIMANT = "claimAndClaimantDetails.claimantDetails"
 DEFENDANT = "claimAndClaimantDetails.defendantDetails"

@@ -9,60 +9,15 @@ from typing import Any
 import pytest
 
 from claimsportal.protocols.forms.common import FormModel
+from claimsportal.protocols.forms.examples import insurer_response_example
 from claimsportal.protocols.forms.liability import ElplInsurerResponse, RtaInsurerResponse
-from claimsportal.protocols.payloads import LiabilityDecisionPayload
+from claimsportal.protocols.payloads import ElplLiabilityDecisionPayload, RtaLiabilityDecisionPayload
 from tests.protocols.forms.helpers import MISSING, errors_of, with_changes
 
 TODAY = date(2024, 6, 1)
 
-INSURER: dict[str, Any] = {
-    "contactName": "Alan",
-    "contactMiddleName": "B",
-    "contactSurname": "Clerk",
-    "telephoneNumber": "0161 496 0000",
-    "emailAddress": "claims@acme.example",
-    "referenceNumber": "ACME/2024/42",
-}
-
-RTA_VALID: dict[str, Any] = {
-    "liabilityCausation": {
-        "defendantAdmits": {
-            "accidentOccurred": "1",
-            "causedByDefendant": "1",
-            "causedSomeLossToTheClaimant": "1",
-        },
-        "noAuthority": "0",
-        "liabilityDecision": "A",
-    },
-    "providedServices": {
-        "defendantsInsurer": dict(INSURER),
-        "preparedToProvideReabilitation": "1",
-        "reabilitationProvided": "0",
-        "reabilitationDetails": "Physiotherapy offered",
-        "altVchlProvided": "0",
-        "repairsProvided": "1",
-        "repairsDetails": "Repaired by approved garage",
-    },
-    "defendantDetails": {"personalDetails": {"defendantsDOB": "1970-01-01"}},
-    "capacity": "1",
-}
-
-ELPL_VALID: dict[str, Any] = {
-    "liabilityCausation": {
-        "defendantAdmits": {
-            "accidentOccurred": "1",
-            "causedByDefendant": "1",
-            "causedSomeLossToTheClaimant": "1",
-        },
-        "liabilityDecision": "A",
-    },
-    "providedServices": {
-        "defendantsInsurer": dict(INSURER),
-        "preparedToProvideRehabilitation": "1",
-        "rehabilitationProvided": "1",
-        "rehabilitationDetails": "Physiotherapy arranged",
-    },
-}
+RTA_VALID: dict[str, Any] = insurer_response_example("RTA")
+ELPL_VALID: dict[str, Any] = insurer_response_example("ELPL")
 
 LC = "liabilityCausation"
 PS = "providedServices"
@@ -109,21 +64,25 @@ def test_a_complete_response_per_decision_is_valid(variant: str, decision: str) 
 
 @pytest.mark.parametrize("variant", list(FORMS))
 @pytest.mark.parametrize("decision", list(DECISIONS))
-def test_engine_payload_is_accepted_by_the_workflow(variant: str, decision: str) -> None:
-    form, base = FORMS[variant]
-    response = form.model_validate(changed(base, DECISIONS[decision]), context={"today": TODAY})
-    assert isinstance(response, RtaInsurerResponse | ElplInsurerResponse)
-    payload = LiabilityDecisionPayload.model_validate(response.engine_payload())
+def test_the_workflow_reads_the_decision_reasons_and_reference_from_the_form(
+    variant: str, decision: str
+) -> None:
+    _form, base = FORMS[variant]
+    payload_type = RtaLiabilityDecisionPayload if variant == "RTA" else ElplLiabilityDecisionPayload
+    payload = payload_type.model_validate(
+        {"insurerResponse": changed(base, DECISIONS[decision])}, context={"today": TODAY}
+    )
     assert payload.liabilityDecision == decision
     assert payload.insurerClaimReferenceNumber == "ACME/2024/42"
     assert payload.reasonsForDenial == DECISIONS[decision].get(REASONS)
 
 
-def test_engine_payload_omits_absent_fields() -> None:
-    response = RtaInsurerResponse.model_validate(
-        changed(RTA_VALID, {f"{INS}.referenceNumber": MISSING}), context={"today": TODAY}
+def test_an_absent_reference_reads_as_none() -> None:
+    payload = RtaLiabilityDecisionPayload.model_validate(
+        {"insurerResponse": changed(RTA_VALID, {f"{INS}.referenceNumber": MISSING})},
+        context={"today": TODAY},
     )
-    assert response.engine_payload() == {"liabilityDecision": "A"}
+    assert payload.insurerClaimReferenceNumber is None
 
 
 def test_rta_values_are_read() -> None:

@@ -10,11 +10,10 @@ alternative-vehicle and repairs answers, ``DefendantDetails`` and ``Capacity``, 
 Validate with ``RtaInsurerResponse.model_validate(data, context={"today": today})``; the cross-field
 rules report the path of the offending field, e.g. ``liabilityCausation.unadmittedLiabilityReasons``.
 
-The workflow engine's minimal payload (``payloads.LiabilityDecisionPayload``) names the decision
-``liabilityDecision`` (the same name as here, under ``liabilityCausation``), the reasons
-``reasonsForDenial`` (here ``liabilityCausation.unadmittedLiabilityReasons``) and the COMP's
-reference ``insurerClaimReferenceNumber`` (here ``providedServices.defendantsInsurer.referenceNumber``).
-``engine_payload()`` of either form maps a validated form onto those three names.
+The operation's payload (``payloads.RtaLiabilityDecisionPayload`` / ``ElplLiabilityDecisionPayload``,
+``{"insurerResponse": {...}}``) reads the workflow's three facts from the form: ``liabilityDecision``,
+``reasonsForDenial`` (``liabilityCausation.unadmittedLiabilityReasons``) and the compensator's
+reference ``insurerClaimReferenceNumber`` (``providedServices.defendantsInsurer.referenceNumber``).
 
 Rules beyond the XSD (§6.4's meanings, §14 rule 7 and T10 [I]):
 
@@ -151,16 +150,6 @@ class ResponseDefendantDetails(FormModel):
     personalDetails: ResponseDefendantPersonalDetails | None = None
 
 
-def _engine_payload(causation: ElplLiabilityCausation, insurer: DefendantsInsurer) -> dict[str, str]:
-    """The decision under the names of ``payloads.LiabilityDecisionPayload`` (absent = omitted)."""
-    payload: dict[str, str] = {"liabilityDecision": causation.liabilityDecision}
-    if causation.unadmittedLiabilityReasons:
-        payload["reasonsForDenial"] = causation.unadmittedLiabilityReasons
-    if insurer.referenceNumber:
-        payload["insurerClaimReferenceNumber"] = insurer.referenceNumber
-    return payload
-
-
 # --- the forms ------------------------------------------------------------------------------------
 
 
@@ -169,10 +158,6 @@ class ElplInsurerResponse(FormModel):
 
     liabilityCausation: ElplLiabilityCausation
     providedServices: ElplProvidedServices
-
-    def engine_payload(self) -> dict[str, str]:
-        """The decision under the names of ``payloads.LiabilityDecisionPayload`` (absent = omitted)."""
-        return _engine_payload(self.liabilityCausation, self.providedServices.defendantsInsurer)
 
 
 class RtaInsurerResponse(FormModel):
@@ -192,7 +177,3 @@ class RtaInsurerResponse(FormModel):
                 [(("otherCapacity",), "is required when capacity is 4 (Other): describe the capacity", None)],
             )
         return self
-
-    def engine_payload(self) -> dict[str, str]:
-        """The decision under the names of ``payloads.LiabilityDecisionPayload`` (absent = omitted)."""
-        return _engine_payload(self.liabilityCausation, self.providedServices.defendantsInsurer)

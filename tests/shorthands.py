@@ -1,0 +1,44 @@
+"""Test shorthands for the long forms, so workflow tests read as the workflow.
+
+The forms themselves are tested field by field in tests/protocols/forms; workflow tests only need a
+complete valid form with a few facts chosen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
+from claimsportal.protocols.state import ADULT_AGE, age_on
+
+
+def cnf_for(
+    claim_type: str = "RTA",
+    *,
+    sent_on: date,
+    surname: str = "Smith",
+    dob: date | None = date(1980, 1, 15),
+    insurer_type: str | None = "I",
+    child: bool = False,
+) -> dict[str, Any]:
+    """A complete valid CNF; its child flag matches the claimant's age on the day it is sent."""
+    return cnf_example(
+        claim_type,
+        surname=surname,
+        date_of_birth=dob,
+        child=child or (dob is not None and age_on(dob, sent_on) < ADULT_AGE),
+        insurer_type=insurer_type if claim_type == "RTA" else None,
+        reference=f"REF-{surname}",
+    )
+
+
+def liability_shorthand(protocol: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """``liabilityDecision="A"`` (and ``reasonsForDenial``) stand for a complete §6.4 insurer
+    response with that decision; any other payload is sent as it is."""
+    if "liabilityDecision" not in payload or set(payload) - {"liabilityDecision", "reasonsForDenial"}:
+        return payload
+    response = insurer_response_example(
+        protocol, payload["liabilityDecision"], reasons=payload.get("reasonsForDenial")
+    )
+    return {"insurerResponse": response}
