@@ -37,6 +37,11 @@ def snapshot() -> Snapshot:
             c.cr_allocated_user_id,
             c.comp_allocated_user_id,
             c.state,
+            c.cnf,
+            c.claimant_surname,
+            c.cr_reference,
+            c.comp_reference,
+            c.sent_at,
         )
         for c in Claim.objects.all()
     }

@@ -419,6 +419,15 @@ def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str,
                 "organisationPath",
             )
         return _new_compensator(target)
+    if name == "addClaim":  # sending a draft (P01): the draft's type was chosen first and stays
+        send = cast(p.AddClaimPayload, outcome.payload)
+        if send.claimType != row.claim_type:
+            raise business_rule(
+                f"must be the draft's claim type {row.claim_type}: a claim's type cannot change",
+                "claimType",
+            )
+        resolved = resolve_compensator(send.compensator, claim_type, "compensator")
+        return _cnf_columns(outcome, resolved) | _new_compensator(resolved.organisation)
     if name == "resendRejectedClaim":
         resend = cast(p.ResendRejectedClaimPayload, outcome.payload)
         if resend.compensator:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.organisations.directory import add_insurer_index_entry
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.services import create_a2a_client, create_organisation, create_user
 from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
@@ -35,6 +36,15 @@ DEMO_ORGANISATIONS = (
     ("COMP001", "COMP", "Demo Motor & Liability Insurance plc", "RTA,ELPL", "I", "DEMO-GROUP"),
     ("COMP002", "COMP", "Demo Claims Handling TPA Ltd", "RTA,ELPL", "I", "DEMO-GROUP"),
     ("COMP003", "COMP", "Motor Insurers' Bureau (demo)", "RTA", "M", ""),
+)
+
+DEMO_INSURER_INDEX = (
+    # (insurer name as an RTA CNF names it, organisation that receives the claims, compensator type)
+    ("Demo Motor & Liability Insurance plc", "COMP001", "I"),
+    ("Demo Direct Car Insurance (a brand of Demo Motor & Liability)", "COMP001", "I"),
+    ("Demo Fleet Insurance Services", "COMP002", "I"),
+    ("Northern Haulage Ltd (self-insured)", "COMP002", "S"),
+    ("Motor Insurers' Bureau", "COMP003", "M"),
 )
 
 DEMO_USERS = (
@@ -128,6 +138,8 @@ def seed_demo() -> dict[str, Any]:
             client_id=client_id,
             secret=secret,
         )
+    for insurer_name, org_id, compensator_type in DEMO_INSURER_INDEX:
+        add_insurer_index_entry(insurer_name=insurer_name, org_id=org_id, compensator_type=compensator_type)
     _demo_claims()
     return describe(created=True)
 

@@ -145,3 +145,35 @@ def resolve_compensator(key: str, claim_type: ClaimType, field_name: str) -> Res
             f"this compensator does not handle {claim_type.profile_family} claims", field_name
         )
     return ResolvedCompensator(org, insurer_name)
+
+
+def add_insurer_index_entry(*, insurer_name: str, org_id: str, compensator_type: str) -> InsurerIndexEntry:
+    """Publish one entry in a new index version (RTA compensators only); IDs are never reused."""
+    name = insurer_name.strip()
+    if not 1 <= len(name) <= 120:
+        raise PortalError(
+            "SCHEMA_INVALID",
+            "insurerName: 1 to 120 characters",
+            [ErrorDetail("insurerName", "1-120 characters")],
+        )
+    kind = _check_type(compensator_type)
+    if kind is None:
+        raise PortalError(
+            "SCHEMA_INVALID", "compensatorType is required", [ErrorDetail("compensatorType", "required")]
+        )
+    org = Organisation.objects.filter(org_id=org_id.strip().lstrip("/").upper()).first()
+    if org is None or org.org_type != Organisation.Type.COMP or "RTA" not in org.claim_types:
+        raise business_rule("must be a compensator that handles RTA claims", "organisationId")
+    last = InsurerIndexEntry.objects.order_by("-pk").values_list("pk", "version").first()
+    number = (last[0] if last else 0) + 1
+    version = (
+        max(InsurerIndexEntry.objects.order_by("-version").values_list("version", flat=True)[:1], default=0)
+        + 1
+    )
+    return InsurerIndexEntry.objects.create(
+        index_id=f"II{number:04d}",
+        insurer_name=name,
+        organisation=org,
+        compensator_type=kind,
+        version=version,
+    )
