@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "claimsportal.reference",
     "claimsportal.organisations",
     "claimsportal.claims",
+    "claimsportal.a2a",
     "claimsportal.web",
 ]
 

@@ -142,6 +142,10 @@ class A2AClient(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="a2a_clients")
     client_id = models.CharField(max_length=64, unique=True)
     secret_hash = models.CharField(max_length=256)
+    previous_secret_hash = models.CharField(max_length=256, blank=True, default="")
+    previous_secret_valid_until = models.DateTimeField(
+        null=True, blank=True, help_text="After a rotation the old secret works until then"
+    )
     name = models.CharField(max_length=120, blank=True, default="")
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

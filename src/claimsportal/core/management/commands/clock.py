@@ -8,8 +8,8 @@ from django.core.management.base import CommandParser
 
 from claimsportal.core import clock
 from claimsportal.core.commands import JsonCommand
-from claimsportal.protocols.timers import LONDON
-from claimsportal.reference.calendar import get_calendar
+from claimsportal.core.sandbox import move_clock, sandbox_enabled
+from claimsportal.protocols.errors import PortalError
 
 
 class Command(JsonCommand):
@@ -26,19 +26,18 @@ class Command(JsonCommand):
         days, set_to = options["advance_business_days"], options["set_to"]
         if days is None and set_to is None:
             return {"now": clock.now().isoformat(), "sandbox": settings.SANDBOX}
-        if not settings.SANDBOX:
+        if not sandbox_enabled():
             raise ValueError("the clock can only be moved in sandbox mode (set CLAIMSPORTAL_SANDBOX=1)")
+        if days is not None and days < 1:
+            raise ValueError("--advance-business-days must be at least 1")
+        target: datetime | None = None
         if set_to is not None:
             try:
                 target = datetime.fromisoformat(set_to)
             except ValueError:
                 raise ValueError(f"--set: {set_to!r} is not an ISO 8601 date-time") from None
-            if target.tzinfo is None:
-                target = target.replace(tzinfo=LONDON)
-        else:
-            if days < 1:
-                raise ValueError("--advance-business-days must be at least 1")
-            local = clock.now().astimezone(LONDON)
-            day = get_calendar().add_business_days(local.date(), days)
-            target = datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=LONDON)
-        return {"now": clock.set_sandbox_now(target).isoformat(), "sandbox": True}
+        try:
+            moved = move_clock(advance_business_days=days, now=target)
+        except PortalError as refused:
+            raise ValueError(str(refused)) from None
+        return {"now": moved.isoformat(), "sandbox": True}

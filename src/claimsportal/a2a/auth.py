@@ -1,0 +1,289 @@
+"""A2A authentication: client credentials → tokens, bearer checks, and the acting user (login-as).
+
+Like the real portal (WORKFLOW.md §7.1, API.md): the *system* authenticates with its client
+credentials and gets an access token (3600 s) and a refresh token; every call then names the portal
+user it acts for (``X-Login-As``), who must belong to the client's organisation and be allowed to
+act (enabled, active, in date, organisation enabled). Secrets and tokens are stored only as hashes.
+
+Each process keeps a short cache (``CACHE_SECONDS``) of verified tokens and resolved acting users,
+so that a busy client costs one lookup per few seconds rather than two per call. Revoking a token,
+rotating a secret or disabling a user clears this process's cache at once and reaches every other
+process within ``CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from claimsportal.a2a.models import AccessToken
+from claimsportal.claims.services import Actor
+from claimsportal.core import clock
+from claimsportal.organisations.models import A2AClient, User
+from claimsportal.protocols.errors import ErrorDetail, PortalError
+
+ACCESS_TOKEN_SECONDS = 3600
+REFRESH_TOKEN_SECONDS = 8 * 3600
+SECRET_GRACE = timedelta(days=7)
+CACHE_SECONDS = 5.0
+_DUMMY_HASH = make_password("not-a-real-secret-used-to-even-out-timing")
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int = ACCESS_TOKEN_SECONDS
+    refresh_expires_in: int = REFRESH_TOKEN_SECONDS
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "access_token": self.access_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "refresh_token": self.refresh_token,
+            "refresh_expires_in": self.refresh_expires_in,
+        }
+
+
+@dataclass(frozen=True)
+class ClientContext:
+    """The authenticated client of a request."""
+
+    client_pk: int
+    client_id: str
+    organisation_pk: int
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _auth_invalid(message: str = "The client credentials or token are not valid") -> PortalError:
+    return PortalError("AUTH_INVALID", message, [ErrorDetail("Authorization", message)])
+
+
+# --------------------------------------------------------------------------------------------------
+# Caches (per process, short-lived)
+# --------------------------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_tokens: dict[str, tuple[float, ClientContext, datetime]] = {}
+_actors: dict[tuple[int, str], tuple[float, Actor]] = {}
+
+
+def invalidate_caches() -> None:
+    with _lock:
+        _tokens.clear()
+        _actors.clear()
+
+
+# --------------------------------------------------------------------------------------------------
+# Issuing tokens
+# --------------------------------------------------------------------------------------------------
+
+
+def _issue(client: A2AClient) -> TokenPair:
+    now = clock.now()
+    family = uuid.uuid4()
+    access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
+    AccessToken.objects.bulk_create(
+        [
+            AccessToken(
+                token_hash=token_hash(access),
+                kind=AccessToken.Kind.ACCESS,
+                client=client,
+                family=family,
+                created_at=now,
+                expires_at=now + timedelta(seconds=ACCESS_TOKEN_SECONDS),
+            ),
+            AccessToken(
+                token_hash=token_hash(refresh),
+                kind=AccessToken.Kind.REFRESH,
+                client=client,
+                family=family,
+                created_at=now,
+                expires_at=now + timedelta(seconds=REFRESH_TOKEN_SECONDS),
+            ),
+        ]
+    )
+    return TokenPair(access, refresh)
+
+
+def _secret_matches(client: A2AClient, secret: str) -> bool:
+    if check_password(secret, client.secret_hash):
+        return True
+    grace = client.previous_secret_valid_until
+    return bool(
+        client.previous_secret_hash
+        and grace is not None
+        and clock.now() < grace
+        and check_password(secret, client.previous_secret_hash)
+    )
+
+
+def token_for_client_credentials(client_id: str, client_secret: str) -> TokenPair:
+    """``grant_type=client_credentials``. The same error for an unknown client and a wrong secret,
+    after the same (slow) hash check, so neither the answer nor its timing tells them apart."""
+    client = (
+        A2AClient.objects.select_related("organisation").filter(client_id=client_id.strip()).first()
+        if client_id
+        else None
+    )
+    if client is None:
+        check_password(client_secret or "", _DUMMY_HASH)
+        raise _auth_invalid()
+    if not _secret_matches(client, client_secret or ""):
+        raise _auth_invalid()
+    if client.revoked_at is not None or not client.organisation.enabled:
+        raise _auth_invalid("This client has been revoked or its organisation is disabled")
+    with transaction.atomic():
+        return _issue(client)
+
+
+def token_for_refresh_token(refresh_token: str) -> TokenPair:
+    """``grant_type=refresh_token``: a new pair; the old pair is revoked (a refresh token is used once)."""
+    now = clock.now()
+    with transaction.atomic():
+        row = (
+            AccessToken.objects.select_for_update()
+            .select_related("client__organisation")
+            .filter(token_hash=token_hash(refresh_token or ""), kind=AccessToken.Kind.REFRESH)
+            .first()
+        )
+        if row is None or row.revoked_at is not None:
+            raise _auth_invalid("The refresh token is not valid")
+        if row.expires_at <= now:
+            raise PortalError(
+                "TOKEN_EXPIRED",
+                "The refresh token has expired: ask for a new token with the client credentials",
+                [ErrorDetail("refresh_token", "expired")],
+            )
+        client = row.client
+        if client.revoked_at is not None or not client.organisation.enabled:
+            raise _auth_invalid("This client has been revoked or its organisation is disabled")
+        AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
+        pair = _issue(client)
+    invalidate_caches()
+    return pair
+
+
+def revoke_token(token: str) -> bool:
+    """Revoke a token and the other token of its pair. Returns whether it existed."""
+    row = AccessToken.objects.filter(token_hash=token_hash(token)).only("family").first()
+    if row is None:
+        return False
+    AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=clock.now())
+    invalidate_caches()
+    return True
+
+
+def revoke_client(client: A2AClient) -> None:
+    """Revoke a client and every token it holds."""
+    now = clock.now()
+    with transaction.atomic():
+        A2AClient.objects.filter(pk=client.pk).update(revoked_at=now)
+        AccessToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
+    invalidate_caches()
+
+
+def rotate_secret(client: A2AClient, *, grace: timedelta = SECRET_GRACE) -> str:
+    """A new secret; the old one keeps working for ``grace`` so the client can be reconfigured."""
+    secret = secrets.token_urlsafe(32)
+    A2AClient.objects.filter(pk=client.pk).update(
+        previous_secret_hash=client.secret_hash,
+        previous_secret_valid_until=clock.now() + grace,
+        secret_hash=make_password(secret),
+    )
+    client.refresh_from_db()
+    return secret
+
+
+# --------------------------------------------------------------------------------------------------
+# Checking a call
+# --------------------------------------------------------------------------------------------------
+
+
+def client_for_access_token(token: str) -> ClientContext:
+    """The client whose valid access token this is (AUTH_INVALID / TOKEN_EXPIRED otherwise)."""
+    if not token:
+        raise _auth_invalid("Send Authorization: Bearer <access_token>")
+    digest = token_hash(token)
+    now = clock.now()
+    monotonic = time.monotonic()
+    with _lock:
+        cached = _tokens.get(digest)
+    if cached is not None and monotonic - cached[0] < CACHE_SECONDS:
+        context, expires_at = cached[1], cached[2]
+    else:
+        row = (
+            AccessToken.objects.filter(token_hash=digest, kind=AccessToken.Kind.ACCESS)
+            .values_list(
+                "client_id",
+                "client__client_id",
+                "client__organisation_id",
+                "expires_at",
+                "revoked_at",
+                "client__revoked_at",
+                "client__organisation__enabled",
+            )
+            .first()
+        )
+        if row is None or row[4] is not None or row[5] is not None or not row[6]:
+            raise _auth_invalid("The access token is not valid")
+        context, expires_at = ClientContext(row[0], row[1], row[2]), row[3]
+        with _lock:
+            if len(_tokens) > 10_000:
+                _tokens.clear()
+            _tokens[digest] = (monotonic, context, expires_at)
+    if expires_at <= now:
+        raise PortalError(
+            "TOKEN_EXPIRED",
+            "The access token has expired: refresh it",
+            [ErrorDetail("Authorization", "expired")],
+        )
+    return context
+
+
+def acting_user(client: ClientContext, user_id: str | None) -> Actor:
+    """The ``X-Login-As`` user: a user of the client's organisation who may act now."""
+    wanted = (user_id or "").strip().lower()
+    if not wanted:
+        raise PortalError(
+            "LOGIN_AS_INVALID",
+            "Send X-Login-As: the user ID of the portal user this call acts for",
+            [ErrorDetail("X-Login-As", "required")],
+        )
+    key = (client.client_pk, wanted)
+    monotonic = time.monotonic()
+    with _lock:
+        cached = _actors.get(key)
+    if cached is not None and monotonic - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    user = (
+        User.objects.select_related("organisation")
+        .annotate(uid=Lower("user_id"))
+        .filter(uid=wanted, organisation_id=client.organisation_pk)
+        .first()
+    )
+    if user is None:
+        raise PortalError(
+            "LOGIN_AS_INVALID",
+            "The acting user is not a user of the client's organisation",
+            [ErrorDetail("X-Login-As", "not a user of your organisation")],
+        )
+    actor = Actor.for_user(user)
+    with _lock:
+        if len(_actors) > 10_000:
+            _actors.clear()
+        _actors[key] = (monotonic, actor)
+    return actor

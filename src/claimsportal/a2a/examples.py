@@ -1,0 +1,70 @@
+"""A complete, valid request body example for every operation, per protocol (for the OpenAPI document).
+
+Each example is the operation's payload as it succeeds in the operation's phase on a typical claim
+(an adult claimant, a claim sent to the insurer it names), without the ``activityEngineGuid``,
+which is always the claim's current one. A test validates every example against its operation's
+schema, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from claimsportal.core import clock
+from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
+
+EXAMPLE_GUID = "5b8f7c2e-3c1a-4c59-9a77-2f1c7e0b9d41"
+
+
+def _later(business_days_hint: int) -> str:
+    """A date some weeks ahead (extension requests must name a future date)."""
+    return (clock.today() + timedelta(days=business_days_hint)).isoformat()
+
+
+def example_payload(operation: str, protocol: str) -> dict[str, Any]:
+    """The example body (without ``activityEngineGuid``) of ``operation`` in ``protocol`` (RTA, ELPL)."""
+    rta = protocol == "RTA"
+    claim_type = "RTA" if rta else "EL"
+    fixed: dict[str, dict[str, Any]] = {
+        "addClaim": {"claimType": claim_type, "compensator": "/COMP001", "cnf": cnf_example(claim_type)},
+        "resendRejectedClaim": {"cnf": cnf_example(claim_type)},
+        "acceptClaim": {"insurerClaimReferenceNumber": "INS/2026/000123"},
+        "rejectClaimToCR": {"rejectionReasonCode": "1"},
+        "reassignToAnotherCM": {"organisationPath": "/COMP002"},
+        "applyArticle75": {"isArticle75": False},
+        "sendLiabilityDecision": {"insurerResponse": insurer_response_example(protocol, "A")},
+        "stateFraud": {
+            "reasonCode": "0",
+            "reasonDescription": "Claimant's account is inconsistent with the vehicle damage",
+        },
+        "setStage1Payment": {"isStage1Paid": True},
+        "setInterimPaymentNeeded": {"isInterimPaymentNeeded": True},
+        "addInterimSPFRequest": {"amountRequested": "1500.00"},
+        "addInterimSPFResponse": {"amountOffered": "1500.00"},
+        "rejectInterimSettlementPack": {"rejectionComment": "The medical report does not support the losses"},
+        "acceptPartialInterimPayment": {"isPartialInterimPaymentAccepted": True},
+        "setStage21Payment": {"isStage21Paid": True},
+        "addStage2SPFRequest": {"generalDamages": "3500.00"},
+        "addStage2SPFResponse": {"settlementPackDecision": "C"},
+        "extendStage2SPFDecisionTimeout": {"newTimeOut": _later(30), "reasonForExtension": "1"},
+        "extendStage2SPFCounterOfferTimeout": {"newTimeOut": _later(30), "reasonForExtension": "1"},
+        "setStage2SPFCounterOfferNeeded": {"isStage2SPFCounterOfferNeeded": True},
+        "addStage2SPFCounterOfferByCR": {"generalDamages": "3200.00"},
+        "addStage2SPFCounterOfferByCM": {"settlementPackCounterOfferDecision": "ACO"},
+        "setStage2SPFAgreementDecision": {"isAgreed": True},
+        "setAdditionalDamagesExistence": {"additionalDamagesExist": True},
+        "addS2SPFAdditionalDamagesRequest": {"hireCharges": "900.00"},
+        "addS2SPFAdditionalDamagesResponse": {"additionalDamagesDecision": "A"},
+        "extendAdditionalDamagesDecisionTimeout": {"newTimeOutDate": _later(30), "reasonForExtension": "1"},
+        "setS2SPFAdditionalDamagesDecision": {"isAgreed": True},
+        "addCPPFRequest": {"partA": "Particulars of the claim as in the Stage 2 settlement pack"},
+        "addCPPFResponse": {"partB": "The compensator's final offer and comments"},
+        "exitProcess": {
+            "exitReasonCode": "2",
+            "exitComment": "The claim is now valued below the lower limit of the process",
+        },
+        "allocateUser": {"targetUserID": "demo.comp.handler"},
+        "allocateClaimToBranch": {"branchId": "002"},
+    }
+    return fixed.get(operation, {})

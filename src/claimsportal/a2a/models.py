@@ -1,0 +1,53 @@
+"""Tokens and idempotency records of the A2A API. Tokens are stored as SHA-256 hashes only."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from claimsportal.organisations.models import A2AClient
+
+
+class AccessToken(models.Model):
+    class Kind(models.TextChoices):
+        ACCESS = "access", "Access token"
+        REFRESH = "refresh", "Refresh token"
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    client = models.ForeignKey(A2AClient, on_delete=models.CASCADE, related_name="tokens")
+    family = models.UUIDField(help_text="An access token and its refresh token share a family")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["client", "expires_at"], name="a2a_token_client"),
+            models.Index(fields=["family"], name="a2a_token_family"),
+            models.Index(fields=["expires_at"], name="a2a_token_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} token of {self.client_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an ``Idempotency-Key``: a repeat gets it back."""
+
+    client = models.ForeignKey(A2AClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_unique_per_client")
+        ]
+        indexes: ClassVar = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"

@@ -1,0 +1,228 @@
+"""Response shapes of the A2A API and the request-body schemas of the operations (OpenAPI).
+
+Request bodies are validated once, by the operation's own payload model inside ``perform`` (with
+the portal's today as context and the protocol's field paths in every error). The OpenAPI document
+describes the same models: their JSON schemas are generated from them, so the document and the
+code cannot disagree.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ninja import Schema
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from claimsportal.a2a.examples import EXAMPLE_GUID, example_payload
+from claimsportal.protocols.tables import DEFINITIONS
+
+COMPONENT_REF = "#/components/schemas/{model}"
+
+
+class ErrorDetailOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: list[ErrorDetailOut]
+
+
+class ClaimInfoOut(Schema):
+    applicationId: str
+    activityEngineGuid: str
+    phaseCacheId: str
+    phaseCacheName: str
+
+
+class ClaimStatusOut(Schema):
+    claimInfo: ClaimInfoOut
+    gdprClaimDeleted: int
+
+
+class TokenOut(Schema):
+    access_token: str
+    token_type: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+
+
+class ApplicationReferencesOut(Schema):
+    crReference: str
+    cmReference: str
+    claimantSurname: str
+
+
+class ClaimRowOut(ClaimInfoOut):
+    claimType: str
+    applicationReferences: ApplicationReferencesOut
+    creationTime: str
+    updateTime: str
+    sentTime: str | None
+    deadlineAt: str | None
+    lockStatus: bool
+    lockUserId: str | None
+    versionMajor: int
+    versionMinor: int
+    gdprClaimDeleted: int
+
+
+class ClaimPageOut(Schema):
+    claims: list[ClaimRowOut]
+    nextCursor: str | None
+
+
+class HistoryEventOut(Schema):
+    occurredAt: str
+    operation: str
+    side: str
+    userId: str | None
+    organisationId: str | None
+    phaseBefore: str
+    phaseAfter: str
+    deadlineAt: str | None
+
+
+class ClaimOut(Schema):
+    """``getClaim``: the whole claim as the acting user sees it."""
+
+    claimInfo: ClaimInfoOut
+    claimType: str
+    processVersion: dict[str, int]
+    claimantRepresentative: dict[str, Any] | None
+    compensator: dict[str, Any] | None
+    references: ApplicationReferencesOut
+    awaitingSide: str | None
+    deadline: dict[str, Any] | None
+    lock: dict[str, Any]
+    allocation: dict[str, str | None]
+    sentTime: str | None
+    creationTime: str
+    updateTime: str
+    cnf: dict[str, Any] | None
+    submittedForms: list[dict[str, Any]]
+    allowedOperations: list[str]
+    gdprClaimDeleted: int
+
+
+class OrganisationInfoOut(Schema):
+    organisationId: str
+    organisationName: str
+    organisationPath: str
+    compensatorType: str
+    claimTypes: list[str]
+
+
+class InsurerInfoOut(Schema):
+    insurerIndexId: str
+    insurerName: str
+    compensatorType: str
+    organisationId: str
+    organisationName: str
+    organisationPath: str
+
+
+class BranchOut(Schema):
+    branchId: str
+    name: str
+    kind: str
+    enabled: bool
+
+
+class UserInfoOut(Schema):
+    userId: str
+    userName: str
+    userSurname: str
+    userBranchId: str | None
+    userEnabled: bool
+    userProfile: list[str]
+
+
+class ProcessVersionOut(Schema):
+    processName: str
+    versionMajor: int
+    versionMinor: int
+
+
+ERROR_RESPONSES: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Operation request bodies
+# --------------------------------------------------------------------------------------------------
+
+
+def _payload_models() -> dict[str, dict[str, type[BaseModel]]]:
+    """operation name -> protocol -> payload model (from the protocol tables)."""
+    out: dict[str, dict[str, type[BaseModel]]] = {}
+    for definition in DEFINITIONS.values():
+        for op in definition.operations:
+            out.setdefault(op.name, {})[definition.name.value] = op.payload
+    return out
+
+
+PAYLOAD_MODELS = _payload_models()
+
+
+def _component_schemas() -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+    models = sorted({m for by in PAYLOAD_MODELS.values() for m in by.values()}, key=lambda m: m.__qualname__)
+    key_map, top = models_json_schema([(m, "validation") for m in models], ref_template=COMPONENT_REF)
+    return {model: key_map[(model, "validation")] for model in models}, top.get("$defs", {})
+
+
+_REFS, COMPONENTS = _component_schemas()
+
+
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's own schema plus ``activityEngineGuid`` (inline, so ``additionalProperties: false``
+    still holds)."""
+    name = _REFS[model]["$ref"].rsplit("/", 1)[-1]
+    schema: dict[str, Any] = copy.deepcopy(COMPONENTS[name])
+    schema.setdefault("properties", {})
+    schema["properties"] = {
+        "activityEngineGuid": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The claim's current activityEngineGuid (from getClaimsStatus or the last answer)",
+        },
+        **schema["properties"],
+    }
+    schema["required"] = ["activityEngineGuid", *schema.get("required", [])]
+    schema["title"] = f"{schema.get('title', name)} request"
+    return schema
+
+
+def request_body(operation: str, *, with_guid: bool = True) -> dict[str, Any]:
+    """The OpenAPI requestBody of ``operation``: its schema (one per protocol when they differ) and
+    a complete example per protocol."""
+    by_protocol = PAYLOAD_MODELS[operation]
+    distinct = list(dict.fromkeys(by_protocol.values()))
+    schemas = [
+        _body_schema(model)
+        if with_guid
+        else copy.deepcopy(COMPONENTS[_REFS[model]["$ref"].rsplit("/", 1)[-1]])
+        for model in distinct
+    ]
+    schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
+    examples = {}
+    for protocol in by_protocol:
+        value = example_payload(operation, protocol)
+        if with_guid:
+            value = {"activityEngineGuid": EXAMPLE_GUID, **value}
+        examples[protocol] = {"summary": f"{protocol} claim", "value": value}
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": schema, "examples": examples}},
+    }

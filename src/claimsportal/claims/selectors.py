@@ -1,0 +1,419 @@
+"""Reading claims: worklist, search, one claim with what the user may do, history.
+
+Every read goes through the one visibility rule (``VisibilityScope.q()`` for lists, ``can_see`` for
+one claim): a claim the user may not see does not exist for them. Lists are keyset-paginated (an
+opaque cursor), so a client paging through a changing worklist never skips or repeats a claim.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from claimsportal.claims.models import Claim
+from claimsportal.claims.services import (
+    TEAM_LEADER_OPERATIONS,
+    Actor,
+    format_application_id,
+    parse_application_id,
+)
+from claimsportal.organisations.models import User
+from claimsportal.protocols.definitions import Operation
+from claimsportal.protocols.engine import check_side
+from claimsportal.protocols.errors import ErrorDetail, PortalError
+from claimsportal.protocols.tables import DEFINITIONS, definition_for
+from claimsportal.protocols.timers import LONDON
+from claimsportal.protocols.types import OperationKind, Side
+from claimsportal.reference.calendar import get_calendar
+
+MAX_PAGE = 200
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=LONDON)
+
+SORT_FIELDS = {
+    "ApplicationId": "application_id",
+    "StartDate": "created_at",
+    "UpdateDate": "updated_at",
+    "DispatchDate": "sort_sent",
+    "Priority": "sort_deadline",
+}
+
+
+def _invalid(field_name: str, message: str) -> PortalError:
+    return PortalError("SCHEMA_INVALID", f"{field_name}: {message}", [ErrorDetail(field_name, message)])
+
+
+# --------------------------------------------------------------------------------------------------
+# What the user may do
+# --------------------------------------------------------------------------------------------------
+
+
+def allowed_operations(actor: Actor, claim: Claim) -> list[str]:
+    """The operations ``actor`` may attempt on ``claim`` now: the phase's operations for their side
+    and profile, and the housekeeping the lock and their profile allow. (A payload may still break a
+    rule: this says what is offered, not that any input will do.)"""
+    rules = actor.scope.rules_for(claim)
+    if not rules:
+        return []
+    definition = definition_for(claim.claim_type)
+    owner = Side(claim.owner_side) if claim.owner_side else None
+    locked_by_other = claim.locked_by_id is not None and claim.locked_by_id != actor.user_pk
+    team_leader = any(r.team_leader for r in rules)
+    names: list[str] = []
+    for op in definition.operations_from(claim.phase):
+        if not _side_may(op, actor.side, owner):
+            continue
+        if op.kind is OperationKind.HOUSEKEEPING:
+            if not _housekeeping_may(op.name, claim, actor, rules, team_leader):
+                continue
+        elif locked_by_other:
+            continue
+        if op.name not in names:
+            names.append(op.name)
+    return names
+
+
+def _side_may(op: Operation, side: Side, owner: Side | None) -> bool:
+    try:
+        check_side(op, side, owner)
+    except PortalError:
+        return False
+    return True
+
+
+def _housekeeping_may(name: str, claim: Claim, actor: Actor, rules: list[Any], team_leader: bool) -> bool:
+    locked_by_other = claim.locked_by_id is not None and claim.locked_by_id != actor.user_pk
+    if name == "lockClaim":
+        return claim.locked_by_id is None
+    if name == "unlockClaim":
+        return claim.locked_by_id == actor.user_pk
+    if name == "forceUnlockClaim":
+        return claim.locked_by_id is not None and team_leader
+    if locked_by_other:
+        return False
+    if name in TEAM_LEADER_OPERATIONS:
+        allocated = claim.cr_allocated_user_id if actor.side is Side.CR else claim.comp_allocated_user_id
+        return team_leader and (name == "allocateUser" or allocated is not None)
+    if name == "allocateClaimToBranch":
+        return any(r.dispatcher or r.team_leader or r.reach == "ALL" for r in rules)
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# Lists
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    claims: Sequence[Claim]
+    next_cursor: str | None
+
+
+def visible_claims(actor: Actor) -> QuerySet[Claim]:
+    return Claim.objects.filter(actor.scope.q())
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, kinds: list[type]) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(kinds):
+            raise ValueError
+        return [
+            datetime.fromisoformat(v) if k is datetime else k(v) for v, k in zip(values, kinds, strict=True)
+        ]
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise _invalid("cursor", "is not a cursor this API returned") from None
+
+
+def _page_size(limit: int | None) -> int:
+    if limit is None:
+        return 50
+    if not 1 <= limit <= MAX_PAGE:
+        raise _invalid("limit", f"must be between 1 and {MAX_PAGE}")
+    return limit
+
+
+def worklist(actor: Actor, *, cursor: str | None = None, limit: int | None = None) -> Page:
+    """Claims awaiting the actor's organisation that the actor can see, oldest application first."""
+    size = _page_size(limit)
+    rows = visible_claims(actor).filter(awaiting_organisation_id=actor.organisation_pk)
+    if cursor:
+        (after,) = _decode_cursor(cursor, [int])
+        rows = rows.filter(application_id__gt=after)
+    found = list(rows.order_by("application_id").select_related("locked_by")[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    return Page(found, _encode_cursor([found[-1].pk]) if more and found else None)
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    """``searchClaimCriteria`` (WORKFLOW.md §7.2) plus the claimant's surname."""
+
+    applicationId: str | None = None
+    branchPath: str | None = None
+    CMReferenceNumber: str | None = None
+    CRReferenceNumber: str | None = None
+    claimantSurname: str | None = None
+    claimType: str | None = None
+    phaseCacheId: str | None = None
+    dispatchDateFrom: date | None = None
+    dispatchDateTo: date | None = None
+    sentDateFrom: date | None = None
+    sentDateTo: date | None = None
+    startDateFrom: date | None = None
+    startDateTo: date | None = None
+    sortField: str = "ApplicationId"
+    sortOrder: str = "Asc"
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LONDON)
+
+
+def search(
+    actor: Actor, criteria: SearchCriteria, *, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    size = _page_size(limit)
+    if criteria.sortField not in SORT_FIELDS:
+        raise _invalid("sortField", f"must be one of {', '.join(SORT_FIELDS)}")
+    if criteria.sortOrder not in ("Asc", "Desc"):
+        raise _invalid("sortOrder", "must be Asc or Desc")
+    rows = visible_claims(actor).annotate(
+        sort_sent=Coalesce("sent_at", "created_at", output_field=DateTimeField()),
+        sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField()),
+    )
+    q = Q()
+    if criteria.applicationId:
+        q &= Q(application_id=parse_application_id(criteria.applicationId))
+    if criteria.CRReferenceNumber:
+        q &= Q(cr_reference__iexact=criteria.CRReferenceNumber.strip())
+    if criteria.CMReferenceNumber:
+        q &= Q(comp_reference__iexact=criteria.CMReferenceNumber.strip())
+    if criteria.claimantSurname:
+        q &= Q(claimant_surname__iexact=criteria.claimantSurname.strip())
+    if criteria.claimType:
+        if criteria.claimType not in ("RTA", "EL", "ELD", "PL"):
+            raise _invalid("claimType", "must be one of RTA, EL, ELD, PL")
+        q &= Q(claim_type=criteria.claimType)
+    if criteria.phaseCacheId:
+        q &= Q(phase=criteria.phaseCacheId)
+    if criteria.branchPath:
+        branch = criteria.branchPath.strip().strip("/").split("/")[-1]
+        column = "cr_branch__branch_id" if actor.side is Side.CR else "comp_branch__branch_id"
+        q &= Q(**{column: branch})
+    for low, high, column in (
+        (criteria.sentDateFrom, criteria.sentDateTo, "sent_at"),
+        (criteria.dispatchDateFrom, criteria.dispatchDateTo, "sent_at"),
+        (criteria.startDateFrom, criteria.startDateTo, "created_at"),
+    ):
+        if low and high and low > high:
+            raise _invalid(column, "the 'from' date is after the 'to' date")
+        if low:
+            q &= Q(**{f"{column}__gte": _day_start(low)})
+        if high:
+            q &= Q(**{f"{column}__lt": _day_start(high + timedelta(days=1))})
+    rows = rows.filter(q)
+    column = SORT_FIELDS[criteria.sortField]
+    descending = criteria.sortOrder == "Desc"
+    if cursor:
+        if column == "application_id":
+            (after_id,) = _decode_cursor(cursor, [int])
+            rows = (
+                rows.filter(application_id__lt=after_id)
+                if descending
+                else rows.filter(application_id__gt=after_id)
+            )
+        else:
+            after_value, after_id = _decode_cursor(cursor, [datetime, int])
+            if descending:
+                rows = rows.filter(
+                    Q(**{f"{column}__lt": after_value})
+                    | Q(**{column: after_value}, application_id__lt=after_id)
+                )
+            else:
+                rows = rows.filter(
+                    Q(**{f"{column}__gt": after_value})
+                    | Q(**{column: after_value}, application_id__gt=after_id)
+                )
+    order = [F(column).desc() if descending else F(column).asc()]
+    if column != "application_id":
+        order.append(F("application_id").desc() if descending else F("application_id").asc())
+    found = list(rows.order_by(*order).select_related("locked_by")[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    next_cursor = None
+    if more and found:
+        last = found[-1]
+        next_cursor = (
+            _encode_cursor([last.pk])
+            if column == "application_id"
+            else _encode_cursor([getattr(last, column), last.pk])
+        )
+    return Page(found, next_cursor)
+
+
+# --------------------------------------------------------------------------------------------------
+# One claim
+# --------------------------------------------------------------------------------------------------
+
+
+def get_visible_claim(actor: Actor, application_id: int | str) -> Claim:
+    number = parse_application_id(application_id)
+    claim = (
+        Claim.objects.filter(pk=number)
+        .select_related("cr_organisation", "comp_organisation", "cr_branch", "comp_branch", "locked_by")
+        .first()
+    )
+    if claim is None or not actor.scope.can_see(claim):
+        raise PortalError(
+            "NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")]
+        )
+    return claim
+
+
+def claim_info(claim: Claim) -> dict[str, str]:
+    return {
+        "applicationId": format_application_id(claim.pk),
+        "activityEngineGuid": str(claim.activity_guid),
+        "phaseCacheId": claim.phase,
+        "phaseCacheName": definition_for(claim.claim_type).phases[claim.phase].name,
+    }
+
+
+def deadline_info(claim: Claim, today: date) -> dict[str, Any] | None:
+    if claim.deadline_at is None:
+        return None
+    last_day = claim.deadline_at.astimezone(LONDON).date() - timedelta(days=1)
+    return {
+        "kind": claim.deadline_kind,
+        "lastDayForAction": last_day.isoformat(),
+        "firesAt": claim.deadline_at.isoformat(),
+        "businessDaysLeft": get_calendar().business_days_between(today, last_day),
+    }
+
+
+def list_row(claim: Claim) -> dict[str, Any]:
+    """The ``claim`` list/search row of §7.2."""
+    return {
+        **claim_info(claim),
+        "claimType": claim.claim_type,
+        "applicationReferences": {
+            "crReference": claim.cr_reference,
+            "cmReference": claim.comp_reference,
+            "claimantSurname": claim.claimant_surname,
+        },
+        "creationTime": claim.created_at.isoformat(),
+        "updateTime": claim.updated_at.isoformat(),
+        "sentTime": claim.sent_at.isoformat() if claim.sent_at else None,
+        "deadlineAt": claim.deadline_at.isoformat() if claim.deadline_at else None,
+        "lockStatus": claim.locked_by_id is not None,
+        "lockUserId": claim.locked_by.user_id if claim.locked_by_id and claim.locked_by else None,
+        "versionMajor": claim.version_major,
+        "versionMinor": claim.version_minor,
+        "gdprClaimDeleted": 0,
+    }
+
+
+def _organisation(org: Any, branch: Any) -> dict[str, Any] | None:
+    if org is None:
+        return None
+    return {
+        "organisationId": org.org_id,
+        "organisationName": org.name,
+        "organisationPath": org.path,
+        "branchId": branch.branch_id if branch is not None else None,
+    }
+
+
+def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
+    """``getClaim``: the claim as the actor sees it, with every submitted form and what they may do."""
+    forms = [
+        {
+            "operation": operation,
+            "submittedAt": occurred_at.isoformat(),
+            "side": side,
+            "form": {k: v for k, v in payload.items() if not k.startswith("_")},
+        }
+        for operation, occurred_at, side, payload in claim.events.filter(operation__in=FORM_OPERATIONS)
+        .order_by("id")
+        .values_list("operation", "occurred_at", "actor_side", "payload")
+    ]
+    allocated = {
+        "CR": claim.cr_allocated_user_id,
+        "COMP": claim.comp_allocated_user_id,
+    }
+    user_ids = dict(
+        User.objects.filter(pk__in=[pk for pk in allocated.values() if pk]).values_list("pk", "user_id")
+    )
+    return {
+        "claimInfo": claim_info(claim),
+        "claimType": claim.claim_type,
+        "processVersion": {"versionMajor": claim.version_major, "versionMinor": claim.version_minor},
+        "claimantRepresentative": _organisation(claim.cr_organisation, claim.cr_branch),
+        "compensator": _organisation(claim.comp_organisation, claim.comp_branch),
+        "references": {
+            "crReference": claim.cr_reference,
+            "cmReference": claim.comp_reference,
+            "claimantSurname": claim.claimant_surname,
+        },
+        "awaitingSide": claim.owner_side,
+        "deadline": deadline_info(claim, today),
+        "lock": {
+            "locked": claim.locked_by_id is not None,
+            "lockUserId": claim.locked_by.user_id if claim.locked_by else None,
+            "lockedAt": claim.locked_at.isoformat() if claim.locked_at else None,
+        },
+        "allocation": {side: user_ids.get(pk) if pk else None for side, pk in allocated.items()},
+        "sentTime": claim.sent_at.isoformat() if claim.sent_at else None,
+        "creationTime": claim.created_at.isoformat(),
+        "updateTime": claim.updated_at.isoformat(),
+        "cnf": claim.cnf,
+        "submittedForms": forms,
+        "allowedOperations": allowed_operations(actor, claim),
+        "gdprClaimDeleted": 0,
+    }
+
+
+def history(claim: Claim) -> list[dict[str, Any]]:
+    """The process history, oldest first (who did what, when, and where it took the claim)."""
+    return [
+        {
+            "occurredAt": event.occurred_at.isoformat(),
+            "operation": event.operation,
+            "side": event.actor_side,
+            "userId": event.actor_user.user_id if event.actor_user else None,
+            "organisationId": event.actor_organisation.org_id if event.actor_organisation else None,
+            "phaseBefore": event.phase_before,
+            "phaseAfter": event.phase_after,
+            "deadlineAt": event.deadline_at.isoformat() if event.deadline_at else None,
+        }
+        for event in claim.events.order_by("id").select_related("actor_user", "actor_organisation")
+    ]
+
+
+def _form_operations() -> frozenset[str]:
+    """Operations that carry a payload (forms and decisions), from the protocol tables."""
+    names = set()
+    for definition in DEFINITIONS.values():
+        for op in definition.operations:
+            if op.kind is OperationKind.WORKFLOW and op.payload.model_fields:
+                names.add(op.name)
+    return frozenset(names)
+
+
+FORM_OPERATIONS = _form_operations()
