@@ -18,16 +18,19 @@ def cnf_for(
     *,
     sent_on: date,
     surname: str = "Smith",
-    dob: date | None = date(1980, 1, 15),
+    dob: date | None = None,
     insurer_type: str | None = "I",
     child: bool = False,
 ) -> dict[str, Any]:
-    """A complete valid CNF; its child flag matches the claimant's age on the day it is sent."""
+    """A complete valid CNF; its child flag matches the claimant's age on the day it is sent. Without
+    a date of birth the claimant is an adult born 15 January 1980, or a child born in 2020."""
+    if dob is None:
+        dob = date(2020, 1, 10) if child else date(1980, 1, 15)
     return cnf_example(
         claim_type,
         surname=surname,
         date_of_birth=dob,
-        child=child or (dob is not None and age_on(dob, sent_on) < ADULT_AGE),
+        child=child or age_on(dob, sent_on) < ADULT_AGE,
         insurer_type=insurer_type if claim_type == "RTA" else None,
         reference=f"REF-{surname}",
     )

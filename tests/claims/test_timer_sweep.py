@@ -19,6 +19,7 @@ from claimsportal.claims.services import ClaimInfo
 from claimsportal.claims.timers import HEARTBEAT_NAME, SweepResult, run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import WorkerHeartbeat
+from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.timers import LONDON
 from tests.conftest import World, send_claim, step
 
@@ -254,3 +255,36 @@ def test_the_cli_exits_non_zero_on_a_bad_batch_size(tmp_path: Path, args: list[s
     assert done.returncode != 0
     assert message in done.stderr
     assert done.stdout == ""
+
+
+def test_once_the_time_limit_has_passed_the_phases_operations_are_refused_before_the_sweep(
+    world: World, clock: FixedClock
+) -> None:
+    """The timeout wins at the deadline, not when the worker next runs: a liability decision sent at
+    09:00 the day after the last day is refused, and nothing is written."""
+    info = step(world, world.comp_handler, send_claim(world), "acceptClaim")
+    info = step(world, world.comp_handler, info, "applyArticle75", isArticle75=False)
+    clock.set(RTA_FIRES - timedelta(minutes=1))
+    before = snapshot(info.application_id)
+    clock.set(RTA_FIRES + timedelta(hours=9))
+    with pytest.raises(PortalError) as refused:
+        step(world, world.comp_handler, info, "sendLiabilityDecision", liabilityDecision="A")
+    assert refused.value.code == "WRONG_PHASE"
+    assert "2026-03-24 00:00" in refused.value.message and "LiabilityDecisionTimeout" in refused.value.message
+    assert snapshot(info.application_id) == before
+    locked = step(world, world.comp_handler, info, "lockClaim")  # housekeeping is still possible
+    run_due_timeouts()
+    claim = Claim.objects.get(pk=info.application_id)
+    assert claim.phase == "LiabilityDecisionTimeout" and claim.locked_by_id is None
+    assert locked.phase == "LiabilityDecision"
+
+
+def test_one_minute_before_the_time_limit_the_decision_is_still_in_time(
+    world: World, clock: FixedClock
+) -> None:
+    info = step(world, world.comp_handler, send_claim(world), "acceptClaim")
+    info = step(world, world.comp_handler, info, "applyArticle75", isArticle75=False)
+    clock.set(RTA_FIRES - timedelta(minutes=1))
+    assert step(world, world.comp_handler, info, "sendLiabilityDecision", liabilityDecision="A").phase == (
+        "LiabilityAdmitted"
+    )

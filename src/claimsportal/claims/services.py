@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import psycopg
@@ -34,7 +34,7 @@ from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rul
 from claimsportal.protocols.forms.facts import INSURER_INFORMATION_PATH, cnf_facts
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.tables import definition_for
-from claimsportal.protocols.timers import DeadlineSpec
+from claimsportal.protocols.timers import LONDON, DeadlineSpec
 from claimsportal.protocols.types import ClaimType, OperationKind, Side
 from claimsportal.reference.calendar import get_calendar
 
@@ -147,6 +147,7 @@ _ROW_COLUMNS = (
     "deadline_fixed_date",
     "state",
     "comp_reference",
+    "deadline_at",
 )
 
 
@@ -170,6 +171,7 @@ class ClaimRow:
     deadline_fixed_date: Any
     state: dict[str, Any]
     comp_reference: str
+    deadline_at: datetime | None
 
 
 def _select_sql() -> str:
@@ -200,7 +202,16 @@ def _load_row(application_id: int) -> ClaimRow | None:
     guid, state = raw[10], raw[16]
     raw[10] = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid))
     raw[16] = json.loads(state) if isinstance(state, str) else state
+    raw[18] = _aware(raw[18])
     return ClaimRow(*raw)
+
+
+def _aware(value: Any) -> datetime | None:
+    """A timestamp read with raw SQL: SQLite hands back naive UTC text, PostgreSQL an aware datetime."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC)
 
 
 def _db_datetime(value: datetime | None) -> Any:
@@ -254,6 +265,7 @@ def perform(
                 "The claim has changed since you read it: read its status and try again",
                 [ErrorDetail("activityEngineGuid", "is not the current activityEngineGuid")],
             )
+        _check_time_limit(definition, row, operation, now)
         state = ClaimState.from_json(row.state)
         spec = spec_from_row(
             row.deadline_kind,
@@ -315,6 +327,24 @@ def _parse_guid(value: str | uuid.UUID | None) -> uuid.UUID:
             "activityEngineGuid is required",
             [ErrorDetail("activityEngineGuid", "must be the claim's current activityEngineGuid")],
         ) from None
+
+
+def _check_time_limit(definition: ProtocolDefinition, row: ClaimRow, operation: str, now: datetime) -> None:
+    """Once a phase's time limit has passed, its timeout has won: no workflow operation of that phase
+    may still be done, even if the timer worker has not yet moved the claim (it will, in its next
+    pass). Housekeeping (locks, allocation) stays possible."""
+    if row.deadline_at is None or now < row.deadline_at:
+        return
+    op = definition.operation(operation, row.phase)
+    if op is None or op.kind is not OperationKind.WORKFLOW:
+        return
+    target = definition.phases[row.phase].on_timeout or "its timeout phase"
+    raise PortalError(
+        "WRONG_PHASE",
+        f"The time limit for {row.phase} passed at {row.deadline_at.astimezone(LONDON):%Y-%m-%d %H:%M} "
+        f"(London): the claim is moving to {target}",
+        [ErrorDetail("phaseCacheId", f"the time limit of {row.phase} has passed")],
+    )
 
 
 def _check_lock(actor: Actor, row: ClaimRow, operation: str) -> None:
