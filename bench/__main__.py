@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django()
 
     from bench import perform, timers
-    from bench.generate import ensure_world, generate_claims
+    from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
     started = time.monotonic()
@@ -129,6 +130,23 @@ def main(argv: list[str] | None = None) -> int:
             summary.add("generate", "VACUUM ANALYZE seconds", f"{result.vacuum_seconds:.1f}")
             for phase, n in sorted(result.by_phase.items()):
                 say(f"    due in {phase:<45} {n:>9,}")
+            logging.disable(logging.INFO)  # the reference addClaims' log lines are not figures
+            try:
+                by_type = cnf_check(result.first_id, result.last_id)
+            finally:
+                logging.disable(logging.NOTSET)
+            for claim_type, problems in by_type.items():
+                say(
+                    f"    stored CNF of {claim_type:<4} vs perform(addClaim): {'DIFFERENCES' if problems else 'same'}"
+                )
+                for problem in problems[:10]:
+                    say(f"        {problem}")
+            differ = sorted(t for t, problems in by_type.items() if problems)
+            summary.add(
+                "generate",
+                "stored CNF vs perform(addClaim)",
+                f"differs: {', '.join(differ)} (see log)" if differ else f"same ({', '.join(by_type)})",
+            )
         if args.which in ("all", "timers"):
             heading("timers: run-timers --once")
             timers.run(args, db, summary)

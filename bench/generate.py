@@ -4,13 +4,16 @@ Rows mirror what ``claims.services.perform`` writes: the state JSON is a real ``
 by ``to_json()``, the deadline columns come from ``claims.deadlines.deadline_columns`` applied to the
 ``DeadlineSpec`` the protocol tables start (``protocols.tables.start_timer``) on the business calendar
 in force, the owner is the phase's owner and ``awaiting_organisation_id`` the owning side's
-organisation. :func:`shape_check` compares a generated row with one written by ``perform(addClaim)``.
+organisation, and the ``cnf`` column the full Claim Notification Form as ``perform(addClaim)`` stores it
+(:func:`stored_cnf`). :func:`shape_check` compares a generated row with one written by
+``perform(addClaim)``; :func:`cnf_check` does the same for the stored CNF of each claim type.
 
 How it stays fast: Python builds a few thousand *templates* — (claim type, timed phase, anchor date)
 → state, deadline — into a temporary table of slots; PostgreSQL then produces the claims with one
 ``INSERT … SELECT`` per chunk, picking for row ``g`` a slot by a multiplicative hash and choosing
 exactly ``due`` rows, evenly spread, whose deadline is in the past (at least a day ago) while every
-other deadline is at least a day ahead.
+other deadline is at least a day ahead. The CNF of each (claim type, compensator) is built once, in
+Python; the ``INSERT`` only puts each claim's own values into it with ``jsonb_set``.
 """
 
 from __future__ import annotations
@@ -219,7 +222,6 @@ class Template:
     sent_at: datetime
     updated_at: datetime
     accepted: bool  # past acceptance: the insurer's reference is filled in
-    insurer_type: str | None
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -302,7 +304,6 @@ def build_template(claim_type: str, phase: str, anchor: date, calendar: Any, now
         sent_at=_at(state.sent_on or anchor, 9),
         updated_at=_at(anchor, 11),
         accepted=accepted,
-        insurer_type=state.insurer_type.value if state.insurer_type else None,
     )
 
 
@@ -365,7 +366,65 @@ class GenerateResult:
         return self.count / self.seconds if self.seconds else float("nan")
 
 
-_INSERT = """
+# The per-claim values of a stored CNF, substituted in SQL into the claim type's template CNF.
+CNF_SURNAME = ("claimAndClaimantDetails", "claimantDetails", "personalDetails", "surname")
+CNF_REFERENCE = ("claimAndClaimantDetails", "claimantRepresentative", "companyDetails", "referenceNumber")
+CNF_INSURER = ("claimAndClaimantDetails", "defendantDetails", "insurerInformation")
+CNF_NOTIFICATION_DATE = ("applicationData", "claimDetails", "notificationDate")  # EL/ELD/PL only
+
+
+def _pg_path(path: tuple[str, ...]) -> str:
+    return "{" + ",".join(path) + "}"
+
+
+def _cnf_input(claim_type: str) -> dict[str, Any]:
+    """The CNF a claimant representative sends for a bench claim: the complete example form, with the
+    facts the templates' states assume (an adult claimant; RTA against an insurer, not the MIB), and
+    the insurer's name left for the portal to fill in from the compensator, as it does when empty."""
+    from claimsportal.protocols.forms.examples import cnf_example
+    from claimsportal.protocols.types import ClaimType, InsurerType
+
+    rta = ClaimType(claim_type) is ClaimType.RTA
+    cnf = cnf_example(
+        claim_type,
+        surname=SURNAMES[0],
+        date_of_birth=DATE_OF_BIRTH,
+        insurer_type=InsurerType.INSURER.value if rta else None,
+        reference="BENCH-0",
+    )
+    insurer: dict[str, Any] = cnf
+    for key in CNF_INSURER:
+        insurer = insurer[key]
+    insurer.pop("insurerName", None)
+    return cnf
+
+
+def stored_cnf(claim_type: str, org_id: str, org_name: str, today: date) -> dict[str, Any]:
+    """The ``cnf`` column ``perform(addClaim)`` writes for :func:`_cnf_input` sent to compensator
+    ``org_id`` on ``today``: the payload validated as the engine does, dumped as
+    ``claims.services._cnf_columns`` does, with the portal's routing filled in."""
+    from claimsportal.protocols import payloads as p
+    from claimsportal.protocols.types import ClaimType
+
+    envelope = {"claimType": claim_type, "compensator": f"/{org_id}", "cnf": _cnf_input(claim_type)}
+    context = {"today": today}
+    payload: p.RtaAddClaimPayload | p.ElplAddClaimPayload
+    if ClaimType(claim_type) is ClaimType.RTA:
+        payload = p.RtaAddClaimPayload.model_validate(envelope, context=context)
+    else:
+        payload = p.ElplAddClaimPayload.model_validate(envelope, context=context)
+    data = payload.cnf.model_dump(mode="json", exclude_none=True)
+    insurer = data
+    for key in CNF_INSURER:
+        insurer = insurer[key]
+    insurer["insurerOrganizationID"] = org_id
+    insurer["insurerOrganizationPath"] = f"/{org_id}"
+    if not insurer.get("insurerName"):
+        insurer["insurerName"] = org_name
+    return data
+
+
+_INSERT = f"""
 INSERT INTO claims_claim (
     claim_type, version_major, version_minor, phase, owner_side,
     cr_organisation_id, comp_organisation_id, comp_branch_id, awaiting_organisation_id,
@@ -377,11 +436,13 @@ SELECT t.claim_type, %(major)s, %(minor)s, t.phase, t.owner_side,
     CASE WHEN t.owner_side = 'CR' THEN o.cr_org ELSE o.comp_org END,
     gen_random_uuid(), t.deadline_at, t.deadline_kind, t.deadline_anchor, t.deadline_business_days,
     t.deadline_further_days, t.deadline_fixed_date, t.state,
-    jsonb_build_object(
-        'claimant', jsonb_build_object('surname', s.surname, 'forename', 'Sam', 'dateOfBirth', %(dob)s),
-        'childClaim', false, 'crReference', 'BENCH-' || g, 'statementOfTruth', true
-    ) || CASE WHEN t.insurer_type IS NULL THEN '{}'::jsonb
-              ELSE jsonb_build_object('insurerType', t.insurer_type) END,
+    jsonb_set(
+        jsonb_set(
+            CASE WHEN t.notification_date IS NULL THEN c.cnf
+                 ELSE jsonb_set(c.cnf, '{_pg_path(CNF_NOTIFICATION_DATE)}', to_jsonb(t.notification_date))
+            END,
+            '{_pg_path(CNF_SURNAME)}', to_jsonb(s.surname)),
+        '{_pg_path(CNF_REFERENCE)}', to_jsonb('BENCH-' || g)),
     s.surname, 'BENCH-' || g, CASE WHEN t.accepted THEN 'INS-' || g ELSE '' END,
     t.sent_at, t.sent_at, t.updated_at
 FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g
@@ -389,26 +450,33 @@ JOIN bench_template AS t
     ON t.due = (((g * %(due)s) / %(total)s) <> (((g - 1) * %(due)s) / %(total)s))
    AND t.slot = (g * 7919) %% %(slots)s
 JOIN bench_org AS o ON o.n = g %% %(orgs)s
+JOIN bench_cnf AS c ON c.claim_type = t.claim_type AND c.comp_org = o.comp_org
 JOIN bench_surname AS s ON s.n = g %% %(surnames)s
 """
 
 
 def _load_templates(cursor: Any, world: World, mix: Mix, due: int, calendar: Any, now: datetime) -> None:
+    from claimsportal.organisations.models import Organisation
+    from claimsportal.protocols.timers import LONDON
+    from claimsportal.protocols.types import ClaimType
+
     cursor.execute(
         "CREATE TEMP TABLE IF NOT EXISTS bench_template (slot int, due bool, claim_type text, phase text,"
         " owner_side text, state jsonb, deadline_at timestamptz, deadline_kind text, deadline_anchor date,"
         " deadline_business_days int, deadline_further_days int, deadline_fixed_date date,"
-        " sent_at timestamptz, updated_at timestamptz, accepted bool, insurer_type text)"
+        " sent_at timestamptz, updated_at timestamptz, accepted bool, notification_date text)"
     )
     cursor.execute(
         "CREATE TEMP TABLE IF NOT EXISTS bench_org (n int, cr_org bigint, comp_org bigint, comp_branch bigint)"
     )
+    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_cnf (claim_type text, comp_org bigint, cnf jsonb)")
     cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_surname (n int, surname text)")
-    cursor.execute("TRUNCATE bench_template, bench_org, bench_surname")
+    cursor.execute("TRUNCATE bench_template, bench_org, bench_cnf, bench_surname")
     rows = []
     for is_due in (False, True) if due else (False,):
         for slot, t in enumerate(build_slots(mix, is_due, calendar, now)):
             d = t.deadline
+            elpl = ClaimType(t.claim_type) is not ClaimType.RTA
             rows.append(
                 (
                     slot,
@@ -426,7 +494,8 @@ def _load_templates(cursor: Any, world: World, mix: Mix, due: int, calendar: Any
                     t.sent_at,
                     t.updated_at,
                     t.accepted,
-                    t.insurer_type,
+                    # the portal sets an EL/PL CNF's notification date to the day it was sent
+                    t.sent_at.astimezone(LONDON).date().isoformat() if elpl else None,
                 )
             )
     cursor.executemany(
@@ -440,6 +509,19 @@ def _load_templates(cursor: Any, world: World, mix: Mix, due: int, calendar: Any
         )
     ]
     cursor.executemany("INSERT INTO bench_org VALUES (%s, %s, %s, %s)", pairs)
+    # The stored CNF of each claim type to each compensator, built once here; the claim's own values
+    # (claimant surname, CR reference, EL/PL notification date) are put in by the INSERT.
+    today = now.astimezone(LONDON).date()
+    compensators = Organisation.objects.filter(pk__in=world.comp_orgs).values_list("pk", "org_id", "name")
+    claim_types = sorted({claim_type for claim_type, _, _ in mix})
+    cursor.executemany(
+        "INSERT INTO bench_cnf VALUES (%s, %s, %s::jsonb)",
+        [
+            (claim_type, pk, json.dumps(stored_cnf(claim_type, org_id, name, today)))
+            for claim_type in claim_types
+            for pk, org_id, name in compensators
+        ],
+    )
     cursor.executemany("INSERT INTO bench_surname VALUES (%s, %s)", list(enumerate(SURNAMES)))
 
 
@@ -480,7 +562,6 @@ def generate_claims(
     params = {
         "major": PROCESS_VERSION[0],
         "minor": PROCESS_VERSION[1],
-        "dob": DATE_OF_BIRTH.isoformat(),
         "due": due,
         "total": count,
         "slots": SLOTS,
@@ -522,8 +603,13 @@ def generate_claims(
             say(f"  rebuilt {len(indexes)} indexes in {time.monotonic() - t0:.1f} s")
     seconds = time.monotonic() - started
     with connection.cursor() as cursor:
-        cursor.execute("SELECT max(application_id) FROM claims_claim")
-        last = cursor.fetchone()[0]
+        # The ids are consecutive (one session, one transaction), but need not start at ``before + 1``:
+        # a rolled-back insert (the reference addClaims of the checks) also uses up ids.
+        cursor.execute(
+            "SELECT min(application_id), max(application_id) FROM claims_claim WHERE application_id > %s",
+            [before],
+        )
+        first, last = cursor.fetchone()
         cursor.execute(
             "SELECT count(*) FROM claims_claim WHERE application_id > %s AND ("
             " NOT EXISTS (SELECT 1 FROM organisations_organisation o WHERE o.id = cr_organisation_id)"
@@ -551,7 +637,7 @@ def generate_claims(
         f"generated {count:,} {label} in {seconds:.1f} s ({count / seconds:,.0f} claims/s)"
         + (f"; vacuum analyze {vacuum_seconds:.1f} s" if vacuum else "")
     )
-    return GenerateResult(count, sum(by_phase.values()), before + 1, last, seconds, vacuum_seconds, by_phase)
+    return GenerateResult(count, sum(by_phase.values()), first, last, seconds, vacuum_seconds, by_phase)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -576,6 +662,8 @@ _SHAPE_COLUMNS = (
     "deadline_business_days",
     "deadline_further_days",
     "deadline_fixed_date",
+    "claimant_surname",
+    "cr_reference",
     "comp_reference",
 )
 
@@ -586,7 +674,7 @@ class _Rollback(Exception):
 
 def _row(cursor: Any, where: str, params: list[Any]) -> dict[str, Any] | None:
     cursor.execute(
-        f"SELECT {', '.join(_SHAPE_COLUMNS)}, state, cnf, deadline_at, deadline_anchor, activity_guid"
+        f"SELECT {', '.join(_SHAPE_COLUMNS)}, state, cnf, deadline_at, deadline_anchor, activity_guid, sent_at"
         f" FROM claims_claim WHERE {where} ORDER BY application_id LIMIT 1",
         params,
     )
@@ -601,14 +689,61 @@ def _row(cursor: Any, where: str, params: list[Any]) -> dict[str, Any] | None:
     return row
 
 
+def _json_differences(generated: Any, reference: Any, path: str = "cnf") -> list[str]:
+    """Where two JSON values differ, as ``path: generated …, perform writes …`` lines."""
+    if isinstance(generated, dict) and isinstance(reference, dict):
+        out = []
+        for key in sorted(set(generated) | set(reference)):
+            if key not in reference:
+                out.append(f"{path}.{key}: generated only")
+            elif key not in generated:
+                out.append(f"{path}.{key}: perform writes it, generated has none")
+            else:
+                out += _json_differences(generated[key], reference[key], f"{path}.{key}")
+        return out
+    if isinstance(generated, list) and isinstance(reference, list) and len(generated) == len(reference):
+        out = []
+        for i, (a, b) in enumerate(zip(generated, reference, strict=True)):
+            out += _json_differences(a, b, f"{path}[{i}]")
+        return out
+    if generated != reference:
+        return [f"{path}: generated {generated!r}, perform writes {reference!r}"]
+    return []
+
+
+def _reference_claim(claim_type: str, comp_organisation_id: int, cnf: dict[str, Any]) -> dict[str, Any]:
+    """The row ``perform(addClaim)`` writes for ``cnf`` sent by the bench CR handler to that
+    compensator, read inside a transaction that is rolled back."""
+    from django.db import connection, transaction
+
+    from claimsportal.claims.services import Actor, perform
+    from claimsportal.organisations.models import Organisation, User
+
+    actor = Actor.for_user(User.objects.select_related("organisation").get(user_id="bench.cr.handler"))
+    comp = Organisation.objects.get(pk=comp_organisation_id)
+    reference = None
+    try:
+        with transaction.atomic():
+            info = perform(
+                actor=actor,
+                operation="addClaim",
+                payload={"claimType": claim_type, "compensator": comp.path, "cnf": cnf},
+            )
+            with connection.cursor() as cursor:
+                reference = _row(cursor, "application_id = %s", [info.application_id])
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert reference is not None
+    return reference
+
+
 def shape_check(world: World, generated_id: int) -> list[str]:
     """Compare generated claim ``generated_id`` (RTA, ClaimSubmitted) with a claim that
     ``perform(addClaim)`` writes now, inside a transaction that is rolled back. Returns differences."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     from claimsportal.claims.deadlines import spec_from_row
-    from claimsportal.claims.services import Actor, perform
-    from claimsportal.organisations.models import Organisation, User
     from claimsportal.protocols.state import ClaimState
     from claimsportal.reference.calendar import get_calendar
 
@@ -628,28 +763,10 @@ def shape_check(world: World, generated_id: int) -> list[str]:
     )
     if spec is None or spec.fires_at(get_calendar()) != generated["deadline_at"]:
         problems.append("deadline_at does not follow from the deadline inputs")
-    actor = Actor.for_user(User.objects.select_related("organisation").get(user_id="bench.cr.handler"))
-    comp = Organisation.objects.get(pk=generated["comp_organisation_id"])
-    reference = None
     try:
-        with transaction.atomic():
-            info = perform(
-                actor=actor,
-                operation="addClaim",
-                payload={
-                    "claimType": "RTA",
-                    "compensator": f"/{comp.org_id}",
-                    "cnf": generated["cnf"],
-                },
-            )
-            with connection.cursor() as cursor:
-                reference = _row(cursor, "application_id = %s", [info.application_id])
-            raise _Rollback
-    except _Rollback:
-        pass
+        reference = _reference_claim("RTA", generated["comp_organisation_id"], generated["cnf"])
     except Exception as exc:
         return [*problems, f"could not create a reference claim with perform(addClaim): {exc!r}"]
-    assert reference is not None
     for name in _SHAPE_COLUMNS:
         if generated[name] != reference[name]:
             problems.append(f"{name}: generated {generated[name]!r}, perform writes {reference[name]!r}")
@@ -660,6 +777,60 @@ def shape_check(world: World, generated_id: int) -> list[str]:
             problems.append(
                 f"state.{key}: generated {generated['state'].get(key)!r}, perform writes {value!r}"
             )
-    if generated["cnf"] != reference["cnf"]:
-        problems.append("cnf differs")
+    problems += _json_differences(generated["cnf"], reference["cnf"])
     return problems
+
+
+def cnf_check(first_id: int, last_id: int) -> dict[str, list[str]]:
+    """For the first generated claim of each claim type in ``first_id..last_id``: send its stored CNF
+    with ``perform(addClaim)`` (rolled back) and compare what perform stores — the ``cnf``,
+    ``claimant_surname`` and ``cr_reference`` columns — with the generated row. An EL/PL CNF's
+    notification date is the day the claim was sent: checked against the generated ``sent_at``, not
+    against perform's (today). Returns the differences by claim type (an empty list: the same)."""
+    from django.db import connection
+
+    from claimsportal.protocols.timers import LONDON
+    from claimsportal.protocols.types import ClaimType
+
+    out: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT claim_type, min(application_id) FROM claims_claim"
+            " WHERE application_id BETWEEN %s AND %s GROUP BY claim_type ORDER BY claim_type",
+            [first_id, last_id],
+        )
+        firsts = cursor.fetchall()
+        generated_rows = {}
+        for claim_type, application_id in firsts:
+            generated_rows[claim_type] = _row(cursor, "application_id = %s", [application_id])
+    for claim_type, generated in generated_rows.items():
+        assert generated is not None
+        problems: list[str] = []
+        try:
+            reference = _reference_claim(claim_type, generated["comp_organisation_id"], generated["cnf"])
+        except Exception as exc:
+            out[claim_type] = [f"could not create a reference claim with perform(addClaim): {exc!r}"]
+            continue
+        cnf = generated["cnf"]
+        if ClaimType(claim_type) is not ClaimType.RTA:
+            details = cnf["applicationData"]["claimDetails"]
+            sent_on = generated["sent_at"].astimezone(LONDON).date().isoformat()
+            if details.get("notificationDate") != sent_on:
+                problems.append(
+                    f"cnf.applicationData.claimDetails.notificationDate: {details.get('notificationDate')!r},"
+                    f" the claim was sent on {sent_on}"
+                )
+            today = reference["cnf"]["applicationData"]["claimDetails"]["notificationDate"]
+            cnf = {
+                **cnf,
+                "applicationData": {
+                    **cnf["applicationData"],
+                    "claimDetails": {**details, "notificationDate": today},
+                },
+            }
+        problems += _json_differences(cnf, reference["cnf"])
+        for name in ("claimant_surname", "cr_reference"):
+            if generated[name] != reference[name]:
+                problems.append(f"{name}: generated {generated[name]!r}, perform writes {reference[name]!r}")
+        out[claim_type] = problems
+    return out

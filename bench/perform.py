@@ -6,7 +6,7 @@ claims that were generated in ``ClaimSubmitted``. Each claim goes through the St
 ``perform()`` per step, quoting the ``activityEngineGuid`` the previous step returned:
 
     acceptClaim (→ Article75Decision) → applyArticle75 (→ LiabilityDecision)
-    → sendLiabilityDecision A (→ LiabilityAdmitted)
+    → sendLiabilityDecision, a full §6.4 insurer response admitting liability (→ LiabilityAdmitted)
 
 Operations per second are counted over a fixed duration, after a warm-up claim per worker. The same
 run measures ``pgbench -c 8 -j 2`` (TPC-B) on a separate database of the same server: the ratio
@@ -19,6 +19,7 @@ rendering them is measured, a terminal's is not.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing as mp
 import os
@@ -52,12 +53,25 @@ RATIO_GOAL = 0.6
 OTHER_LOAD_LIMIT = 0.1
 
 
+@functools.cache
+def _insurer_response() -> dict[str, Any]:
+    """The §6.4 insurer response admitting liability (RTA), built once (never changed afterwards)."""
+    from claimsportal.protocols.forms.examples import insurer_response_example
+
+    return insurer_response_example("RTA", "A")
+
+
 def _payload(operation: str, application_id: int) -> dict[str, Any]:
     if operation == "acceptClaim":
         return {"insurerClaimReferenceNumber": f"INS-{application_id}"}
     if operation == "applyArticle75":
         return {"isArticle75": False}
-    return {"liabilityDecision": "A"}
+    # sendLiabilityDecision: the same response for every claim, quoting the claim's own reference
+    # (the one acceptClaim recorded); only the changed branch is copied.
+    response = _insurer_response()
+    services = response["providedServices"]
+    insurer = {**services["defendantsInsurer"], "referenceNumber": f"INS-{application_id}"}
+    return {"insurerResponse": {**response, "providedServices": {**services, "defendantsInsurer": insurer}}}
 
 
 @dataclass
