@@ -32,9 +32,11 @@ from claimsportal.a2a.schemas import (
     ClaimOut,
     ClaimPageOut,
     ClaimStatusOut,
+    ClearedOut,
     ErrorOut,
     HistoryEventOut,
     InsurerInfoOut,
+    NotificationPageOut,
     OrganisationInfoOut,
     ProcessVersionOut,
     TokenOut,
@@ -44,6 +46,7 @@ from claimsportal.a2a.schemas import (
 from claimsportal.claims import selectors
 from claimsportal.claims.services import PROCESS_VERSION, Actor, perform
 from claimsportal.core import clock
+from claimsportal.notifications import services as notification_services
 from claimsportal.organisations.directory import search_compensators, search_insurer_index
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
@@ -485,6 +488,55 @@ def process_version(request: HttpRequest) -> dict[str, Any]:
         "versionMajor": PROCESS_VERSION[0],
         "versionMinor": PROCESS_VERSION[1],
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# Notifications
+# --------------------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/notifications",
+    response={200: NotificationPageOut, **READ_ERRORS},
+    operation_id="getNotificationsList",
+    summary="Notifications after a cursor (oldest first): poll with the last nextCursor you received",
+    tags=["notifications"],
+)
+def get_notifications(
+    request: HttpRequest, after: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    _client, actor = _caller(request)
+    page = notification_services.feed(actor, after=after, limit=limit)
+    return {
+        "notifications": [notification_services.as_record(n) for n in page.notifications],
+        "nextCursor": page.next_cursor,
+        "more": page.more,
+    }
+
+
+@api.delete(
+    "/notifications/{notificationGuid}",
+    response={204: None, **READ_ERRORS},
+    operation_id="removeNotification",
+    summary="Delete one notification (for the whole organisation)",
+    tags=["notifications"],
+)
+def remove_notification(request: HttpRequest, notificationGuid: str) -> Status[None]:
+    _client, actor = _caller(request)
+    notification_services.remove(actor, notificationGuid)
+    return Status(204, None)
+
+
+@api.delete(
+    "/notifications",
+    response={200: ClearedOut, **READ_ERRORS},
+    operation_id="clearNotifications",
+    summary="Delete every notification the acting user can see",
+    tags=["notifications"],
+)
+def clear_notifications(request: HttpRequest) -> dict[str, int]:
+    _client, actor = _caller(request)
+    return {"deleted": notification_services.clear_all(actor)}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -143,6 +143,25 @@ class UserInfoOut(Schema):
     userProfile: list[str]
 
 
+class NotificationOut(Schema):
+    applicationId: str
+    formattedDate: str
+    notificationDateTime: str
+    notificationGuid: str
+    notificationMessage: str
+    kind: str
+
+
+class NotificationPageOut(Schema):
+    notifications: list[NotificationOut]
+    nextCursor: str | None
+    more: bool
+
+
+class ClearedOut(Schema):
+    deleted: int
+
+
 class ProcessVersionOut(Schema):
     processName: str
     versionMajor: int

@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
+from claimsportal.notifications.messages import change_message
 from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols import payloads as p
@@ -529,6 +530,12 @@ _INSERT_EVENT = (
 )
 
 
+_INSERT_NOTIFICATION = (
+    "INSERT INTO notifications_notification (guid, organisation_id, claim_id, kind, message, deadline_at,"
+    " created_at)"
+)
+
+
 def _write(
     actor: Actor | None,
     row: ClaimRow,
@@ -569,6 +576,23 @@ def _write(
         elif key == "cnf":
             value = _db_json(value)
         columns[key] = value
+    notify = (
+        actor is not None and owner is not None and awaiting is not None and row.owner_side != owner.value
+    )  # the claim passes to the other party: tell their organisation
+    notification: list[Any] = []
+    if notify:
+        assert actor is not None
+        notification = [
+            _db_guid(uuid.uuid4()),
+            awaiting,
+            change_message(
+                row.application_id,
+                outcome.operation.name,
+                actor.side.value,
+                definition.phases[outcome.phase_after].name,
+            ),
+            _db_datetime(now),
+        ]
     assignments = ", ".join(f"{name} = %s" for name in columns)
     event_payload = outcome.payload.model_dump(mode="json")
     if outcome.route_label:
@@ -588,18 +612,32 @@ def _write(
     ]
     if connection.vendor == "postgresql":
         # One round trip: the event's claim_id comes from the UPDATE, so a claim that was not updated
-        # cannot get an event (claim_id would be NULL and the insert fails).
-        _hot(
-            f"WITH updated AS ({update} RETURNING application_id) {_INSERT_EVENT}"
-            " VALUES ((SELECT application_id FROM updated), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [*columns.values(), row.application_id, *event],
-        )
+        # cannot get an event (claim_id would be NULL and the insert fails); the notification's from
+        # the event.
+        event_sql = f"{_INSERT_EVENT} VALUES ((SELECT application_id FROM updated), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        if notify:
+            _hot(
+                f"WITH updated AS ({update} RETURNING application_id),"
+                f" logged AS ({event_sql} RETURNING claim_id) {_INSERT_NOTIFICATION}"
+                " SELECT %s, %s, claim_id, 'CHANGE', %s, NULL, %s FROM logged",
+                [*columns.values(), row.application_id, *event, *notification],
+            )
+        else:
+            _hot(
+                f"WITH updated AS ({update} RETURNING application_id) {event_sql}",
+                [*columns.values(), row.application_id, *event],
+            )
     else:
         _hot(update, [*columns.values(), row.application_id])
         _hot(
             f"{_INSERT_EVENT} VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [row.application_id, *event],
         )
+        if notify:
+            _hot(
+                f"{_INSERT_NOTIFICATION} VALUES (%s, %s, %s, 'CHANGE', %s, NULL, %s)",
+                [notification[0], notification[1], row.application_id, *notification[2:]],
+            )
     return ClaimInfo(
         row.application_id, new_guid, outcome.phase_after, definition.phases[outcome.phase_after].name
     )

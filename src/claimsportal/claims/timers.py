@@ -20,6 +20,7 @@ import structlog
 from django.db import connection, transaction
 
 from claimsportal.core import clock, heartbeat
+from claimsportal.notifications.messages import limit_label, time_limit_reached_message
 from claimsportal.protocols.tables import DEFINITIONS, timeouts_by_phase
 
 log = structlog.get_logger(__name__)
@@ -27,6 +28,13 @@ log = structlog.get_logger(__name__)
 TIMEOUT_OPERATION = "timeout"
 HEARTBEAT_NAME = "run-timers"
 TIMEOUTS = timeouts_by_phase()
+# What each timed phase's limit is for, for the "time limit reached" notifications.
+LIMIT_LABELS = {
+    phase.id: limit_label(phase.timer.value, phase.id)
+    for definition in DEFINITIONS.values()
+    for phase in definition.timed_phases()
+    if phase.timer is not None
+}
 
 for _definition in DEFINITIONS.values():  # a timeout always lands in an untimed phase: it clears the deadline
     for _source, (_target, _owner) in TIMEOUTS.items():
@@ -84,11 +92,11 @@ def run_due_timeouts(
 
 
 def _mapping_values() -> tuple[str, list[str]]:
-    rows = ", ".join(["(%s, %s, %s)"] * len(TIMEOUTS))
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(TIMEOUTS))
     params: list[str] = []
     for source, (target, owner) in sorted(TIMEOUTS.items()):
         assert owner is not None
-        params += [source, target, owner.value]
+        params += [source, target, owner.value, LIMIT_LABELS.get(source, "Time limit")]
     return rows, params
 
 
@@ -110,10 +118,20 @@ def _sweep_batch_postgresql(now: datetime, batch_size: int) -> list[tuple[str, s
                 deadline_at = NULL, deadline_kind = '', deadline_anchor = NULL, deadline_business_days = 0,
                 deadline_further_days = 0, deadline_fixed_date = NULL,
                 updated_at = %s
-            FROM due JOIN (VALUES {values}) AS m(source, target, owner) ON m.source = due.phase
+            FROM due JOIN (VALUES {values}) AS m(source, target, owner, label) ON m.source = due.phase
             WHERE c.application_id = due.application_id
             RETURNING c.application_id, due.phase AS before, c.phase AS after, c.activity_guid,
-                      due.deadline_kind, due.deadline_at
+                      due.deadline_kind, due.deadline_at, m.label, c.cr_organisation_id, c.comp_organisation_id
+        ), notified AS (
+            INSERT INTO notifications_notification (guid, organisation_id, claim_id, kind, message,
+                deadline_at, created_at)
+            SELECT gen_random_uuid(), o.organisation_id, moved.application_id, 'TIME_LIMIT_REACHED',
+                   moved.label || ' for claim ' || lpad(moved.application_id::text, 8, '0')
+                       || ': time limit reached',
+                   moved.deadline_at, %s
+            FROM moved CROSS JOIN LATERAL (VALUES (moved.cr_organisation_id), (moved.comp_organisation_id))
+                 AS o(organisation_id)
+            WHERE o.organisation_id IS NOT NULL
         ), logged AS (
             INSERT INTO claims_claimevent (claim_id, occurred_at, operation, actor_user_id, actor_organisation_id,
                 actor_side, phase_before, phase_after, payload, activity_guid, deadline_at)
@@ -124,8 +142,9 @@ def _sweep_batch_postgresql(now: datetime, batch_size: int) -> list[tuple[str, s
         SELECT before, after FROM moved
     """
     with connection.cursor() as cursor:
-        # In the order the placeholders appear: due (now, limit), SET updated_at, the mapping, the event.
-        cursor.execute(sql, [now, batch_size, now, *mapping_params, now, TIMEOUT_OPERATION])
+        # In the order the placeholders appear: due (now, limit), SET updated_at, the mapping, the
+        # notifications, the event.
+        cursor.execute(sql, [now, batch_size, now, *mapping_params, now, now, TIMEOUT_OPERATION])
         return [(b, a) for b, a in cursor.fetchall()]
 
 
@@ -135,15 +154,23 @@ def _sweep_batch_generic(now: datetime, batch_size: int) -> list[tuple[str, str]
     db_now = ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT application_id, phase, owner_side, deadline_kind, deadline_at FROM claims_claim"
+            "SELECT application_id, phase, owner_side, deadline_kind, deadline_at, cr_organisation_id,"
+            " comp_organisation_id FROM claims_claim"
             " WHERE deadline_at IS NOT NULL AND deadline_at <= %s ORDER BY deadline_at LIMIT %s",
             [db_now, batch_size],
         )
         due = [r for r in cursor.fetchall() if r[1] in TIMEOUTS]
         updates = []
         events = []
+        notices = []
         moved = []
-        for application_id, phase, owner_side, kind, deadline_at in due:
+        for application_id, phase, owner_side, kind, deadline_at, cr_org, comp_org in due:
+            message = time_limit_reached_message(application_id, kind, phase)
+            notices += [
+                (uuid.uuid4().hex, org, application_id, message, deadline_at, db_now)
+                for org in (cr_org, comp_org)
+                if org is not None
+            ]
             target, owner = TIMEOUTS[phase]
             assert owner is not None
             guid = uuid.uuid4().hex
@@ -177,5 +204,10 @@ def _sweep_batch_generic(now: datetime, batch_size: int) -> list[tuple[str, str]
             " actor_side, phase_before, phase_after, payload, activity_guid, deadline_at)"
             " VALUES (%s, %s, %s, NULL, NULL, 'SYSTEM', %s, %s, %s, %s, NULL)",
             events,
+        )
+        cursor.executemany(
+            "INSERT INTO notifications_notification (guid, organisation_id, claim_id, kind, message, deadline_at,"
+            " created_at) VALUES (%s, %s, %s, 'TIME_LIMIT_REACHED', %s, %s, %s)",
+            notices,
         )
     return moved

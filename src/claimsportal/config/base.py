@@ -20,6 +20,8 @@ ALLOWED_HOSTS = [
 
 # Sandbox mode (integration environment): the clock can be moved, for every process.
 SANDBOX = env_flag("CLAIMSPORTAL_SANDBOX", False)
+CLAIMSPORTAL_A2A_RATE = float(env_str("CLAIMSPORTAL_A2A_RATE", "100"))  # requests/s per client and process
+CLAIMSPORTAL_A2A_BURST = float(env_str("CLAIMSPORTAL_A2A_BURST", "200"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "claimsportal.reference",
     "claimsportal.organisations",
     "claimsportal.claims",
+    "claimsportal.notifications",
     "claimsportal.a2a",
     "claimsportal.web",
 ]

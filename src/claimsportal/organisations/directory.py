@@ -164,12 +164,12 @@ def add_insurer_index_entry(*, insurer_name: str, org_id: str, compensator_type:
     org = Organisation.objects.filter(org_id=org_id.strip().lstrip("/").upper()).first()
     if org is None or org.org_type != Organisation.Type.COMP or "RTA" not in org.claim_types:
         raise business_rule("must be a compensator that handles RTA claims", "organisationId")
-    last = InsurerIndexEntry.objects.order_by("-pk").values_list("pk", "version").first()
-    number = (last[0] if last else 0) + 1
-    version = (
-        max(InsurerIndexEntry.objects.order_by("-version").values_list("version", flat=True)[:1], default=0)
-        + 1
+    # IDs count up from the highest ever issued (entries are disabled, never deleted, so never reused);
+    # the unique constraint stops two publishers taking the same one.
+    number = (
+        max((int(i[2:]) for i in InsurerIndexEntry.objects.values_list("index_id", flat=True)), default=0) + 1
     )
+    version = max(InsurerIndexEntry.objects.values_list("version", flat=True), default=0) + 1
     return InsurerIndexEntry.objects.create(
         index_id=f"II{number:04d}",
         insurer_name=name,

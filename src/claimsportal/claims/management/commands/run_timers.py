@@ -6,12 +6,16 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from claimsportal.claims.timers import SweepResult, run_due_timeouts
+from claimsportal.claims.timers import SweepResult
 from claimsportal.core.commands import JsonCommand
+from claimsportal.core.worker import run_pass
 
 
 class Command(JsonCommand):
-    help = "Apply due timeouts: one pass with --once, otherwise a loop every --interval seconds."
+    help = (
+        "Apply due timeouts, then create time-limit warnings and purge old notifications: one pass with "
+        "--once, otherwise a loop every --interval seconds."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -32,7 +36,7 @@ class Command(JsonCommand):
             )
 
         if options["once"]:
-            return run_due_timeouts(batch_size=batch, progress=progress).as_dict()
+            return run_pass(batch_size=batch, progress=progress)
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -44,7 +48,7 @@ class Command(JsonCommand):
         total = 0
         self.stderr.write(f"run-timers: sweeping every {options['interval']} s (Ctrl+C to stop)")
         while not stopping:
-            total += run_due_timeouts(batch_size=batch, progress=progress).moved
+            total += int(run_pass(batch_size=batch, progress=progress)["moved"])
             deadline = time.monotonic() + options["interval"]
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.2)

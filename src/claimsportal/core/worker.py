@@ -1,0 +1,29 @@
+"""One pass of the timer worker: timeouts first (the law), then warnings and the purges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from claimsportal.a2a import idempotency
+from claimsportal.claims.timers import SweepResult, run_due_timeouts
+from claimsportal.core import clock
+from claimsportal.notifications import services as notifications
+
+
+def run_pass(
+    *,
+    now: datetime | None = None,
+    batch_size: int = 5000,
+    progress: Callable[[SweepResult], None] | None = None,
+) -> dict[str, Any]:
+    now = now or clock.now()
+    swept = run_due_timeouts(now=now, batch_size=batch_size, progress=progress)
+    warned = notifications.create_deadline_warnings(now)
+    return {
+        **swept.as_dict(),
+        "warnings": warned.created,
+        "notificationsPurged": notifications.purge_expired(now),
+        "idempotencyRecordsPurged": idempotency.purge_expired(),
+    }
