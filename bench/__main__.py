@@ -45,8 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "perform", "timers", "generate"),
-        help="which benchmark (default: all = generate, timers, perform)",
+        choices=("all", "perform", "timers", "generate", "api"),
+        help="which benchmark (default: all = generate, timers, perform, api)",
     )
     parser.add_argument(
         "--database-url",
@@ -82,6 +82,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sizes.add_argument(
         "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
     )
+    api = parser.add_argument_group("api (gunicorn + wrk)")
+    api.add_argument("--api-workers", type=_positive, default=4, help="gunicorn workers (default 4)")
+    api.add_argument(
+        "--api-worker-class", default="sync", choices=("sync", "gthread"), help="gunicorn worker class"
+    )
+    api.add_argument("--api-threads", type=_positive, default=1, help="threads per gthread worker")
+    api.add_argument(
+        "--api-claims-per-client",
+        type=_non_negative,
+        default=0,
+        help="claims generated per wrk client (default 120 x --seconds, at least 300)",
+    )
+    api.add_argument(
+        "--feed-claims", type=_positive, default=200, help="claims per client style (default 200)"
+    )
+    api.add_argument(
+        "--feed-background", type=_non_negative, default=1000, help="other claims on the firm's worklist"
+    )
+    api.add_argument(
+        "--feed-rate", type=float, default=20.0, help="liability decisions per second (default 20)"
+    )
+    api.add_argument(
+        "--feed-interval", type=float, default=1.0, help="client polling interval, s (default 1)"
+    )
     pg = parser.add_argument_group("pgbench")
     pg.add_argument("--no-pgbench", action="store_true", help="skip pgbench (no ratio)")
     pg.add_argument("--pgbench-scale", type=_positive, default=10, help="pgbench -i -s (default 10)")
@@ -107,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import perform, timers
+    from bench import api, perform, timers
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -156,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "perform"):
             heading("perform")
             perform.run(args, db, summary)
+        if args.which in ("all", "api"):
+            heading("api: gunicorn + wrk")
+            api.run(args, db, summary)
     except KeyboardInterrupt:
         say("interrupted")
         summary.print()

@@ -103,7 +103,9 @@ def _process_ticks() -> dict[int, tuple[str, int]]:
     return out
 
 
-OURS = frozenset({"postgres", "pgbench", "claimsportal", "time"})  # process names that are the benchmark
+OURS = frozenset(
+    {"postgres", "pgbench", "claimsportal", "time", "gunicorn", "wrk"}
+)  # the benchmark's processes
 
 
 class OtherLoad:

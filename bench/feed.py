@@ -1,0 +1,231 @@
+"""A polling client versus a cursor-feed client doing the same work: requests per completed claim.
+
+A claimant firm's case-management system must notice each claim whose liability the compensator has
+just admitted and acknowledge it (``acknowledgeLiabilityAdmitted``). The compensator decides
+``--feed-claims`` claims at a steady pace over HTTP while the firm's worklist also holds
+``--feed-background`` claims waiting for its own people (a counter-offer decision), as a real
+worklist does. Two clients do the same job, one after the other, each with its own claims:
+
+* **polling** (the pattern of WORKFLOW.md §7.4): every ``--feed-interval`` seconds read the whole
+  worklist (``GET /claims``, every page), and for each claim whose ``activityEngineGuid`` changed since
+  the last look read its status and the claim, then act when it is in LiabilityAdmitted;
+* **feed**: every interval read ``GET /notifications?after=<cursor>``, and for each notification read
+  the claim (``allowedOperations`` and its GUID) and act when ``acknowledgeLiabilityAdmitted`` is offered.
+
+Both talk to the same gunicorn server as a real client would (HTTP on loopback). The figure is HTTP
+requests per acknowledged claim.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from bench.common import Summary, say
+
+BASE = "http://127.0.0.1:{port}/a2a/v1"
+
+
+@dataclass
+class ClientRun:
+    style: str
+    requests: int = 0
+    acknowledged: int = 0
+    seconds: float = 0.0
+
+
+class Http:
+    def __init__(self, port: int, token: str, user: str) -> None:
+        self.base = BASE.format(port=port)
+        self.headers = {"Authorization": f"Bearer {token}", "X-Login-As": user}
+        self.count = 0
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        self.count += 1
+        data = json.dumps(body).encode() if body is not None else None
+        headers = dict(self.headers)
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            raw = answer.read()
+        return json.loads(raw) if raw else None
+
+
+def _decide_in_background(http: Http, claims: list[tuple[int, str]], per_second: float) -> threading.Thread:
+    """The compensator: a full liability decision (admitted) on each claim, at a steady pace."""
+    from claimsportal.protocols.forms.examples import insurer_response_example
+
+    body = {"insurerResponse": insurer_response_example("RTA", "A")}
+
+    def work() -> None:
+        for application_id, guid in claims:
+            http.call(
+                "POST",
+                f"/claims/{application_id}/sendLiabilityDecision",
+                {"activityEngineGuid": guid, **body},
+            )
+            time.sleep(1 / per_second)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
+
+
+def _worklist(http: Http) -> list[dict[str, Any]]:
+    cursor = None
+    rows: list[dict[str, Any]] = []
+    while True:
+        page = http.call("GET", "/claims?limit=200" + (f"&cursor={cursor}" if cursor else ""))
+        rows += page["claims"]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            return rows
+
+
+def warm_polling_state(http: Http) -> dict[str, str]:
+    """The polling client's local table before the measurement (it has synchronised once already)."""
+    seen = {row["applicationId"]: row["activityEngineGuid"] for row in _worklist(http)}
+    http.count = 0
+    return seen
+
+
+def _polling_client(http: Http, target: int, interval: float, seen: dict[str, str]) -> ClientRun:
+    run = ClientRun("polling")
+    started = time.monotonic()
+    while run.acknowledged < target:
+        for row in _worklist(http):
+            number, guid = row["applicationId"], row["activityEngineGuid"]
+            if seen.get(number) == guid:
+                continue
+            status = http.call("GET", f"/claims/{number}/status")
+            claim = http.call("GET", f"/claims/{number}")
+            guid = status["claimInfo"]["activityEngineGuid"]
+            if "acknowledgeLiabilityAdmitted" in claim["allowedOperations"]:
+                answer = http.call(
+                    "POST", f"/claims/{number}/acknowledgeLiabilityAdmitted", {"activityEngineGuid": guid}
+                )
+                guid = answer["activityEngineGuid"]
+                run.acknowledged += 1
+            seen[number] = guid
+        if run.acknowledged < target:
+            time.sleep(interval)
+    run.seconds = time.monotonic() - started
+    run.requests = http.count
+    return run
+
+
+def _feed_client(http: Http, target: int, interval: float) -> ClientRun:
+    run = ClientRun("feed")
+    cursor: str | None = None
+    started = time.monotonic()
+    while run.acknowledged < target:
+        while True:
+            page = http.call("GET", "/notifications?limit=200" + (f"&after={cursor}" if cursor else ""))
+            cursor = page["nextCursor"]
+            for notice in page["notifications"]:
+                number = notice["applicationId"]
+                claim = http.call("GET", f"/claims/{number}")
+                if "acknowledgeLiabilityAdmitted" in claim["allowedOperations"]:
+                    http.call(
+                        "POST",
+                        f"/claims/{number}/acknowledgeLiabilityAdmitted",
+                        {"activityEngineGuid": claim["claimInfo"]["activityEngineGuid"]},
+                    )
+                    run.acknowledged += 1
+            if not page["more"]:
+                break
+        if run.acknowledged < target:
+            time.sleep(interval)
+    run.seconds = time.monotonic() - started
+    run.requests = http.count
+    return run
+
+
+def _firm(label: str, comp_org: int, comp_branch: int, claims: int, background: int) -> tuple[int, str, Any]:
+    """A claimant firm of its own, its claims awaiting the compensator's liability decision, and a
+    background worklist; returns (organisation pk, its user, the claims as (id, guid))."""
+    from django.db import connection
+
+    from bench.generate import BENCH_PASSWORD, World, generate_claims
+    from claimsportal.organisations.services import create_organisation, create_user
+
+    firm = create_organisation(org_type="CR", name=f"Bench {label} Firm LLP", claim_types="RTA,ELPL")
+    user_id = f"bench.{label}.cms"
+    create_user(
+        organisation=firm,
+        user_id=user_id,
+        email=f"{user_id}@bench.invalid",
+        profiles="RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER",
+        password=BENCH_PASSWORD,
+    )
+    world = World([firm.pk], [comp_org], [comp_branch])
+    if background:
+        generate_claims(
+            world,
+            count=background,
+            due=0,
+            mix=[("RTA", "Stage2SettlementPackCounterOfferDecision", 1)],
+            vacuum=False,
+            label=f"{label} firm's background worklist",
+        )
+    generated = generate_claims(
+        world, count=claims, due=0, mix=[("RTA", "LiabilityDecision", 1)], label=f"{label} firm's claims"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT application_id, activity_guid FROM claims_claim WHERE application_id BETWEEN %s AND %s"
+            " ORDER BY application_id",
+            [generated.first_id, generated.last_id],
+        )
+        rows = [(int(pk), str(guid)) for pk, guid in cursor.fetchall()]
+    return firm.pk, user_id, rows
+
+
+def run(args: Any, port: int, summary: Summary) -> None:
+    from bench.generate import ensure_comp_users, ensure_world
+    from claimsportal.a2a.auth import token_for_client_credentials
+    from claimsportal.organisations.models import Organisation
+    from claimsportal.organisations.services import create_a2a_client
+
+    world = ensure_world()
+    (decider,) = ensure_comp_users(world, 1)[:1]
+    comp = Organisation.objects.get(pk=world.comp_org)
+    comp_client = create_a2a_client(organisation=comp, name="bench compensator CMS")
+    comp_token = token_for_client_credentials(comp_client.client.client_id, comp_client.secret).access_token
+    results = []
+    for style in ("polling", "feed"):
+        firm_pk, user_id, claims = _firm(
+            style, world.comp_org, world.comp_branches[0], args.feed_claims, args.feed_background
+        )
+        firm_client = create_a2a_client(
+            organisation=Organisation.objects.get(pk=firm_pk), name=f"{style} CMS"
+        )
+        token = token_for_client_credentials(firm_client.client.client_id, firm_client.secret).access_token
+        say(
+            f"{style} client: {len(claims)} claims decided at {args.feed_rate:g}/s, worklist background "
+            f"{args.feed_background:,}, polling every {args.feed_interval:g} s"
+        )
+        client = Http(port, token, user_id)
+        seen = warm_polling_state(client) if style == "polling" else {}
+        decider_thread = _decide_in_background(Http(port, comp_token, decider), claims, args.feed_rate)
+        if style == "polling":
+            result = _polling_client(client, len(claims), args.feed_interval, seen)
+        else:
+            result = _feed_client(client, len(claims), args.feed_interval)
+        decider_thread.join(timeout=600)
+        say(
+            f"{style}: {result.acknowledged} claims acknowledged with {result.requests:,} requests "
+            f"({result.requests / max(1, result.acknowledged):.1f} per claim) in {result.seconds:.1f} s"
+        )
+        results.append(result)
+    for result in results:
+        summary.add(
+            "api client",
+            f"requests per completed claim, {result.style}",
+            f"{result.requests / max(1, result.acknowledged):.1f}",
+        )
