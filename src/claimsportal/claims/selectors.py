@@ -29,6 +29,7 @@ from claimsportal.organisations.models import User
 from claimsportal.protocols.definitions import Operation
 from claimsportal.protocols.engine import check_side
 from claimsportal.protocols.errors import ErrorDetail, PortalError
+from claimsportal.protocols.payloads import EmptyPayload
 from claimsportal.protocols.tables import DEFINITIONS, definition_for
 from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import OperationKind, Side
@@ -411,7 +412,7 @@ def _form_operations() -> frozenset[str]:
     names = set()
     for definition in DEFINITIONS.values():
         for op in definition.operations:
-            if op.kind is OperationKind.WORKFLOW and op.payload.model_fields:
+            if op.kind is OperationKind.WORKFLOW and op.payload is not EmptyPayload:
                 names.add(op.name)
     return frozenset(names)
 
