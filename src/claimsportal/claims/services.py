@@ -26,6 +26,7 @@ from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
 from claimsportal.notifications.messages import change_message
+from claimsportal.organisations.accounts import AGREEMENT_NOT_ACCEPTED, agreement_accepted
 from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols import payloads as p
@@ -76,6 +77,12 @@ class Actor:
         org = user.organisation
         if not org.enabled:
             raise PortalError("LOGIN_AS_INVALID", "The acting user's organisation is disabled")
+        if not agreement_accepted(org.pk):
+            raise PortalError(
+                "LOGIN_AS_INVALID",
+                AGREEMENT_NOT_ACCEPTED,
+                [ErrorDetail("userId", "user agreement not accepted")],
+            )
         return cls(
             user_pk=user.pk,
             user_id=user.user_id,

@@ -20,6 +20,13 @@ ALLOWED_HOSTS = [
 
 # Sandbox mode (integration environment): the clock can be moved, for every process.
 SANDBOX = env_flag("CLAIMSPORTAL_SANDBOX", False)
+# live: MFA at every sign-in; training and sandbox: none (ADMINISTRATION.md §2.5). Sandbox implies it.
+CLAIMSPORTAL_MODE = "sandbox" if SANDBOX else env_str("CLAIMSPORTAL_MODE", "live")
+if CLAIMSPORTAL_MODE not in ("live", "training", "sandbox"):
+    raise ValueError("CLAIMSPORTAL_MODE must be live, training or sandbox")
+CLAIMSPORTAL_PASSWORD_RULES = env_str("CLAIMSPORTAL_PASSWORD_RULES", "2023")  # or 2025: 60-day age, last 12
+if CLAIMSPORTAL_PASSWORD_RULES not in ("2023", "2025"):
+    raise ValueError("CLAIMSPORTAL_PASSWORD_RULES must be 2023 or 2025")
 CLAIMSPORTAL_A2A_RATE = float(env_str("CLAIMSPORTAL_A2A_RATE", "100"))  # requests/s per client and process
 CLAIMSPORTAL_A2A_BURST = float(env_str("CLAIMSPORTAL_A2A_BURST", "200"))
 

@@ -1,4 +1,4 @@
-"""One pass of the timer worker: timeouts first (the law), then warnings and the purges."""
+"""One pass of the timer worker: timeouts first (the law), then warnings, purges and the account jobs."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from claimsportal.a2a import idempotency
 from claimsportal.claims.timers import SweepResult, run_due_timeouts
 from claimsportal.core import clock
 from claimsportal.notifications import services as notifications
+from claimsportal.organisations import accounts
+from claimsportal.protocols.timers import LONDON
 
 
 def run_pass(
@@ -26,4 +28,7 @@ def run_pass(
         "warnings": warned.created,
         "notificationsPurged": notifications.purge_expired(now),
         "idempotencyRecordsPurged": idempotency.purge_expired(),
+        "usersDisabledIdle": accounts.disable_idle_users(now),
+        "expiryReminders": accounts.send_expiry_reminders(now.astimezone(LONDON).date()),
+        "usersDeleted": accounts.delete_long_disabled_users(now),
     }

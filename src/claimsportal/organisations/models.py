@@ -99,6 +99,20 @@ class User(AbstractBaseUser):
     is_operator = models.BooleanField(default=False, help_text="Claims Portal operator staff")
     expiry_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # Sign-in rules (ADMINISTRATION.md §2.3-§2.5)
+    failed_logins = models.PositiveSmallIntegerField(default=0, help_text="Consecutive failed sign-ins")
+    disabled_reason = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        help_text="Why Enabled was cleared: LOCKOUT, INACTIVITY, EXPIRED or ADMIN",
+    )
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    must_change_password = models.BooleanField(default=True, help_text="First sign-in, or reset by an admin")
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    expiry_reminder_sent_for = models.DateField(
+        null=True, blank=True, help_text="The expiry date the 14-day reminder was sent for"
+    )
 
     USERNAME_FIELD = "user_id"
     EMAIL_FIELD = "email"
@@ -152,3 +166,70 @@ class A2AClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} ({self.organisation.org_id})"
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes of a user, for the no-reuse rules."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["user", "-created_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.created_at:%Y-%m-%d}"
+
+
+class OneTimeCode(models.Model):
+    """An e-mailed one-time code: the MFA code of a sign-in, or a password reset code."""
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "SIGN_IN", "Sign-in verification"
+        PASSWORD_RESET = "PASSWORD_RESET", "Password reset"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_codes")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["user", "purpose", "-created_at"], name="one_time_code_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code of {self.user_id}"
+
+
+class UserAgreement(models.Model):
+    """A version of the user agreement the operator publishes; the newest published one is current."""
+
+    version = models.CharField(max_length=32, unique=True)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    published_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class AgreementAcceptance(models.Model):
+    """An organisation's acceptance of an agreement version, by one of its administrators."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="agreements")
+    agreement = models.ForeignKey(UserAgreement, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "agreement"], name="one_acceptance_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} accepted {self.agreement_id}"
