@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from claimsportal.claims.models import Claim
@@ -20,6 +21,12 @@ from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import ClaimType
 from claimsportal.reference import calendar as calendar_service
 from tests.shorthands import cnf_for, liability_shorthand
+
+# The test client and the live server speak plain HTTP; production redirects it to HTTPS and marks the
+# cookies Secure (config/security.py). Set for the whole session, before any test or fixture runs.
+django_settings.SECURE_SSL_REDIRECT = False
+django_settings.SESSION_COOKIE_SECURE = False
+django_settings.CSRF_COOKIE_SECURE = False
 
 # Monday 2 March 2026, 10:00 in London: a plain week with no bank holiday.
 DEFAULT_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)

@@ -15,7 +15,9 @@ from datetime import date
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -106,6 +108,7 @@ api = A2AApi(
     ),
     urls_namespace="a2a",
     docs_url="/docs",
+    docs_decorator=csp_override(settings.DOCS_CSP),
     openapi_url="/openapi.json",
 )
 

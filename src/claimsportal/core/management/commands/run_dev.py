@@ -30,7 +30,14 @@ class Command(BaseCommand):
         for org, client_id, secret in DEMO_A2A_CLIENTS:
             self.stdout.write(f"  {org:<8} client_id={client_id} client_secret={secret}")
         self.stdout.write("")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # A developer's machine: plain HTTP on localhost, and the training mode (no e-mailed sign-in
+        # code), unless the environment says otherwise.
+        env = {
+            "CLAIMSPORTAL_INSECURE_HTTP": "1",
+            "CLAIMSPORTAL_MODE": "training",
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+        }
         cli = [sys.executable, "-m", "claimsportal.cli"]
         processes = [
             subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
