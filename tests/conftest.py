@@ -88,7 +88,7 @@ def world(db: Any, clock: FixedClock) -> World:
     Branch.objects.create(organisation=comp, branch_id="002", name="North")
 
     def user(org: Organisation, uid: str, profiles: str, branch: str = "001") -> User:
-        return create_user(
+        created = create_user(
             organisation=org,
             user_id=uid,
             email=f"{uid}@example.org",
@@ -96,6 +96,9 @@ def world(db: Any, clock: FixedClock) -> World:
             branch_id=branch,
             password="Passw0rd!Passw0rd",
         ).user
+        created.must_change_password = False  # established users (first sign-in is tested on its own)
+        created.save(update_fields=["must_change_password"])
+        return created
 
     return World(
         cr=cr,

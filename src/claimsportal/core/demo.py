@@ -131,6 +131,8 @@ def seed_demo() -> dict[str, Any]:
             surname=demo.description.split(" (")[0].title(),
             password=DEMO_PASSWORD,
         )
+    # Demo users are established users: they sign in with the published demo password at once.
+    User.objects.filter(user_id__in=[u.user_id for u in DEMO_USERS]).update(must_change_password=False)
     for org_id, client_id, secret in DEMO_A2A_CLIENTS:
         create_a2a_client(
             organisation=Organisation.objects.get(org_id=org_id),

@@ -171,6 +171,8 @@ def create_user(
                 created_at=now,
                 expiry_date=default_expiry(clock.today()),
                 password=make_password(initial),
+                password_changed_at=now,
+                must_change_password=True,  # the issued password is changed at the first sign-in
             )
     except IntegrityError:
         raise invalid("userId", "is already taken") from None
