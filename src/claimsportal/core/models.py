@@ -1,6 +1,8 @@
-"""Cross-cutting state: the sandbox clock offset and worker heartbeats."""
+"""Cross-cutting state: the sandbox clock offset, worker heartbeats and the audit trail."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.db import models
 
@@ -27,3 +29,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditEntry(models.Model):
+    """One administrative action (users, branches, organisation details, A2A clients, agreements,
+    registrations, sign-ins as another user). Append-only; claims keep their own event log."""
+
+    occurred_at = models.DateTimeField()
+    actor_user = models.ForeignKey(
+        "organisations.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    actor_user_id_text = models.CharField(max_length=50, help_text="Kept when the user is deleted")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=120, blank=True, default="")
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "-occurred_at"], name="audit_by_organisation"),
+            models.Index(fields=["action", "-occurred_at"], name="audit_by_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_user_id_text} {self.action} {self.target}"

@@ -397,6 +397,20 @@ def may_reset_own_password(user: User) -> bool:
     return user.is_enabled or user.disabled_reason in (Disabled.LOCKOUT.value, Disabled.INACTIVITY.value)
 
 
+def send_welcome(user: User) -> None:
+    """A new Administrator (approved registration) gets their user ID and a code to set a password."""
+    code = _new_code(user, OneTimeCode.Purpose.PASSWORD_RESET, timedelta(hours=RESET_CODE_HOURS))
+    send_mail(
+        "Welcome to the Claims Portal",
+        f"Your organisation's registration has been approved. Your user ID is {user.user_id}. To set your "
+        f"password, choose 'Forgotten your password or first sign-in?' on the sign-in page and enter the "
+        f"verification code {code} within {RESET_CODE_HOURS} hours. Then sign in to the Administration "
+        "section to accept the user agreement and create your users.",
+        None,
+        [user.email],
+    )
+
+
 def request_password_reset(user_id: str, email: str) -> ResetRequest:
     user = _find(user_id)
     if user is None or user.email.lower() != (email or "").strip().lower():

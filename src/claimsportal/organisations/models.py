@@ -36,6 +36,16 @@ class Organisation(models.Model):
     )
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField()
+    # Contact details (the administrators keep them current; name and ID change only through the operator)
+    address = models.JSONField(default=dict, blank=True)
+    telephone = models.CharField(max_length=30, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
+    ico_number = models.CharField("ICO registration number", max_length=20, blank=True, default="")
+    regulator = models.CharField(max_length=10, blank=True, default="", help_text="CR: SRA, CILEX or BSB")
+    regulator_number = models.CharField(max_length=30, blank=True, default="")
+    software_house = models.CharField(
+        max_length=120, blank=True, default="", help_text="A2A supplier, if any"
+    )
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["org_type", "name"])]
@@ -62,6 +72,9 @@ class Branch(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.HANDLING_POINT)
     enabled = models.BooleanField(default=True)
+    address = models.JSONField(default=dict, blank=True)
+    telephone = models.CharField(max_length=30, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
 
     class Meta:
         constraints: ClassVar = [
@@ -233,3 +246,45 @@ class AgreementAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} accepted {self.agreement_id}"
+
+
+class OrganisationApplication(models.Model):
+    """An organisation's online registration, waiting for the operator (target: 5 working days)."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Pending"
+        APPROVED = "APPROVED", "Approved"
+        REJECTED = "REJECTED", "Rejected"
+
+    reference = models.CharField(max_length=16, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    org_type = models.CharField(max_length=4, choices=Organisation.Type.choices)
+    claim_types = models.JSONField(default=list)
+    name = models.CharField(max_length=120)
+    address = models.JSONField(default=dict)
+    telephone = models.CharField(max_length=30)
+    email = models.EmailField()
+    ico_number = models.CharField(max_length=20)
+    regulator = models.CharField(max_length=10, blank=True, default="")
+    regulator_number = models.CharField(max_length=30, blank=True, default="")
+    compensator_type = models.CharField(max_length=1, blank=True, default="")
+    software_house = models.CharField(max_length=120, blank=True, default="")
+    branches = models.JSONField(default=list, help_text="Names of the branches wanted besides 001")
+    admin_user_id = models.CharField(max_length=50)
+    admin_forename = models.CharField(max_length=60)
+    admin_surname = models.CharField(max_length=60)
+    admin_email = models.EmailField()
+    submitted_at = models.DateTimeField()
+    due_on = models.DateField(help_text="5 working days after submission")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rejection_reason = models.TextField(blank=True, default="")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["status", "due_on"], name="application_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name} ({self.status})"
