@@ -61,7 +61,10 @@ def test_users_are_searched_by_status_and_text(world: World) -> None:
     admin = admin_of(world)
     console.set_enabled(admin, "cr.leader", enabled=False, confirmed=True)
     accounts.disable(User.objects.get(pk=world.cr_handler.pk), accounts.Disabled.LOCKOUT)
-    ids = lambda status: sorted(u.user_id for u in console.search_users(admin, status=status))  # noqa: E731
+
+    def ids(status: str) -> list[str]:
+        return sorted(u.user_id for u in console.search_users(admin, status=status))
+
     assert ids("active_enabled") == ["cr.admin"]
     assert ids("active_disabled") == ["cr.handler"]
     assert ids("inactive_disabled") == ["cr.leader"]

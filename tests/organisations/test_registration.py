@@ -112,7 +112,7 @@ def test_approval_creates_the_organisation_its_branches_and_the_first_administra
     )
     (welcome,) = mail.outbox
     assert welcome.to == ["asha.patel@northernclaims.example"] and "nc.admin" in welcome.body
-    code = re.search(r"\b([0-9]{6})\b", welcome.body)
+    code = re.search(r"\b([0-9]{6})\b", str(welcome.body))
     assert code is not None
     password = "Northern-Claims-2026!"
     assert not accounts.complete_password_reset("nc.admin", code.group(1), password, password)
