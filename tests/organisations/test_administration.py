@@ -78,9 +78,8 @@ def test_creating_a_user_is_audited_and_the_user_changes_the_password_first(
         admin_of(world), user_id="new.handler", email="new@example.org", profiles="RTA_CLAIM_HANDLER"
     )
     user = created.user
-    assert (
-        user.must_change_password and user.expiry_date == date(2028, 3, 2) and user.branch.branch_id == "001"
-    )
+    assert user.must_change_password and user.expiry_date == date(2028, 3, 2)
+    assert user.branch is not None and user.branch.branch_id == "001"
     assert (last_audit().action, last_audit().target, last_audit().actor_user_id_text) == (
         "user.created",
         "new.handler",
