@@ -315,3 +315,33 @@ def test_users_disabled_for_a_year_without_claim_actions_are_deleted(world: Worl
     assert User.objects.filter(pk=world.cr_handler.pk).exists(), "kept: it acted on a claim"
     assert not User.objects.filter(pk__in=[world.cr_leader.pk, world.comp_leader.pk]).exists()
     assert ClaimEvent.objects.filter(actor_user_id=world.cr_handler.pk).exists()
+
+
+def test_an_authenticator_app_replaces_the_e_mailed_code(world: World, clock: FixedClock) -> None:
+    user = fresh(world.cr_handler)
+    uri = accounts.start_totp_setup(user)
+    secret = re.search(r"secret=([A-Z2-7]+)", uri)
+    assert secret is not None and uri.startswith("otpauth://totp/Claims%20Portal%3Acr.handler")
+    step = accounts._step()
+    assert not accounts.confirm_totp(
+        user, "000000" if accounts._totp(secret.group(1), step) != "000000" else "1"
+    )
+    assert not user.totp_enabled
+    assert accounts.confirm_totp(user, accounts._totp(secret.group(1), step))
+    clock.advance(timedelta(seconds=30))
+    code = accounts._totp(secret.group(1), accounts._step())
+    accounts.send_sign_in_code(user)
+    assert mail.outbox == [], "no e-mail when the app is set up"
+    assert accounts.check_sign_in_code(user, code)
+    assert not accounts.check_sign_in_code(user, code), "a code works once"
+    clock.advance(timedelta(minutes=5))
+    assert not accounts.check_sign_in_code(user, code), "an old code is refused"
+
+
+def test_the_totp_codes_match_rfc_6238() -> None:
+    # RFC 6238 appendix B, SHA-1, secret "12345678901234567890": 59 s -> 94287082 (8 digits; 6 -> 287082)
+    import base64
+
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    assert accounts._totp(secret, 59 // 30) == "287082"
+    assert accounts._totp(secret, 1111111109 // 30) == "081804"

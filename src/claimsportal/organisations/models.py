@@ -126,6 +126,10 @@ class User(AbstractBaseUser):
     expiry_reminder_sent_for = models.DateField(
         null=True, blank=True, help_text="The expiry date the 14-day reminder was sent for"
     )
+    # MFA by an authenticator app (TOTP, RFC 6238) instead of the e-mailed code, if the user set it up
+    totp_secret = models.CharField(max_length=64, blank=True, default="")
+    totp_enabled = models.BooleanField(default=False)
+    totp_last_step = models.BigIntegerField(default=0, help_text="The last time step used (no replay)")
 
     USERNAME_FIELD = "user_id"
     EMAIL_FIELD = "email"
