@@ -194,3 +194,19 @@ def test_accepting_the_agreement_is_audited(world: World, clock: FixedClock) -> 
     clock.advance(timedelta(days=1))
     accounts.publish_agreement(version="v3", title="Agreement", text="…")
     assert not accounts.agreement_accepted(world.cr.pk), "a new version needs a new acceptance"
+
+
+def test_a_team_leader_signs_in_as_a_handler_of_the_organisation_and_it_is_audited(world: World) -> None:
+    leader = User.objects.select_related("organisation").get(pk=world.cr_leader.pk)
+    assert console.login_as(leader, "CR.HANDLER").pk == world.cr_handler.pk
+    assert (last_audit().action, last_audit().actor_user_id_text, last_audit().target) == (
+        "user.login_as",
+        "cr.leader",
+        "cr.handler",
+    )
+    for refused_user_id in ("comp.handler", "cr.leader", "cr.admin"):
+        with pytest.raises(PortalError):
+            console.login_as(leader, refused_user_id)
+    with pytest.raises(PortalError) as not_leader:
+        console.login_as(User.objects.get(pk=world.cr_handler.pk), "cr.leader")
+    assert not_leader.value.code == "FORBIDDEN_PROFILE"

@@ -402,3 +402,31 @@ def accept_agreement(admin: User) -> str:
         audit(admin, "agreement.accepted", agreement.version)
     a2a_auth.invalidate_caches()
     return AUDIT_CONFIRMATION
+
+
+# --------------------------------------------------------------------------------------------------
+# Team leaders: "Login as another User" (§1.6)
+# --------------------------------------------------------------------------------------------------
+
+
+def login_as(leader: User, user_id: str) -> User:
+    """A team leader acts as another claims user of their organisation (e.g. to unlock or progress
+    that user's claims). Audited; the web session records who really acts."""
+    if leader.organisation is None or not any(p.team_leader for p in leader.claims_profiles()):
+        raise _forbidden("Only a team leader can sign in as another user")
+    target = (
+        User.objects.select_related("organisation")
+        .annotate(uid=Lower("user_id"))
+        .filter(uid=user_id.strip().lower(), organisation_id=leader.organisation_id)
+        .first()
+    )
+    if target is None or target.pk == leader.pk:
+        raise PortalError(
+            "NOT_FOUND", "No such user in your organisation", [ErrorDetail("userId", "unknown")]
+        )
+    if not target.claims_profiles():
+        raise invalid("userId", "this user has no claims profile")
+    if not target.may_sign_in(clock.today()):
+        raise invalid("userId", "this user is disabled, inactive or past their expiry date")
+    audit(leader, "user.login_as", target.user_id)
+    return target
