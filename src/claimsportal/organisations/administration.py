@@ -417,7 +417,7 @@ def login_as(leader: User, user_id: str) -> User:
     target = (
         User.objects.select_related("organisation")
         .annotate(uid=Lower("user_id"))
-        .filter(uid=user_id.strip().lower(), organisation_id=leader.organisation_id)
+        .filter(uid=user_id.strip().lower(), organisation=leader.organisation)
         .first()
     )
     if target is None or target.pk == leader.pk:
