@@ -6,9 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SQLITE_DB ?= var/claimsportal.sqlite3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/claimsportal_test_base
+NPM ?= npm
+NODE_STAMP := node_modules/.installed-stamp
+# GOV.UK Frontend vendored into the web app's static files (generated, gitignored; scripts/build_assets.py).
+ASSETS := src/claimsportal/web/static/govuk/govuk-frontend.min.css
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-postgres lint bench docs lock install clean
+.PHONY: run test test-browser test-postgres lint bench docs lock install assets clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -18,21 +22,37 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(ASSETS)
+
+## Front-end packages (package-lock.json): GOV.UK Frontend, and axe-core for the browser tests.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v $(NPM) >/dev/null || \
+	  { echo "Claims Portal needs Node.js and npm to build its GOV.UK Frontend assets (Debian: 'apt-get install nodejs npm')." >&2; exit 1; }
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(ASSETS): $(NODE_STAMP) scripts/build_assets.py
+	$(PYTHON) scripts/build_assets.py
+
+assets: $(ASSETS)
 
 ## Run the product: web UI + A2A API on http://127.0.0.1:8000 and the timer worker, on SQLite with demo data.
-run: $(STAMP)
+run: $(STAMP) $(ASSETS)
 	@mkdir -p var
 	$(BIN)/claimsportal migrate --no-input -v 0
 	$(BIN)/claimsportal seed-demo --quiet
 	$(BIN)/claimsportal run-dev --host 127.0.0.1 --port 8000
 
-## The whole test suite on SQLite.
-test: $(STAMP)
+## The whole test suite on SQLite (browser tests included: they need /usr/bin/chromium, see README).
+test: $(STAMP) $(ASSETS)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
+## Only the browser tests (Playwright + the system Chromium, axe-core); screenshots in var/test-artefacts/.
+test-browser: $(STAMP) $(ASSETS)
+	$(BIN)/pytest -m browser tests/browser
+
 ## The same suite on PostgreSQL (DATABASE_URL; pytest-django creates test_<name> databases).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(ASSETS)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
@@ -53,4 +73,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -q -o requirements.lock
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis node_modules src/claimsportal/web/static/govuk

@@ -17,7 +17,7 @@ _insecure = env_flag("CLAIMSPORTAL_INSECURE_HTTP", False) or DEBUG
 
 MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
 
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
@@ -30,7 +30,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 # The A2A Swagger UI sets inline styles: its page alone allows them (see a2a.api).
-DOCS_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+DOCS_CSP: dict[str, list[str]] = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 SESSION_COOKIE_SECURE = not _insecure
 CSRF_COOKIE_SECURE = not _insecure

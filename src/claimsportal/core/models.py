@@ -37,11 +37,21 @@ class AuditEntry(models.Model):
 
     occurred_at = models.DateTimeField()
     actor_user = models.ForeignKey(
-        "organisations.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        "organisations.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_user_id_text = models.CharField(max_length=50, help_text="Kept when the user is deleted")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     action = models.CharField(max_length=64)
     target = models.CharField(max_length=120, blank=True, default="")

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from claimsportal.web import views
@@ -6,6 +5,6 @@ from claimsportal.web import views
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path("claims/<str:application_id>/", views.claim_detail, name="claim"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +16,24 @@ from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
 from claimsportal.web import selectors
+from claimsportal.web.forms import SignInForm
 
 
 class SignInView(auth_views.LoginView):
     template_name = "web/sign_in.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (with CSRF), as Django's LogoutView; back to the sign-in page with a confirmation."""
+
+    next_page = "login"  # a URL name: resolve_url() looks it up
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have signed out.")
+        return response
 
 
 def _user(request: HttpRequest) -> User:
@@ -60,6 +76,12 @@ def claim_detail(request: HttpRequest, application_id: str) -> HttpResponse:
             "claim": claim,
             "application_id": format_application_id(claim.application_id),
             "phase_name": definition.phases[claim.phase].name,
+            "business_days_left": (
+                selectors.business_days_left(claim.deadline_at, today=clock.today())
+                if claim.deadline_at is not None
+                else None
+            ),
+            "locked_to_me": claim.locked_by_id is not None and claim.locked_by_id == user.pk,
             "events": selectors.claim_history(claim),
         },
     )
