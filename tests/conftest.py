@@ -20,7 +20,7 @@ from claimsportal.organisations.services import create_organisation, create_user
 from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import ClaimType
 from claimsportal.reference import calendar as calendar_service
-from tests.shorthands import cnf_for, liability_shorthand
+from tests.shorthands import FORM_KEYS, cnf_for, form_shorthand
 
 # The test client and the live server speak plain HTTP; production redirects it to HTTPS and marks the
 # cookies Secure (config/security.py). Set for the whole session, before any test or fixture runs.
@@ -78,28 +78,30 @@ class World:
         return Actor.for_user(User.objects.select_related("organisation").get(pk=user.pk))
 
 
-@pytest.fixture
-def world(db: Any, clock: FixedClock) -> World:
+def make_user(org: Organisation, uid: str, profiles: str, branch: str = "001") -> User:
+    """An established user of ``org`` (password "Passw0rd!Passw0rd"; first sign-in is tested on its own)."""
+    created = create_user(
+        organisation=org,
+        user_id=uid,
+        email=f"{uid}@example.org",
+        profiles=profiles,
+        branch_id=branch,
+        password="Passw0rd!Passw0rd",
+    ).user
+    created.must_change_password = False
+    created.save(update_fields=["must_change_password"])
+    return created
+
+
+def build_world() -> World:
+    """Two claimant firms, an insurer with a TPA of its group and a second branch, and the MIB."""
     cr = create_organisation(org_type="CR", name="Claimant Firm LLP", claim_types="RTA,ELPL")
     comp = create_organisation(org_type="COMP", name="Insurer plc", claim_types="RTA,ELPL", group="G1")
     tpa = create_organisation(org_type="COMP", name="TPA Ltd", claim_types="RTA,ELPL", group="G1")
     mib = create_organisation(org_type="COMP", name="MIB", claim_types="RTA", compensator_type="M")
     other_cr = create_organisation(org_type="CR", name="Other Firm", claim_types="RTA,ELPL")
     Branch.objects.create(organisation=comp, branch_id="002", name="North")
-
-    def user(org: Organisation, uid: str, profiles: str, branch: str = "001") -> User:
-        created = create_user(
-            organisation=org,
-            user_id=uid,
-            email=f"{uid}@example.org",
-            profiles=profiles,
-            branch_id=branch,
-            password="Passw0rd!Passw0rd",
-        ).user
-        created.must_change_password = False  # established users (first sign-in is tested on its own)
-        created.save(update_fields=["must_change_password"])
-        return created
-
+    user = make_user
     return World(
         cr=cr,
         comp=comp,
@@ -119,6 +121,11 @@ def world(db: Any, clock: FixedClock) -> World:
         mib_handler=user(mib, "mib.handler", "RTA_CLAIM_HANDLER"),
         other_cr_handler=user(other_cr, "other.handler", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER"),
     )
+
+
+@pytest.fixture
+def world(db: Any, clock: FixedClock) -> World:
+    return build_world()
 
 
 def cnf(claim_type: str = "RTA", **facts: Any) -> dict[str, Any]:
@@ -142,10 +149,11 @@ def send_claim(
 
 def step(world: World, user: User, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
     """Perform ``operation``; ``sendLiabilityDecision(liabilityDecision="A")`` is shorthand for a
-    complete insurer response with that decision (tests.shorthands.liability_shorthand)."""
-    if operation == "sendLiabilityDecision":
-        claim_type = Claim.objects.values_list("claim_type", flat=True).get(pk=info.application_id)
-        payload = liability_shorthand(ClaimType(claim_type).protocol.value, payload)
+    complete insurer response with that decision, and the Stage 2 form operations take the shorthands
+    of tests.shorthands.stage2_shorthand (``addInterimSPFRequest(amountRequested="1500.00")`` …)."""
+    if operation == "sendLiabilityDecision" or operation in FORM_KEYS:
+        claim_type, state = Claim.objects.values_list("claim_type", "state").get(pk=info.application_id)
+        payload = form_shorthand(ClaimType(claim_type).protocol.value, operation, payload, state)
     return perform(
         actor=world.actor(user),
         operation=operation,

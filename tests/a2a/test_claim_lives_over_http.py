@@ -31,8 +31,10 @@ from claimsportal.core.clock import SystemClock, use_clock
 from claimsportal.organisations.models import Organisation, User
 from claimsportal.protocols.forms.examples import insurer_response_example
 from claimsportal.protocols.timers import LONDON
+from claimsportal.protocols.types import ClaimType
 from tests.a2a.conftest import Answer, Caller, Callers, caller_for
 from tests.conftest import DEFAULT_NOW, World, cnf
+from tests.shorthands import general_damages_claim, stage2_shorthand
 
 pytestmark = pytest.mark.django_db
 
@@ -59,48 +61,71 @@ def london(instant: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# The forms (Stage 2 packs are still FormPayloads: every field sent is kept)
+# The Stage 2 forms: complete packs (tests.shorthands), the claimant claiming general damages
 # --------------------------------------------------------------------------------------------------
 
-
-def claimant_offer(gross: str) -> dict[str, Any]:
-    """The claimant's losses and offer of a Stage 2 pack or counter offer (WORKFLOW.md §6.7, §6.9)."""
-    return {
-        "claimantLosses": [
-            {
-                "lossType": "0",
-                "grossValueClaimed": gross,
-                "percContribNegDeductions": "0.00",
-                "interest": "0.00",
-                "evidenceAttached": "1",
-            }
-        ],
-        "agreementDetails": {"grossAmount": gross, "interimPaymentAmount": "0.00"},
-    }
-
-
-def compensator_offer(gross: str, **decision: str) -> dict[str, Any]:
-    """The compensator's replies and offer (WORKFLOW.md §6.8, §6.9), with its decision field."""
-    return {
-        "defendantReplies": [
-            {
-                "lossType": "0",
-                "isGrossAmountAgreed": "0",
-                "grossValueOffered": gross,
-                "percContribNegDeductions": "0.00",
-                "interest": "0.00",
-            }
-        ],
-        "cruDeductions": "0.00",
-        "agreementDetails": {"grossAmount": gross, "interimPaymentAmount": "0.00"},
-        **decision,
-    }
-
-
-COURT_PACK_PART_A: dict[str, Any] = {
-    "partA": {"allDisbursementAgreedAndPaid": "1", "lastClaimantOffer": "3200.00"}
+DECIDES = {
+    "settlementPackDecision": "addStage2SPFResponse",
+    "settlementPackCounterOfferDecision": "addStage2SPFCounterOfferByCM",
+    "additionalDamagesDecision": "addS2SPFAdditionalDamagesResponse",
 }
-COURT_PACK_PART_B: dict[str, Any] = {"partB": {"finalOffer": "2900.00", "comments": "Our offer stands"}}
+
+
+def protocol_of(claim_type: str) -> str:
+    return ClaimType(claim_type).protocol.value
+
+
+def claimant_offer(claim_type: str, gross: str, *, before: str | None = None) -> dict[str, Any]:
+    """The claimant's Stage 2 Settlement Pack claiming general damages of ``gross`` (WORKFLOW.md §6.7)
+    or, after a claim of ``before``, its counter offer (§6.9)."""
+    if before is None:
+        return stage2_shorthand(protocol_of(claim_type), "addStage2SPFRequest", {"generalDamages": gross})
+    return stage2_shorthand(
+        protocol_of(claim_type),
+        "addStage2SPFCounterOfferByCR",
+        {"generalDamages": gross},
+        general_damages_claim(before),
+    )
+
+
+def compensator_offer(
+    claim_type: str, gross: str, *, claimed: str = "3500.00", hire: str | None = None, **decision: str
+) -> dict[str, Any]:
+    """The compensator's reply offering ``gross`` for general damages of ``claimed`` (and car hire of
+    ``hire``) with its decision field (WORKFLOW.md §6.8, §6.9, §6.10)."""
+    [name] = decision
+    state = general_damages_claim(claimed, **({"2": hire} if hire else {}))
+    return stage2_shorthand(protocol_of(claim_type), DECIDES[name], {**decision, "offer": gross}, state)
+
+
+def interim_request(claim_type: str, amount: str) -> dict[str, Any]:
+    """An Interim Settlement Pack requesting ``amount`` (WORKFLOW.md §6.5)."""
+    return stage2_shorthand(protocol_of(claim_type), "addInterimSPFRequest", {"amountRequested": amount})
+
+
+def interim_response(claim_type: str, offered: str, *, requested: str) -> dict[str, Any]:
+    """The compensator's interim response offering ``offered`` of ``requested`` (WORKFLOW.md §6.6)."""
+    state = {"interim_heads": {"8": {"gross": requested, "percent": "0.00"}}}
+    return stage2_shorthand(
+        protocol_of(claim_type), "addInterimSPFResponse", {"amountOffered": offered}, state
+    )
+
+
+def court_pack_part_a(claim_type: str) -> dict[str, Any]:
+    """The Court Proceedings Pack (Parts A and B, WORKFLOW.md §6.11) after a claim of 3,500.00."""
+    return stage2_shorthand(
+        protocol_of(claim_type), "addCPPFRequest", {"claimantFinalOffer": "3200.00"}, general_damages_claim()
+    )
+
+
+def court_pack_part_b(claim_type: str) -> dict[str, Any]:
+    """The compensator's response to the Court Proceedings Pack, with its final offer."""
+    return stage2_shorthand(
+        protocol_of(claim_type),
+        "addCPPFResponse",
+        {"offer": "2900.00", "finalOffer": "2900.00"},
+        general_damages_claim(),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -362,7 +387,10 @@ def stage2_pack_sent(life: Life) -> None:
         "setInterimPaymentNeeded", to="Stage2SettlementPackForm", awaiting=CR, isInterimPaymentNeeded=False
     )
     life.cr(
-        "addStage2SPFRequest", to="Stage2SettlementPackDecision", awaiting=COMP, **claimant_offer("3500.00")
+        "addStage2SPFRequest",
+        to="Stage2SettlementPackDecision",
+        awaiting=COMP,
+        **claimant_offer(life.claim_type, "3500.00"),
     )
 
 
@@ -373,15 +401,20 @@ def counter_offered(life: Life) -> None:
         "addStage2SPFResponse",
         to="Stage2SettlementPackCounterOfferDecision",
         awaiting=CR,
-        **compensator_offer("2800.00", settlementPackDecision="CO"),
+        **compensator_offer(life.claim_type, "2800.00", settlementPackDecision="CO"),
     )
 
 
 def court_pack_answered(life: Life) -> None:
     """From the Court Proceedings Pack form to the end of Stage 2 in the portal."""
-    life.cr("addCPPFRequest", to="CourtProceedingsPackFormResponse", awaiting=COMP, **COURT_PACK_PART_A)
+    life.cr(
+        "addCPPFRequest",
+        to="CourtProceedingsPackFormResponse",
+        awaiting=COMP,
+        **court_pack_part_a(life.claim_type),
+    )
     assert life.deadline() == ("COURT_PACK_RESPONSE", "2026-03-09"), "5 business days"
-    life.comp("addCPPFResponse", to="EndOfStage2", awaiting=CR, **COURT_PACK_PART_B)
+    life.comp("addCPPFResponse", to="EndOfStage2", awaiting=CR, **court_pack_part_b(life.claim_type))
     life.cr("acknowledgeCPPFResponse", to="EndOfStage2Acknowledged", awaiting=None)
 
 
@@ -435,18 +468,36 @@ def test_an_rta_claim_through_stage_1_two_interim_payments_and_a_confirmed_stage
     life.cr(
         "setInterimPaymentNeeded", to="InterimSettlementPackForm", awaiting=CR, isInterimPaymentNeeded=True
     )
-    life.refused(CR, "addInterimSPFRequest", "BUSINESS_RULE", amountRequested="999.99")
-    life.cr("addInterimSPFRequest", to="InterimPaymentDecision", awaiting=COMP, amountRequested="1500.00")
+    life.refused(CR, "addInterimSPFRequest", "BUSINESS_RULE", **interim_request("RTA", "999.99"))
+    life.cr(
+        "addInterimSPFRequest",
+        to="InterimPaymentDecision",
+        awaiting=COMP,
+        **interim_request("RTA", "1500.00"),
+    )
     assert life.deadline() == ("INTERIM_DECISION", "2026-03-23"), "15 business days above 1,000 GBP"
-    life.comp("addInterimSPFResponse", to="WaitingForInterimPayment", awaiting=CR, amountOffered="1500.00")
+    life.comp(
+        "addInterimSPFResponse",
+        to="WaitingForInterimPayment",
+        awaiting=CR,
+        **interim_response("RTA", "1500.00", requested="1500.00"),
+    )
     life.cr("setStage21Payment", to="StartOfStage21", awaiting=CR, isStage21Paid=True)
     life.cr(
         "setInterimPaymentNeeded", to="InterimSettlementPackForm", awaiting=CR, isInterimPaymentNeeded=True
     )
-    life.cr("addInterimSPFRequest", to="InterimPaymentDecision", awaiting=COMP, amountRequested="1000.00")
+    life.cr(
+        "addInterimSPFRequest",
+        to="InterimPaymentDecision",
+        awaiting=COMP,
+        **interim_request("RTA", "1000.00"),
+    )
     assert life.deadline() == ("INTERIM_DECISION", "2026-03-16"), "10 business days at 1,000 GBP"
     life.comp(
-        "addInterimSPFResponse", to="AcceptanceOfPartialInterimPayment", awaiting=CR, amountOffered="600.00"
+        "addInterimSPFResponse",
+        to="AcceptanceOfPartialInterimPayment",
+        awaiting=CR,
+        **interim_response("RTA", "600.00", requested="1000.00"),
     )
     life.cr(
         "acceptPartialInterimPayment",
@@ -469,9 +520,11 @@ def test_an_rta_claim_through_stage_1_two_interim_payments_and_a_confirmed_stage
         "addStage2SPFResponse",
         to="Stage2SettlementPackConfirmation",
         awaiting=CR,
-        **compensator_offer("3500.00", settlementPackDecision="C"),
+        **compensator_offer("RTA", "3500.00", settlementPackDecision="C"),
     )
-    assert life.submitted("addStage2SPFResponse") == compensator_offer("3500.00", settlementPackDecision="C")
+    assert life.submitted("addStage2SPFResponse") == compensator_offer(
+        "RTA", "3500.00", settlementPackDecision="C"
+    )
     life.cr("acknowledgeStage2SPFConfirmation", to="Stage2SettlementPackConfirmationEnd", awaiting=None)
 
     history = life.ended()
@@ -513,14 +566,14 @@ def test_an_rta_claim_negotiated_with_counter_offers_to_an_agreement(world: Worl
         "addStage2SPFCounterOfferByCR",
         to="Stage2SettlementPackCounterOfferDecisionCM",
         awaiting=COMP,
-        **claimant_offer("3200.00"),
+        **claimant_offer("RTA", "3200.00", before="3500.00"),
     )
     life.refused(COMP, "setStage2SPFAgreementDecision", "BUSINESS_RULE", isAgreed=True)
     life.comp(
         "addStage2SPFCounterOfferByCM",
         to="Stage2SettlementPackCounterOfferDecision",
         awaiting=CR,
-        **compensator_offer("3000.00", settlementPackCounterOfferDecision="NEWCO"),
+        **compensator_offer("RTA", "3000.00", claimed="3200.00", settlementPackCounterOfferDecision="NEWCO"),
     )
     life.cr(
         "setStage2SPFCounterOfferNeeded",
@@ -575,14 +628,16 @@ def test_an_rta_claim_not_agreed_goes_through_additional_damages_to_the_court_pr
         "addS2SPFAdditionalDamagesRequest",
         to="AdditionalDamagesDecision",
         awaiting=COMP,
-        hireCharges="900.00",
+        **stage2_shorthand(
+            "RTA", "addS2SPFAdditionalDamagesRequest", {"hireCharges": "900.00"}, general_damages_claim()
+        ),
     )
     assert life.deadline() == ("ADDITIONAL_DAMAGES_DECISION", "2026-03-23")
     life.comp(
         "addS2SPFAdditionalDamagesResponse",
         to="AllDamagesAgreed",
         awaiting=CR,
-        **compensator_offer("900.00", additionalDamagesDecision="A"),
+        **compensator_offer("RTA", "900.00", hire="900.00", additionalDamagesDecision="A"),
     )
     life.cr("acknowledgeAllDamagesAgreed", to="CourtProceedingsPackForm", awaiting=CR)
     assert life.workflow_offered(CR) >= {"addCPPFRequest", "exitProcess", "setStage1Payment"}
@@ -614,10 +669,12 @@ def test_get_claim_shows_the_stage_2_pack_and_the_court_proceedings_pack_as_sent
         isStage2SPFCounterOfferNeeded=False,
     )
     life.cr("setStage2SPFAgreementDecision", to="CourtProceedingsPackForm", awaiting=CR, isAgreed=False)
-    life.cr("addCPPFRequest", to="CourtProceedingsPackFormResponse", awaiting=COMP, **COURT_PACK_PART_A)
-    assert life.submitted("addStage2SPFResponse") == compensator_offer("2800.00", settlementPackDecision="CO")
-    assert life.submitted("addStage2SPFRequest") == claimant_offer("3500.00")
-    assert life.submitted("addCPPFRequest") == COURT_PACK_PART_A
+    life.cr("addCPPFRequest", to="CourtProceedingsPackFormResponse", awaiting=COMP, **court_pack_part_a("EL"))
+    assert life.submitted("addStage2SPFResponse") == compensator_offer(
+        "EL", "2800.00", settlementPackDecision="CO"
+    )
+    assert life.submitted("addStage2SPFRequest") == claimant_offer("EL", "3500.00")
+    assert life.submitted("addCPPFRequest") == court_pack_part_a("EL")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -651,7 +708,12 @@ def test_an_elpl_claim_acknowledged_first_settles_when_its_counter_offer_is_acce
     life.cr(
         "setInterimPaymentNeeded", to="InterimSettlementPackForm", awaiting=CR, isInterimPaymentNeeded=True
     )
-    life.cr("addInterimSPFRequest", to="InterimPaymentDecision", awaiting=COMP, amountRequested="1200.00")
+    life.cr(
+        "addInterimSPFRequest",
+        to="InterimPaymentDecision",
+        awaiting=COMP,
+        **interim_request(claim_type, "1200.00"),
+    )
     life.comp(
         "rejectInterimSettlementPack",
         to="InterimSettlementPackRejected",
@@ -671,13 +733,15 @@ def test_an_elpl_claim_acknowledged_first_settles_when_its_counter_offer_is_acce
         "addStage2SPFCounterOfferByCR",
         to="Stage2SettlementPackCounterOfferDecisionCM",
         awaiting=COMP,
-        **claimant_offer("3100.00"),
+        **claimant_offer(claim_type, "3100.00", before="3500.00"),
     )
     life.comp(
         "addStage2SPFCounterOfferByCM",
         to="Stage2SettlementPackConfirmation",
         awaiting=CR,
-        **compensator_offer("3100.00", settlementPackCounterOfferDecision="ACO"),
+        **compensator_offer(
+            claim_type, "3100.00", claimed="3100.00", settlementPackCounterOfferDecision="ACO"
+        ),
     )
     life.cr("acknowledgeStage2SPFConfirmation", to="Stage2SettlementPackConfirmationEnd", awaiting=None)
 
@@ -822,13 +886,13 @@ def test_silent_parties_a_counter_offer_and_a_court_pack_left_unanswered(sandbox
     life.cr("setStage2SPFAgreementDecision", to="CourtProceedingsPackForm", awaiting=CR, isAgreed=False)
 
     # The compensator does not answer the court proceedings pack: the claim ends Stage 2 without it
-    life.cr("addCPPFRequest", to="CourtProceedingsPackFormResponse", awaiting=COMP, **COURT_PACK_PART_A)
+    life.cr("addCPPFRequest", to="CourtProceedingsPackFormResponse", awaiting=COMP, **court_pack_part_a("EL"))
     assert life.deadline() == ("COURT_PACK_RESPONSE", "2026-04-30"), "5 business days from 23 April"
     assert london(life.move_clock(advanceBusinessDays=5)) == "2026-04-30 00:00"
     assert life.run_timers() == 0
     life.move_clock(advanceBusinessDays=1)
     life.times_out(to="EndOfStage2", awaiting=CR, limit="Court Proceedings Pack response needed")
-    life.refused(COMP, "addCPPFResponse", "WRONG_PHASE", **COURT_PACK_PART_B)
+    life.refused(COMP, "addCPPFResponse", "WRONG_PHASE", **court_pack_part_b("EL"))
     life.cr("acknowledgeCPPFResponse", to="EndOfStage2Acknowledged", awaiting=None)
 
     assert [e["operation"] for e in life.ended()][-6:] == [

@@ -44,7 +44,7 @@ from claimsportal.protocols.timers import LONDON, DeadlineSpec
 from claimsportal.protocols.types import ClaimType, OperationKind, Side
 from claimsportal.reference.calendar import get_calendar
 from tests.conftest import World, cnf, send_claim, step
-from tests.shorthands import liability_shorthand
+from tests.shorthands import FORM_KEYS, form_shorthand, liability_shorthand, stage2_shorthand
 
 # Days a claim may be sent on: a plain Monday, the Thursday before Easter 2026, the Friday before
 # Christmas 2026, Christmas Eve, and a Saturday before the clocks go back.
@@ -74,7 +74,7 @@ MAIN_PATH: dict[str, tuple[str, dict[str, Any]]] = {
     "Stage2SettlementPackAgreementDecision": ("setStage2SPFAgreementDecision", {"isAgreed": False}),
     "StartS2SPAdditionalDamages": ("setAdditionalDamagesExistence", {"additionalDamagesExist": True}),
     "S2SPAdditionalDamagesRequestForm": ("addS2SPFAdditionalDamagesRequest", {"hireCharges": "900.00"}),
-    "CourtProceedingsPackForm": ("addCPPFRequest", {"partA": "x"}),
+    "CourtProceedingsPackForm": ("addCPPFRequest", {}),
 }
 # Detours from the main path on the way to some targets.
 INTERIM: dict[str, tuple[str, dict[str, Any]]] = {
@@ -86,7 +86,7 @@ COUNTER_OFFER: dict[str, tuple[str, dict[str, Any]]] = {
         "setStage2SPFCounterOfferNeeded",
         {"isStage2SPFCounterOfferNeeded": True},
     ),
-    "Stage2SettlementPackCounterOfferCR": ("addStage2SPFCounterOfferByCR", {"generalDamages": "4000.00"}),
+    "Stage2SettlementPackCounterOfferCR": ("addStage2SPFCounterOfferByCR", {"generalDamages": "3200.00"}),
 }
 SKIP_TO: list[tuple[str | None, dict[str, tuple[str, dict[str, Any]]]]] = [
     ("InterimPaymentDecision", INTERIM),
@@ -167,9 +167,7 @@ MONEY = st.sampled_from(["1000.00", "1000", "1000.01", "1500.00", "2500.00", "60
 BAD_MONEY = st.sampled_from(["0", "-5.00", "12.345", "lots"])
 COMMENT = st.sampled_from(["Reason given", "  Another reason  "])
 BAD_COMMENT = st.sampled_from(["", "   ", "x" * 501])
-FORM = st.dictionaries(
-    st.sampled_from(["generalDamages", "note", "losses"]), st.sampled_from(["3500.00", "x"]), max_size=2
-)
+OFFER = st.sampled_from(["1000.00", "3000.00", "3200.00", "3500.00"])
 
 
 def maybe_bad(good: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -236,6 +234,19 @@ def payloads(name: str, world: World, claim: Claim, today: date) -> st.SearchStr
         "addInterimSPFResponse": st.fixed_dictionaries(
             {"amountOffered": maybe_bad(st.one_of(st.just(requested), MONEY), BAD_MONEY)}
         ),
+        "addStage2SPFRequest": st.fixed_dictionaries(
+            {}, optional={"generalDamages": maybe_bad(OFFER, BAD_MONEY)}
+        ),
+        "addStage2SPFCounterOfferByCR": st.fixed_dictionaries(
+            {}, optional={"generalDamages": maybe_bad(st.sampled_from(["1000.00", "2000.00"]), BAD_MONEY)}
+        ),
+        "addS2SPFAdditionalDamagesRequest": st.fixed_dictionaries(
+            {}, optional={"hireCharges": maybe_bad(MONEY, BAD_MONEY)}
+        ),
+        "addCPPFRequest": st.fixed_dictionaries(
+            {}, optional={"claimantFinalOffer": maybe_bad(OFFER, BAD_MONEY)}
+        ),
+        "addCPPFResponse": st.fixed_dictionaries({}, optional={"offer": maybe_bad(OFFER, BAD_MONEY)}),
         "rejectInterimSettlementPack": st.fixed_dictionaries(
             {"rejectionComment": maybe_bad(COMMENT, BAD_COMMENT)}
         ),
@@ -260,14 +271,12 @@ def payloads(name: str, world: World, claim: Claim, today: date) -> st.SearchStr
             }
         ),
     }
-    for form in (
-        "addStage2SPFRequest",
-        "addStage2SPFCounterOfferByCR",
-        "addS2SPFAdditionalDamagesRequest",
-        "addCPPFRequest",
-        "addCPPFResponse",
-    ):
-        generators[form] = FORM
+    if name in FORM_KEYS:  # the shorthands stand for complete forms; {"unexpected": True} is sent as it is
+        protocol = ClaimType(claim.claim_type).protocol.value
+        return st.one_of(
+            *[generators[name].map(lambda p: stage2_shorthand(protocol, name, p, claim.state))] * 7,
+            st.just({"unexpected": True}),
+        )
     return generators.get(name, empty)
 
 
@@ -369,9 +378,9 @@ class ClaimLifecycle(RuleBasedStateMachine):
             if step is None:
                 return
             assert claim.owner_side is not None
-            payload = step[1]
-            if step[0] == "sendLiabilityDecision":
-                payload = liability_shorthand(ClaimType(claim.claim_type).protocol.value, payload)
+            payload = form_shorthand(
+                ClaimType(claim.claim_type).protocol.value, step[0], step[1], claim.state
+            )
             try:
                 perform(
                     actor=self.actor(self.user_of(Side(claim.owner_side), claim)),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,12 +23,22 @@ from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.definitions import SAME, ProtocolDefinition
 from claimsportal.protocols.engine import Outcome, decide
 from claimsportal.protocols.errors import PortalError
-from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
+from claimsportal.protocols.forms.examples import (
+    additional_damages_request_example,
+    additional_damages_response_example,
+    cnf_example,
+    counter_offer_by_cm_example,
+    counter_offer_by_cr_example,
+    insurer_response_example,
+    interim_request_example,
+    interim_response_example,
+    stage2_response_example,
+)
 from claimsportal.protocols.state import ADULT_AGE, ClaimState, age_on
 from claimsportal.protocols.tables import DEFINITIONS, ELPL, RTA, definition_for
 from claimsportal.protocols.timers import LONDON, DeadlineSpec, TimerKind
 from claimsportal.protocols.types import ClaimType, OperationKind, ProtocolName, Side
-from tests.shorthands import liability_shorthand
+from tests.shorthands import form_shorthand
 
 CAL = BusinessCalendar.england_and_wales()
 CR, COMP = Side.CR, Side.COMP
@@ -146,8 +157,7 @@ class Walk:
             self.now = when
 
     def _decide(self, operation: str, side: Side | None, payload: dict[str, Any]) -> Outcome:
-        if operation == "sendLiabilityDecision":
-            payload = liability_shorthand(self.definition.name.value, payload)
+        payload = form_shorthand(self.definition.name.value, operation, payload, self.state)
         return decide(
             self.definition,
             phase=self.phase,
@@ -621,7 +631,8 @@ def test_an_interim_request_of_exactly_1000_has_10_business_days_and_cannot_be_e
     w = interim_form(claim_type)
     w.refuse("addInterimSPFRequest", "BUSINESS_RULE", amountRequested="999.99")
     w.refuse("addInterimSPFRequest", "SCHEMA_INVALID", amountRequested="1000.001")
-    w.refuse("addInterimSPFRequest", "SCHEMA_INVALID", amountRequested="0")
+    w.refuse("addInterimSPFRequest", "BUSINESS_RULE", amountRequested="0")
+    w.refuse("addInterimSPFRequest", "SCHEMA_INVALID", amountRequested="-1000.00")
     w.do("addInterimSPFRequest", on="2026-03-30", amountRequested="1000.00")
     w.at_phase("InterimPaymentDecision", COMP)
     assert w.deadline == DeadlineSpec(TimerKind.INTERIM_DECISION, anchor=d("2026-03-30"), business_days=10)
@@ -854,7 +865,7 @@ def test_a_counter_offer_moves_the_time_limit_to_the_35_day_total_consideration_
     w.do("setStage2SPFCounterOfferNeeded", on="2026-04-15", isStage2SPFCounterOfferNeeded=True)
     w.at_phase("Stage2SettlementPackCounterOfferCR", CR)
     assert w.last_day == d("2026-04-22")
-    w.do("addStage2SPFCounterOfferByCR", on="2026-04-15", hour=23, generalDamages="4000.00")
+    w.do("addStage2SPFCounterOfferByCR", on="2026-04-15", hour=23, generalDamages="3400.00")
     w.at_phase("Stage2SettlementPackCounterOfferDecisionCM", COMP)
     assert not w.state.further_consideration_applied, "15 April is before the last 5 bd (16-22 April)"
     assert w.last_day == d("2026-04-22")
@@ -1179,7 +1190,7 @@ def test_the_court_proceedings_pack_has_a_5_day_response_and_then_ends_in_the_po
     if claim_type == "RTA":
         w.do("setAdditionalDamagesExistence", additionalDamagesExist=False)
     w.at_phase("CourtProceedingsPackForm", CR)
-    w.do("addCPPFRequest", on="2026-12-21", partA={"damages": "3500.00"})
+    w.do("addCPPFRequest", on="2026-12-21", claimantFinalOffer="3500.00")
     w.at_phase("CourtProceedingsPackFormResponse", COMP)
     assert w.state.court_pack_sent_on == d("2026-12-21")
     assert w.last_day == d("2026-12-30")  # 22, 23, 24, 29, 30 December
@@ -1348,6 +1359,151 @@ def test_a_refusal_reports_the_first_failing_check_in_order_phase_side_schema_ru
     w.refuse("acceptClaim", "WRONG_SIDE", side=CR, unexpected=True)
     w.refuse("rejectClaimToCR", "SCHEMA_INVALID", rejectionReasonCode="99")
     w.refuse("rejectClaimToCR", "BUSINESS_RULE", rejectionReasonCode="9")
+
+
+# --------------------------------------------------------------------------------------------------
+# Stage 2 forms: the heads claimed, and offers per head (forms/losses.py rules as the tables' guards)
+# --------------------------------------------------------------------------------------------------
+
+HEAD_11 = {"gross": "3500.00", "percent": "0.00", "interest": "0.00"}
+
+
+def details(error: PortalError) -> dict[str, str]:
+    return {d.field: d.message for d in error.details}
+
+
+def test_the_interim_response_answers_each_head_requested_and_never_more() -> None:
+    w = interim_form()
+    w.do("addInterimSPFRequest", ispfRequest=interim_request_example("RTA"))
+    assert w.state.interim_requested == Decimal("1550.00")
+    assert w.state.interim_heads == {
+        "5": {"gross": "350.00", "percent": "0.00"},
+        "8": {"gross": "1200.00", "percent": "0.00"},
+    }
+    replies = "ispfResponse.defendantReplies.defendantResponse"
+    wrong_head = w.refuse(
+        "addInterimSPFResponse",
+        "BUSINESS_RULE",
+        ispfResponse=interim_response_example(
+            "RTA", claimed={"5": {"gross": "350.00"}, "4": {"gross": "10.00"}}
+        ),
+    )
+    assert details(wrong_head) == {
+        f"{replies}.1.lossType": "loss type 4 (Fares) is not a head of the claim: answer only the heads claimed (5, 8)",
+        replies: "loss type 8 (Loss of earnings (claimant)) is claimed but not answered: reply to every head claimed",
+    }
+    above = w.refuse(
+        "addInterimSPFResponse",
+        "BUSINESS_RULE",
+        ispfResponse=interim_response_example("RTA", offered={"5": "350.01"}),
+    )
+    assert details(above) == {
+        f"{replies}.0.grossValueOffered": "must not be more than the 350.00 claimed for loss type 5 (Medical expenses)"
+    }
+    w.do("addInterimSPFResponse", ispfResponse=interim_response_example("RTA", offered={"8": "1000.00"}))
+    w.at_phase("AcceptanceOfPartialInterimPayment", CR)
+    assert w.state.interim_offered == Decimal("1350.00")
+
+
+def test_a_head_not_pursued_is_not_requested_nor_answered() -> None:
+    w = interim_form("EL")
+    request = interim_request_example("EL", heads={"8": {"gross": "1000.00"}, "5": {"gross": "400.00"}})
+    request["claimantLosses"]["claimantLossesToDate"][1]["itemBeingPursued"] = "0"
+    w.do("addInterimSPFRequest", ispfRequest=request)
+    assert w.state.interim_requested == Decimal("1000.00") and set(w.state.interim_heads) == {"8"}
+    w.do("addInterimSPFResponse", amountOffered="1000.00")
+    w.at_phase("WaitingForInterimPayment", CR)
+
+
+def test_the_first_response_confirms_the_claimants_figures_or_offers_no_more_per_head() -> None:
+    w = stage2_sent()
+    assert w.state.claimed_heads == {"11": HEAD_11}
+    replies = "s2spfResponse.defendantReplies.currentDefendantResponse"
+    lowered = {"11": {**HEAD_11, "gross": "3000.00"}}
+    confirm = stage2_response_example("RTA", "C", claimed=lowered)
+    refused = w.refuse("addStage2SPFResponse", "BUSINESS_RULE", s2spfResponse=confirm)
+    assert details(refused) == {
+        f"{replies}.0.grossValueClaimed": "must be the 3500.00 claimed for loss type 11 (General damages (PSLA)): C "
+        "accepts the claimant's figures"
+    }
+    above = stage2_response_example("RTA", "CO", claimed={"11": HEAD_11}, offered={"11": "3500.01"})
+    refused = w.refuse("addStage2SPFResponse", "BUSINESS_RULE", s2spfResponse=above)
+    assert list(details(refused)) == [f"{replies}.0.grossValueClaimed"]
+    none = stage2_response_example("RTA", "CO", claimed={})
+    assert list(details(w.refuse("addStage2SPFResponse", "SCHEMA_INVALID", s2spfResponse=none))) == [replies]
+    w.do("addStage2SPFResponse", s2spfResponse=stage2_response_example("RTA", "R", claimed={}))
+    w.at_phase("Stage2SettlementPackRepudiation", CR)
+
+
+def test_a_counter_offer_revises_the_claim_and_the_compensator_answers_the_revision() -> None:
+    w = negotiating("PL").do("setStage2SPFCounterOfferNeeded", isStage2SPFCounterOfferNeeded=True)
+    heads = "s2spfCounterOfferByCR.claimantLosses.currentClaimantOffer"
+    raised = w.refuse("addStage2SPFCounterOfferByCR", "BUSINESS_RULE", generalDamages="3500.01")
+    assert details(raised) == {
+        f"{heads}.0.grossValueClaimed": "must not be more than the 3500.00 claimed before for loss type 11 "
+        "(General damages (PSLA)): a counter offer cannot raise a head"
+    }
+    added = counter_offer_by_cr_example("PL", heads={"11": HEAD_11, "5": {"gross": "10.00"}})
+    assert list(
+        details(w.refuse("addStage2SPFCounterOfferByCR", "BUSINESS_RULE", s2spfCounterOfferByCR=added))
+    ) == [f"{heads}.1.lossType"]
+    w.do("addStage2SPFCounterOfferByCR", generalDamages="3200.00")
+    assert w.state.claimed_heads == {"11": {**HEAD_11, "gross": "3200.00"}}
+    accept_old = counter_offer_by_cm_example("PL", "ACO", claimed={"11": HEAD_11})
+    refused = w.refuse("addStage2SPFCounterOfferByCM", "BUSINESS_RULE", s2spfCounterOfferByCM=accept_old)
+    assert details(refused) == {
+        "s2spfCounterOfferByCM.defendantReplies.currentDefendantResponse.0.grossValueOffered": "must be the "
+        "3200.00 claimed for loss type 11 (General damages (PSLA)): ACO accepts the claimant's figures"
+    }
+    w.do("addStage2SPFCounterOfferByCM", settlementPackCounterOfferDecision="NEWCO", offer="3000.00")
+    assert w.state.claimed_heads == {"11": {**HEAD_11, "gross": "3200.00"}}, (
+        "the compensator's offer is not a claim"
+    )
+    w.at_phase("Stage2SettlementPackCounterOfferDecision", CR)
+
+
+def test_additional_damages_add_a_loss_and_the_response_answers_every_head() -> None:
+    w = not_agreed("RTA").do("setAdditionalDamagesExistence", additionalDamagesExist=True)
+    nothing_new = additional_damages_request_example(heads={"11": HEAD_11})
+    refused = w.refuse(
+        "addS2SPFAdditionalDamagesRequest", "BUSINESS_RULE", additionalDamagesRequest=nothing_new
+    )
+    assert details(refused) == {
+        "additionalDamagesRequest.claimantLosses.currentClaimantOffer": "must claim at least one loss type that "
+        "the Stage 2 Settlement Pack did not claim (claimed: 11): additional damages are losses not claimed before"
+    }
+    w.do("addS2SPFAdditionalDamagesRequest", hireCharges="1200.00")
+    assert set(w.state.claimed_heads) == {"11", "2"}
+    partial = additional_damages_response_example("A", claimed={"2": w.state.claimed_heads["2"]})
+    refused = w.refuse(
+        "addS2SPFAdditionalDamagesResponse", "BUSINESS_RULE", additionalDamagesResponse=partial
+    )
+    assert details(refused) == {
+        "additionalDamagesResponse.defendantReplies.currentDefendantResponse": "loss type 11 (General damages "
+        "(PSLA)) is claimed but not answered: reply to every head claimed"
+    }
+    w.do("addS2SPFAdditionalDamagesResponse", additionalDamagesDecision="CO", offer="4000.00")
+    w.at_phase("AdditionalDamagesDecisionCR", CR)
+
+
+def test_the_court_pack_response_offers_no_more_than_the_last_offer_per_head() -> None:
+    w = not_agreed("ELD")
+    w.do("addCPPFRequest", claimantFinalOffer="3500.00")
+    assert w.state.claimed_heads == {"11": {"gross": "3500.00", "percent": "0.00"}}
+    refused = w.refuse("addCPPFResponse", "BUSINESS_RULE", offer="3600.00")
+    assert details(refused) == {
+        "cppfResponse.defendantReplies.lastDefendantResponse.0.grossValueOffered": "must not be more than the "
+        "3500.00 claimed for loss type 11 (General damages (PSLA))"
+    }
+    w.do("addCPPFResponse", offer="2900.00", finalOffer="2900.00")
+    w.at_phase("EndOfStage2", CR)
+
+
+def test_packs_sent_before_the_heads_were_recorded_are_not_compared() -> None:
+    w = Walk("RTA").jump("Stage2SettlementPackDecision", stage2_sent_on=d("2026-03-02"))
+    w.deadline = DeadlineSpec(TimerKind.STAGE2_CONSIDERATION, anchor=d("2026-03-02"), business_days=15)
+    w.do("addStage2SPFResponse", s2spfResponse=stage2_response_example("RTA", "CO"))
+    w.at_phase("Stage2SettlementPackCounterOfferDecision", CR)
 
 
 # --------------------------------------------------------------------------------------------------

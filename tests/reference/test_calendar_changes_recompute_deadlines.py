@@ -41,7 +41,7 @@ def to_stage2_decision(world: World) -> int:
     info = step(world, world.comp_handler, info, "sendLiabilityDecision", liabilityDecision="A")
     info = step(world, world.cr_handler, info, "acknowledgeLiabilityAdmitted")
     info = step(world, world.cr_handler, info, "setInterimPaymentNeeded", isInterimPaymentNeeded=False)
-    info = step(world, world.cr_handler, info, "addStage2SPFRequest", offer="1000.00")
+    info = step(world, world.cr_handler, info, "addStage2SPFRequest", generalDamages="1000.00")
     assert info.phase == "Stage2SettlementPackDecision"
     return info.application_id
 

@@ -12,7 +12,20 @@ from datetime import timedelta
 from typing import Any
 
 from claimsportal.core import clock
-from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
+from claimsportal.protocols.forms.examples import (
+    additional_damages_request_example,
+    additional_damages_response_example,
+    cnf_example,
+    counter_offer_by_cm_example,
+    counter_offer_by_cr_example,
+    court_pack_request_example,
+    court_pack_response_example,
+    insurer_response_example,
+    interim_request_example,
+    interim_response_example,
+    stage2_request_example,
+    stage2_response_example,
+)
 
 EXAMPLE_GUID = "5b8f7c2e-3c1a-4c59-9a77-2f1c7e0b9d41"
 
@@ -40,26 +53,32 @@ def example_payload(operation: str, protocol: str) -> dict[str, Any]:
         },
         "setStage1Payment": {"isStage1Paid": True},
         "setInterimPaymentNeeded": {"isInterimPaymentNeeded": True},
-        "addInterimSPFRequest": {"amountRequested": "1500.00"},
-        "addInterimSPFResponse": {"amountOffered": "1500.00"},
+        "addInterimSPFRequest": {"ispfRequest": interim_request_example(protocol)},
+        "addInterimSPFResponse": {"ispfResponse": interim_response_example(protocol)},
         "rejectInterimSettlementPack": {"rejectionComment": "The medical report does not support the losses"},
         "acceptPartialInterimPayment": {"isPartialInterimPaymentAccepted": True},
         "setStage21Payment": {"isStage21Paid": True},
-        "addStage2SPFRequest": {"generalDamages": "3500.00"},
-        "addStage2SPFResponse": {"settlementPackDecision": "C"},
+        "addStage2SPFRequest": {"s2spfRequest": stage2_request_example(protocol)},
+        "addStage2SPFResponse": {"s2spfResponse": stage2_response_example(protocol, "CO")},
         "extendStage2SPFDecisionTimeout": {"newTimeOut": _later(30), "reasonForExtension": "1"},
         "extendStage2SPFCounterOfferTimeout": {"newTimeOut": _later(30), "reasonForExtension": "1"},
         "setStage2SPFCounterOfferNeeded": {"isStage2SPFCounterOfferNeeded": True},
-        "addStage2SPFCounterOfferByCR": {"generalDamages": "3200.00"},
-        "addStage2SPFCounterOfferByCM": {"settlementPackCounterOfferDecision": "ACO"},
+        "addStage2SPFCounterOfferByCR": {"s2spfCounterOfferByCR": counter_offer_by_cr_example(protocol)},
+        "addStage2SPFCounterOfferByCM": {
+            "s2spfCounterOfferByCM": counter_offer_by_cm_example(protocol, "ACO")
+        },
         "setStage2SPFAgreementDecision": {"isAgreed": True},
         "setAdditionalDamagesExistence": {"additionalDamagesExist": True},
-        "addS2SPFAdditionalDamagesRequest": {"hireCharges": "900.00"},
-        "addS2SPFAdditionalDamagesResponse": {"additionalDamagesDecision": "A"},
+        "addS2SPFAdditionalDamagesRequest": {
+            "additionalDamagesRequest": additional_damages_request_example()
+        },
+        "addS2SPFAdditionalDamagesResponse": {
+            "additionalDamagesResponse": additional_damages_response_example("A")
+        },
         "extendAdditionalDamagesDecisionTimeout": {"newTimeOutDate": _later(30), "reasonForExtension": "1"},
         "setS2SPFAdditionalDamagesDecision": {"isAgreed": True},
-        "addCPPFRequest": {"partA": "Particulars of the claim as in the Stage 2 settlement pack"},
-        "addCPPFResponse": {"partB": "The compensator's final offer and comments"},
+        "addCPPFRequest": {"cppfRequest": court_pack_request_example(protocol)},
+        "addCPPFResponse": {"cppfResponse": court_pack_response_example(protocol)},
         "exitProcess": {
             "exitReasonCode": "2",
             "exitComment": "The claim is now valued below the lower limit of the process",

@@ -1,34 +1,64 @@
 """Operation payloads (Pydantic). Field names are the camelCase names of WORKFLOW.md §7.3 / §6.
 
-The decision fields that drive the transition table are typed strictly here. The Stage 1 forms are
-the full schemas of ``protocols.forms`` (the CNF of §6.2/§6.3, the insurer response of §6.4); the
-Stage 2 packs (§6.5-§6.11) are carried as ``FormPayload`` until their schemas land (they already
-accept and keep every field a client sends). Payloads are validated with
-``model_validate(data, context={"today": today})``: dates are checked against the portal's today.
+The decision fields that drive the transition table are typed strictly here. The forms are the full
+schemas of ``protocols.forms``: the CNF of §6.2/§6.3, the insurer response of §6.4 and the Stage 2
+packs of §6.5-§6.11, each under the camelCase name of its WSDL argument (``insurerResponseXml`` ->
+``insurerResponse``, ``ISPFRequestXML`` -> ``ispfRequest``, ``S2SPFResponseXML`` -> ``s2spfResponse``,
+``CPPFRequestXML`` -> ``cppfRequest`` …), with an RTA and an EL/PL variant where the forms differ.
+The workflow's facts are properties of the payloads, read from the forms (``liabilityDecision``,
+``amountRequested``, ``settlementPackDecision`` …), so there is one copy of each. Payloads are
+validated with ``model_validate(data, context={"today": today})``: dates are checked against the
+portal's today.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Field,
     StringConstraints,
     ValidationInfo,
     model_validator,
 )
 
+from claimsportal.protocols.forms.additional_damages import (
+    AdditionalDamagesRequest,
+    AdditionalDamagesResponse,
+)
 from claimsportal.protocols.forms.cnf_elpl import ElplClaimNotificationForm
 from claimsportal.protocols.forms.cnf_rta import RtaClaimNotificationForm
 from claimsportal.protocols.forms.common import ReferenceNumber, raise_field_errors, reference_today
+from claimsportal.protocols.forms.counter_offers import (
+    ElplCounterOfferByCM,
+    ElplCounterOfferByCR,
+    RtaCounterOfferByCM,
+    RtaCounterOfferByCR,
+)
+from claimsportal.protocols.forms.court_pack import (
+    ElplCourtPackRequest,
+    ElplCourtPackResponse,
+    RtaCourtPackRequest,
+    RtaCourtPackResponse,
+)
+from claimsportal.protocols.forms.interim import (
+    ElplInterimRequest,
+    ElplInterimResponse,
+    RtaInterimRequest,
+    RtaInterimResponse,
+)
 from claimsportal.protocols.forms.liability import ElplInsurerResponse, RtaInsurerResponse
+from claimsportal.protocols.forms.losses import Answer, HeadFigures, Heads
+from claimsportal.protocols.forms.stage2 import (
+    ElplStage2Request,
+    ElplStage2Response,
+    RtaStage2Request,
+    RtaStage2Response,
+)
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2, allow_inf_nan=False)]
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2, allow_inf_nan=False)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
@@ -38,12 +68,6 @@ class Strict(BaseModel):
 
 class EmptyPayload(Strict):
     """Operations that take nothing but the claim identity."""
-
-
-class FormPayload(BaseModel):
-    """A form whose full schema arrives with its stage; every field sent is kept."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
 
 
 CompensatorKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=50)]
@@ -180,16 +204,57 @@ class InterimNeededPayload(Strict):
     isInterimPaymentNeeded: bool
 
 
-class InterimRequestPayload(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+# --- Stage 2 packs (§6.5-§6.11) ---------------------------------------------------------------------
+#
+# Each pack payload offers the workflow what its guards and effects read: the claimant's figures per
+# head (``claimedHeads``), the compensator's replies (``answers``, at ``answersPath``) and the decision.
 
-    amountRequested: PositiveMoney
+
+class InterimRequestPayload(Strict):
+    """``addInterimSPFRequest(ispfRequest)``: the §6.5 form; ``amountRequested`` is computed from it."""
+
+    ispfRequest: RtaInterimRequest | ElplInterimRequest
+    headsPath: ClassVar[str] = "ispfRequest.claimantLosses.claimantLossesToDate"
+
+    @property
+    def amountRequested(self) -> Decimal:
+        return self.ispfRequest.amountRequested
+
+    @property
+    def claimedHeads(self) -> Heads:
+        """The heads pursued (what the response answers)."""
+        return self.ispfRequest.pursuedHeads
 
 
-class InterimResponsePayload(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+class RtaInterimRequestPayload(InterimRequestPayload):
+    ispfRequest: RtaInterimRequest
 
-    amountOffered: PositiveMoney
+
+class ElplInterimRequestPayload(InterimRequestPayload):
+    ispfRequest: ElplInterimRequest
+
+
+class InterimResponsePayload(Strict):
+    """``addInterimSPFResponse(ispfResponse)``: the §6.6 form; ``amountOffered`` is computed from it."""
+
+    ispfResponse: RtaInterimResponse | ElplInterimResponse
+    answersPath: ClassVar[str] = "ispfResponse.defendantReplies.defendantResponse"
+
+    @property
+    def amountOffered(self) -> Decimal:
+        return self.ispfResponse.amountOffered
+
+    @property
+    def answers(self) -> list[Answer]:
+        return self.ispfResponse.answers
+
+
+class RtaInterimResponsePayload(InterimResponsePayload):
+    ispfResponse: RtaInterimResponse
+
+
+class ElplInterimResponsePayload(InterimResponsePayload):
+    ispfResponse: ElplInterimResponse
 
 
 class RejectInterimPayload(Strict):
@@ -204,10 +269,45 @@ class Stage21PaymentPayload(Strict):
     isStage21Paid: bool
 
 
-class Stage2ResponsePayload(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+class Stage2RequestPayload(Strict):
+    """``addStage2SPFRequest(s2spfRequest)``: the §6.7 form."""
 
-    settlementPackDecision: Literal["C", "CO", "R"]
+    s2spfRequest: RtaStage2Request | ElplStage2Request
+
+    @property
+    def claimedHeads(self) -> Heads:
+        return self.s2spfRequest.claimedHeads
+
+
+class RtaStage2RequestPayload(Stage2RequestPayload):
+    s2spfRequest: RtaStage2Request
+
+
+class ElplStage2RequestPayload(Stage2RequestPayload):
+    s2spfRequest: ElplStage2Request
+
+
+class Stage2ResponsePayload(Strict):
+    """``addStage2SPFResponse(s2spfResponse)``: the §6.8 form with its ``settlementPackDecision``."""
+
+    s2spfResponse: RtaStage2Response | ElplStage2Response
+    answersPath: ClassVar[str] = "s2spfResponse.defendantReplies.currentDefendantResponse"
+
+    @property
+    def settlementPackDecision(self) -> str:
+        return self.s2spfResponse.settlementPackDecision
+
+    @property
+    def answers(self) -> list[Answer]:
+        return self.s2spfResponse.answers
+
+
+class RtaStage2ResponsePayload(Stage2ResponsePayload):
+    s2spfResponse: RtaStage2Response
+
+
+class ElplStage2ResponsePayload(Stage2ResponsePayload):
+    s2spfResponse: ElplStage2Response
 
 
 class ExtensionPayload(Strict):
@@ -224,10 +324,52 @@ class CounterOfferNeededPayload(Strict):
     isStage2SPFCounterOfferNeeded: bool
 
 
-class CounterOfferByCMPayload(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+class CounterOfferByCRPayload(Strict):
+    """``addStage2SPFCounterOfferByCR(s2spfCounterOfferByCR)``: the claimant's §6.9 counter offer."""
 
-    settlementPackCounterOfferDecision: Literal["ACO", "NEWCO"]
+    s2spfCounterOfferByCR: RtaCounterOfferByCR | ElplCounterOfferByCR
+    headsPath: ClassVar[str] = "s2spfCounterOfferByCR.claimantLosses.currentClaimantOffer"
+
+    @property
+    def claimedHeads(self) -> Heads:
+        return self.s2spfCounterOfferByCR.claimedHeads
+
+    @property
+    def counterHeads(self) -> dict[int, tuple[str, HeadFigures]]:
+        """Head index -> (loss type, figures), for the comparison with the heads claimed before."""
+        return {i: (h.lossType, h.figures) for i, h in enumerate(self.s2spfCounterOfferByCR.heads)}
+
+
+class RtaCounterOfferByCRPayload(CounterOfferByCRPayload):
+    s2spfCounterOfferByCR: RtaCounterOfferByCR
+
+
+class ElplCounterOfferByCRPayload(CounterOfferByCRPayload):
+    s2spfCounterOfferByCR: ElplCounterOfferByCR
+
+
+class CounterOfferByCMPayload(Strict):
+    """``addStage2SPFCounterOfferByCM(s2spfCounterOfferByCM)``: the compensator's §6.9 counter offer
+    with its ``settlementPackCounterOfferDecision``."""
+
+    s2spfCounterOfferByCM: RtaCounterOfferByCM | ElplCounterOfferByCM
+    answersPath: ClassVar[str] = "s2spfCounterOfferByCM.defendantReplies.currentDefendantResponse"
+
+    @property
+    def settlementPackCounterOfferDecision(self) -> str:
+        return self.s2spfCounterOfferByCM.settlementPackCounterOfferDecision
+
+    @property
+    def answers(self) -> list[Answer]:
+        return self.s2spfCounterOfferByCM.answers
+
+
+class RtaCounterOfferByCMPayload(CounterOfferByCMPayload):
+    s2spfCounterOfferByCM: RtaCounterOfferByCM
+
+
+class ElplCounterOfferByCMPayload(CounterOfferByCMPayload):
+    s2spfCounterOfferByCM: ElplCounterOfferByCM
 
 
 class AgreementPayload(Strict):
@@ -238,10 +380,68 @@ class AdditionalDamagesExistencePayload(Strict):
     additionalDamagesExist: bool
 
 
-class AdditionalDamagesResponsePayload(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+class AdditionalDamagesRequestPayload(Strict):
+    """``addS2SPFAdditionalDamagesRequest(additionalDamagesRequest)``: the RTA §6.10 request."""
 
-    additionalDamagesDecision: Literal["A", "CO"]
+    additionalDamagesRequest: AdditionalDamagesRequest
+    headsPath: ClassVar[str] = "additionalDamagesRequest.claimantLosses.currentClaimantOffer"
+
+    @property
+    def claimedHeads(self) -> Heads:
+        return self.additionalDamagesRequest.claimedHeads
+
+
+class AdditionalDamagesResponsePayload(Strict):
+    """``addS2SPFAdditionalDamagesResponse(additionalDamagesResponse)``: the RTA §6.10 response with
+    its ``additionalDamagesDecision``."""
+
+    additionalDamagesResponse: AdditionalDamagesResponse
+    answersPath: ClassVar[str] = "additionalDamagesResponse.defendantReplies.currentDefendantResponse"
+
+    @property
+    def additionalDamagesDecision(self) -> str:
+        return self.additionalDamagesResponse.additionalDamagesDecision
+
+    @property
+    def answers(self) -> list[Answer]:
+        return self.additionalDamagesResponse.answers
+
+
+class CourtPackRequestPayload(Strict):
+    """``addCPPFRequest(cppfRequest)``: the §6.11 Court Proceedings Pack, Parts A and B."""
+
+    cppfRequest: RtaCourtPackRequest | ElplCourtPackRequest
+
+    @property
+    def claimedHeads(self) -> Heads:
+        return self.cppfRequest.claimedHeads
+
+
+class RtaCourtPackRequestPayload(CourtPackRequestPayload):
+    cppfRequest: RtaCourtPackRequest
+
+
+class ElplCourtPackRequestPayload(CourtPackRequestPayload):
+    cppfRequest: ElplCourtPackRequest
+
+
+class CourtPackResponsePayload(Strict):
+    """``addCPPFResponse(cppfResponse)``: the compensator's §6.11 response."""
+
+    cppfResponse: RtaCourtPackResponse | ElplCourtPackResponse
+    answersPath: ClassVar[str] = "cppfResponse.defendantReplies.lastDefendantResponse"
+
+    @property
+    def answers(self) -> list[Answer]:
+        return self.cppfResponse.answers
+
+
+class RtaCourtPackResponsePayload(CourtPackResponsePayload):
+    cppfResponse: RtaCourtPackResponse
+
+
+class ElplCourtPackResponsePayload(CourtPackResponsePayload):
+    cppfResponse: ElplCourtPackResponse
 
 
 class ExitPayload(Strict):

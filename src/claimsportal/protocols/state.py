@@ -42,9 +42,14 @@ class ClaimState:
     interim_extension_used: bool = False
     interim_partial_refused: bool = False
     interim_payment_due_on: date | None = None
+    # The heads of the open interim request (loss type -> figures as JSON, forms.losses.HeadFigures).
+    interim_heads: dict[str, dict[str, str]] = field(default_factory=dict)
     stage2_sent_on: date | None = None
     further_consideration_applied: bool = False
     last_offer_by: Side | None = None
+    # The claimant's current figures per head (S2SP, counter offer, additional damages, court pack),
+    # which the compensator's next reply answers (loss type -> figures as JSON).
+    claimed_heads: dict[str, dict[str, str]] = field(default_factory=dict)
     original_damages_agreed: bool | None = None
     additional_damages_sent_on: date | None = None
     court_pack_sent_on: date | None = None

@@ -8,6 +8,7 @@ leads. The generated docs (``docs/phases-rta.md``, ``docs/phases-elpl.md``) are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,17 @@ from claimsportal.protocols.definitions import (
     Route,
     TimerEffect,
 )
+from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.forms.facts import cnf_facts
+from claimsportal.protocols.forms.losses import (
+    Heads,
+    Problem,
+    additional_heads_errors,
+    answer_errors,
+    counter_offer_errors,
+    heads_from_json,
+    heads_to_json,
+)
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import (
     ADDITIONAL_DAMAGES_DAYS,
@@ -530,6 +541,67 @@ def _exit_code_in_phase(ctx: Context) -> bool:
     return not code.only_before_liability_decision or ctx.phase in BEFORE_LIABILITY_DECISION
 
 
+def _refuse_problems(problems: list[Problem], message: str) -> None:
+    if problems:
+        raise PortalError("BUSINESS_RULE", message, [ErrorDetail(path, text) for path, text in problems])
+
+
+def _claimed(ctx: Context) -> Heads:
+    return heads_from_json(ctx.state.claimed_heads)
+
+
+def _interim_claimed(ctx: Context) -> Heads:
+    return heads_from_json(ctx.state.interim_heads)
+
+
+def _answers_fit_the_claim(
+    claimed: Callable[[Context], Heads],
+    agreement: Callable[[Context], str | None] = lambda ctx: None,
+    every_head: Callable[[Context], bool] = lambda ctx: True,
+) -> Guard:
+    """Each reply answers a head claimed, never above it; every head is answered; an agreement decision
+    carries the claimant's figures (forms.losses.answer_errors). Claims whose heads are not on record
+    (packs sent before the forms were typed) are not compared."""
+
+    def check(ctx: Context) -> bool:
+        heads = claimed(ctx)
+        if heads:
+            problems = answer_errors(
+                heads,
+                ctx.field("answers"),
+                ctx.field("answersPath"),
+                agreement=agreement(ctx),
+                require_every_head=every_head(ctx),
+            )
+            _refuse_problems(problems, "The offer does not fit the heads claimed")
+        return True
+
+    return Guard("each head answered, and no offer above the amount claimed for its head", check, "")
+
+
+def _counter_offer_revises_the_claim(ctx: Context) -> bool:
+    heads = _claimed(ctx)
+    if heads:
+        problems = counter_offer_errors(heads, ctx.field("counterHeads"), ctx.field("headsPath"))
+        _refuse_problems(problems, "The counter offer does not revise the heads claimed")
+    return True
+
+
+def _adds_a_loss(ctx: Context) -> bool:
+    problems = additional_heads_errors(_claimed(ctx), ctx.field("claimedHeads"), ctx.field("headsPath"))
+    _refuse_problems(problems, "Additional damages claim a loss not claimed before")
+    return True
+
+
+def _decision(name: str, *accepting: str) -> Callable[[Context], str | None]:
+    """The decision code when it accepts the claimant's figures, else None."""
+    return lambda ctx: value if (value := ctx.field(name)) in accepting else None
+
+
+def _record_claimed_heads(ctx: Context) -> dict[str, dict[str, str]]:
+    return heads_to_json(ctx.field("claimedHeads"))
+
+
 _SAME_ELPL_CLAIM_TYPE = Guard(
     "a re-sent EL/PL CNF keeps the claim's type",
     lambda c: c.field("cnf").applicationData.claimDetails.claimType == c.state.claim_type.value,
@@ -576,6 +648,7 @@ def _interim_request(ctx: Context, target: str) -> dict[str, Any]:
     return {
         "interim_count": ctx.state.interim_count + 1,
         "interim_requested": ctx.field("amountRequested"),
+        "interim_heads": _record_claimed_heads(ctx),
         "interim_offered": None,
         "interim_sent_on": ctx.today,
         "interim_extension_used": False,
@@ -597,6 +670,8 @@ def _counter_offer(ctx: Context, target: str) -> dict[str, Any]:
     changes: dict[str, Any] = {"last_offer_by": ctx.side}
     if not ctx.state.further_consideration_applied and _offer_in_last_days(ctx):
         changes["further_consideration_applied"] = True
+    if ctx.side is Side.CR:
+        changes["claimed_heads"] = _record_claimed_heads(ctx)
     return changes
 
 
@@ -856,15 +931,20 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             Actor.CR,
             "InterimSettlementPackForm",
             _to("InterimPaymentDecision"),
-            payload=p.InterimRequestPayload,
+            payload=p.RtaInterimRequestPayload if rta else p.ElplInterimRequestPayload,
             effect=_interim_request,
             guards=(
                 Guard(
-                    "total requested at least 1,000 GBP",
+                    "losses requested total at least 1,000 GBP",
                     lambda c: c.field("amountRequested") >= Decimal(INTERIM_LOW_PAYMENT),
-                    "must be at least 1000.00",
-                    "amountRequested",
+                    "The losses requested (the heads pursued, after contributory negligence) must total at "
+                    "least 1000.00",
+                    p.InterimRequestPayload.headsPath,
                 ),
+            ),
+            decisions=(
+                "amountRequested is computed: the heads pursued, each less its contributory negligence "
+                "deduction [I].",
             ),
         ),
         _op(
@@ -878,9 +958,10 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                 "offered = requested",
             ),
             _to("AcceptanceOfPartialInterimPayment", label="offered < requested"),
-            payload=p.InterimResponsePayload,
+            payload=p.RtaInterimResponsePayload if rta else p.ElplInterimResponsePayload,
             effect=_interim_response,
             guards=(
+                _answers_fit_the_claim(_interim_claimed),
                 Guard(
                     "offer not above the request",
                     lambda c: (
@@ -888,7 +969,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                         and c.field("amountOffered") <= c.state.interim_requested
                     ),
                     "must not be more than the amount requested",
-                    "amountOffered",
+                    p.InterimResponsePayload.answersPath,
                 ),
             ),
         ),
@@ -998,11 +1079,12 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             Actor.CR,
             "Stage2SettlementPackForm",
             _to("Stage2SettlementPackDecision"),
-            payload=p.FormPayload,
+            payload=p.RtaStage2RequestPayload if rta else p.ElplStage2RequestPayload,
             effect=lambda c, t: {
                 "stage2_sent_on": c.today,
                 "further_consideration_applied": False,
                 "last_offer_by": Side.CR,
+                "claimed_heads": _record_claimed_heads(c),
                 "child_at": {**c.state.child_at, "stage2Request": is_child(c)},
             },
         ),
@@ -1019,8 +1101,19 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                 timer=TOTAL_CONSIDERATION,
             ),
             _to("Stage2SettlementPackRepudiation", label="R repudiate"),
-            payload=p.Stage2ResponsePayload,
+            payload=p.RtaStage2ResponsePayload if rta else p.ElplStage2ResponsePayload,
             effect=_record(last_offer_by=Side.COMP),
+            guards=(
+                _answers_fit_the_claim(
+                    _claimed,
+                    _decision("settlementPackDecision", "C"),
+                    lambda c: c.field("settlementPackDecision") != "R",
+                ),
+            ),
+            decisions=(
+                "C confirms the claimant's figures for every head; C and CO answer every head claimed, R "
+                "may answer none; no head is offered more than claimed [I].",
+            ),
         ),
         _op(
             "extendStage2SPFDecisionTimeout",
@@ -1103,9 +1196,20 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             Actor.CR,
             "Stage2SettlementPackCounterOfferCR",
             _to("Stage2SettlementPackCounterOfferDecisionCM"),
-            payload=p.FormPayload,
+            payload=p.RtaCounterOfferByCRPayload if rta else p.ElplCounterOfferByCRPayload,
             effect=_counter_offer,
             timer=FURTHER_CONSIDERATION,
+            guards=(
+                Guard(
+                    "repeats every head claimed, none raised or added",
+                    _counter_offer_revises_the_claim,
+                    "",
+                ),
+            ),
+            decisions=(
+                "A claimant's counter offer revises the heads claimed: it may lower a head (its gross "
+                "value and its value after deduction) but not raise or add one; interest may grow [I].",
+            ),
         ),
         _op(
             "addStage2SPFCounterOfferByCM",
@@ -1118,7 +1222,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                 "ACO accept the CR's counter offer",
             ),
             _to("Stage2SettlementPackCounterOfferDecision", label="NEWCO new counter offer"),
-            payload=p.CounterOfferByCMPayload,
+            payload=p.RtaCounterOfferByCMPayload if rta else p.ElplCounterOfferByCMPayload,
             effect=_counter_offer,
             timer=FURTHER_CONSIDERATION,
             guards=(
@@ -1131,8 +1235,9 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                         )
                     ),
                     NOT_IN_FURTHER_PERIOD.message,
-                    "settlementPackCounterOfferDecision",
+                    "s2spfCounterOfferByCM.agreementData.finalAgreementDetails.settlementPackCounterOfferDecision",
                 ),
+                _answers_fit_the_claim(_claimed, _decision("settlementPackCounterOfferDecision", "ACO")),
             ),
         ),
         _op(
@@ -1193,8 +1298,8 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             Actor.CR,
             "CourtProceedingsPackForm",
             _to("CourtProceedingsPackFormResponse"),
-            payload=p.FormPayload,
-            effect=_record(court_pack_sent_on=lambda c: c.today),
+            payload=p.RtaCourtPackRequestPayload if rta else p.ElplCourtPackRequestPayload,
+            effect=_record(court_pack_sent_on=lambda c: c.today, claimed_heads=_record_claimed_heads),
         ),
         _op(
             "addCPPFResponse",
@@ -1202,7 +1307,8 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             Actor.COMP,
             "CourtProceedingsPackFormResponse",
             _to("EndOfStage2"),
-            payload=p.FormPayload,
+            payload=p.RtaCourtPackResponsePayload if rta else p.ElplCourtPackResponsePayload,
+            guards=(_answers_fit_the_claim(_claimed),),
         ),
         _op("acknowledgeCPPFResponse", "T71", Actor.CR, "EndOfStage2", _to("EndOfStage2Acknowledged")),
         # ---- Exits --------------------------------------------------------------------------------
@@ -1321,8 +1427,11 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                 Actor.CR,
                 "S2SPAdditionalDamagesRequestForm",
                 _to("AdditionalDamagesDecision"),
-                payload=p.FormPayload,
-                effect=_record(additional_damages_sent_on=lambda c: c.today),
+                payload=p.AdditionalDamagesRequestPayload,
+                effect=_record(
+                    additional_damages_sent_on=lambda c: c.today, claimed_heads=_record_claimed_heads
+                ),
+                guards=(Guard("claims at least one loss not claimed before", _adds_a_loss, ""),),
             ),
             _op(
                 "addS2SPFAdditionalDamagesResponse",
@@ -1332,6 +1441,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                 _to("AllDamagesAgreed", flag("additionalDamagesDecision", "A"), "A agreed"),
                 _to("AdditionalDamagesDecisionCR", label="CO counter offer"),
                 payload=p.AdditionalDamagesResponsePayload,
+                guards=(_answers_fit_the_claim(_claimed, _decision("additionalDamagesDecision", "A")),),
             ),
             _op(
                 "extendAdditionalDamagesDecisionTimeout",
