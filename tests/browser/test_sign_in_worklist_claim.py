@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from claimsportal.claims.services import format_application_id
@@ -11,6 +13,12 @@ from tests.browser.conftest import BROWSER_TESTS, PASSWORD, check_page, sign_in
 from tests.conftest import World, send_claim, step
 
 pytestmark = BROWSER_TESTS
+
+
+@pytest.fixture(autouse=True)
+def _training_mode(settings: Any) -> None:
+    """No e-mailed sign-in code (live mode's, tested in test_account_sign_in.py)."""
+    settings.CLAIMSPORTAL_MODE = "training"
 
 
 def test_claim_handler_signs_in_works_from_the_worklist_and_signs_out(world: World, page: Page) -> None:
@@ -84,10 +92,10 @@ def test_wrong_password_shows_the_error_summary_linked_to_the_field(world: World
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()  # GOV.UK Frontend's JavaScript moves focus to the summary
     expect(summary).to_contain_text("There is a problem")
-    expect(summary.get_by_role("link", name="The user ID or password is incorrect.")).to_have_attribute(
+    expect(summary.get_by_role("link", name="Login failed")).to_have_attribute(
         "href", "#id_username"
     )
-    expect(page.locator("#id_username-error")).to_have_text("Error: The user ID or password is incorrect.")
+    expect(page.locator("#id_username-error")).to_have_text("Error: Login failed")
     expect(page.get_by_label("User ID")).to_have_value("comp.handler")
     expect(page.get_by_label("Password", exact=True)).to_have_value("")
     check_page(page, "sign-in-wrong-password")

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session opens only the pages of the section chosen at sign-in (Claims Portal / Administration)
+    "claimsportal.web.account.sections.SectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -10,12 +10,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.core import clock
+from claimsportal.organisations import accounts, administration, registration
 from claimsportal.organisations.directory import add_insurer_index_entry
-from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
-from claimsportal.organisations.services import create_a2a_client, create_organisation, create_user
+from claimsportal.organisations.models import A2AClient, Branch, Organisation, OrganisationApplication, User
+from claimsportal.organisations.services import (
+    create_a2a_client,
+    create_organisation,
+    create_user,
+    default_expiry,
+)
 from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
 
 DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - public demo credentials, refused in live mode
@@ -72,8 +80,36 @@ DEMO_USERS = (
     ),
     DemoUser("demo.comp.admin", "COMP001", "ADMINISTRATOR", "compensator administrator (no claims)"),
     DemoUser("demo.tpa.handler", "COMP002", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "TPA claim handler"),
+    DemoUser("demo.tpa.admin", "COMP002", "ADMINISTRATOR", "TPA administrator (no claims)"),
     DemoUser("demo.mib.handler", "COMP003", "RTA_CLAIM_HANDLER", "MIB claim handler"),
+    DemoUser("demo.mib.admin", "COMP003", "ADMINISTRATOR", "MIB administrator (no claims)"),
 )
+# The operator's staff belong to no organisation and sign in to the Administration section only.
+DEMO_OPERATOR = "demo.operator"
+DEMO_AGREEMENT_VERSION = "demo-2026-1"
+DEMO_AGREEMENT_TEXT = (
+    "This is the demo's user agreement. Each user has their own user ID and keeps their password to "
+    "themselves. Administrators set and review expiry dates, disable leavers at once and review their "
+    "users at least every three months.\n\nThe portal is used only to pursue and settle claims under "
+    "the pre-action protocols."
+)
+# A registration waiting for the operator (its Administrator's user ID is reserved while it waits).
+DEMO_APPLICATION: dict[str, Any] = {
+    "org_type": "CR",
+    "claim_types": "RTA,ELPL",
+    "name": "Northern Claims Solicitors LLP (demo)",
+    "address": {"street1": "2 Park Square", "city": "Leeds", "postCode": "LS1 2NE"},
+    "telephone": "0113 496 0123",
+    "email": "office@northernclaims.demo.invalid",
+    "ico_number": "ZA123456",
+    "regulator": "SRA",
+    "regulator_number": "654321",
+    "branches": ["Sheffield Office"],
+    "admin_user_id": "demo.northern.admin",
+    "admin_forename": "Asha",
+    "admin_surname": "Patel",
+    "admin_email": "asha.patel@northernclaims.demo.invalid",
+}
 
 DEMO_A2A_CLIENTS = (
     ("CR00001", "demo-cr-a2a", "demo-cr-a2a-secret-change-me"),
@@ -107,6 +143,7 @@ def _step(actor: Actor, info: ClaimInfo, operation: str, **payload: Any) -> Clai
 def seed_demo() -> dict[str, Any]:
     """Create the demo data if it is not there yet; returns what exists."""
     if Organisation.objects.filter(org_id="CR00001", name=DEMO_ORGANISATIONS[0][2]).exists():
+        _demo_console()  # added later than the rest: a database seeded before gets it too
         return describe(created=False)
     if Organisation.objects.exists():
         raise ValueError(
@@ -119,20 +156,7 @@ def seed_demo() -> dict[str, Any]:
     comp = Organisation.objects.get(org_id="COMP001")
     Branch.objects.create(organisation=comp, branch_id="002", name="Northern Handling Point")
     for demo in DEMO_USERS:
-        org = Organisation.objects.get(org_id=demo.organisation)
-        local = demo.user_id.replace(".", "-")
-        create_user(
-            organisation=org,
-            user_id=demo.user_id,
-            email=f"{local}@{org.org_id.lower()}.demo.invalid",
-            profiles=demo.profiles,
-            branch_id=demo.branch,
-            forename="Demo",
-            surname=demo.description.split(" (")[0].title(),
-            password=DEMO_PASSWORD,
-        )
-    # Demo users are established users: they sign in with the published demo password at once.
-    User.objects.filter(user_id__in=[u.user_id for u in DEMO_USERS]).update(must_change_password=False)
+        _create_demo_user(demo)
     for org_id, client_id, secret in DEMO_A2A_CLIENTS:
         create_a2a_client(
             organisation=Organisation.objects.get(org_id=org_id),
@@ -143,7 +167,65 @@ def seed_demo() -> dict[str, Any]:
     for insurer_name, org_id, compensator_type in DEMO_INSURER_INDEX:
         add_insurer_index_entry(insurer_name=insurer_name, org_id=org_id, compensator_type=compensator_type)
     _demo_claims()
+    _demo_console()
     return describe(created=True)
+
+
+def _demo_console() -> None:
+    """The operator, a published user agreement accepted by every demo organisation (so that nobody is
+    held back from claims) and one registration waiting for the operator. Idempotent."""
+    if User.objects.filter(user_id=DEMO_OPERATOR).exists():
+        return
+    now = clock.now()
+    for demo in DEMO_USERS:  # administrators added after the first demo data
+        if not User.objects.filter(user_id=demo.user_id).exists():
+            _create_demo_user(demo)
+    User.objects.create(
+        user_id=DEMO_OPERATOR,
+        email="operator@claimsportal.demo.invalid",
+        forename="Demo",
+        surname="Operator",
+        profiles=[],
+        is_operator=True,
+        created_at=now,
+        expiry_date=default_expiry(clock.today()),
+        password=make_password(DEMO_PASSWORD),
+        password_changed_at=now,
+        must_change_password=False,
+    )
+    if accounts.current_agreement() is None:
+        accounts.publish_agreement(
+            version=DEMO_AGREEMENT_VERSION,
+            title="Claims Portal User Agreement (demo)",
+            text=DEMO_AGREEMENT_TEXT,
+        )
+    for org_id, admin_id in (
+        ("CR00001", "demo.cr.admin"),
+        ("COMP001", "demo.comp.admin"),
+        ("COMP002", "demo.tpa.admin"),
+        ("COMP003", "demo.mib.admin"),
+    ):
+        admin = User.objects.select_related("organisation").get(user_id=admin_id, organisation__org_id=org_id)
+        administration.accept_agreement(admin)
+    if not OrganisationApplication.objects.filter(admin_user_id=DEMO_APPLICATION["admin_user_id"]).exists():
+        registration.submit_application(**DEMO_APPLICATION)
+
+
+def _create_demo_user(demo: DemoUser) -> None:
+    org = Organisation.objects.get(org_id=demo.organisation)
+    local = demo.user_id.replace(".", "-")
+    user = create_user(
+        organisation=org,
+        user_id=demo.user_id,
+        email=f"{local}@{org.org_id.lower()}.demo.invalid",
+        profiles=demo.profiles,
+        branch_id=demo.branch,
+        forename="Demo",
+        surname=demo.description.split(" (")[0].title(),
+        password=DEMO_PASSWORD,
+    ).user
+    # Demo users are established users: they sign in with the published demo password at once.
+    User.objects.filter(pk=user.pk).update(must_change_password=False)
 
 
 def _demo_claims() -> None:
@@ -186,6 +268,11 @@ def describe(*, created: bool) -> dict[str, Any]:
             for u in DEMO_USERS
             if User.objects.filter(user_id=u.user_id).exists()
         ],
+        "operator": (
+            {"userId": DEMO_OPERATOR, "section": "Administration", "role": "Claims Portal operator"}
+            if User.objects.filter(user_id=DEMO_OPERATOR).exists()
+            else None
+        ),
         "a2aClients": [
             {"organisation": o, "clientId": c, "clientSecret": s}
             for o, c, s in DEMO_A2A_CLIENTS

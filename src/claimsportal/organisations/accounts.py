@@ -9,9 +9,10 @@ The rules, in the order a sign-in meets them:
    login failed"; past the expiry date: Enabled is cleared (EXPIRED) and "Your account has expired";
    90 days since the last successful sign-in: Enabled is cleared (INACTIVITY) and "Your login failed".
 3. The section chosen must suit the profiles (Claims Portal needs a claims profile, Administration the
-   Administrator profile): "Your profile can't grant you access to the Rapid Claim Settlement web
-   site". Claims users of an organisation that has not accepted the current user agreement are sent
-   to their Administrator; an Administrator is shown the agreement to accept.
+   Administrator profile; the operator's staff, who belong to no organisation, use Administration
+   only): "Your profile can't grant you access to the Rapid Claim Settlement web site". Claims users
+   of an organisation that has not accepted the current user agreement are sent to their
+   Administrator; an Administrator is shown the agreement to accept.
 4. A password to change (first sign-in, reset by an administrator, or older than the maximum age of
    the rules in force): "Your password has expired", and the change is asked for before anything else.
 5. In live mode, a one-time code is e-mailed to the user's MFA address and must be entered.
@@ -303,9 +304,18 @@ def sign_in(user_id: str, password: str, section: Section | str) -> SignInOutcom
     if _days_since(_idle_since(user), now) >= INACTIVITY_DAYS:
         disable(user, Disabled.INACTIVITY)
         return SignInOutcome(message=YOUR_LOGIN_FAILED)
+    wanted = Section(section)
+    if user.organisation is None and user.is_operator:
+        # The operator's staff belong to no organisation: they use the Administration section (the
+        # operator's console) only, and no organisation's user agreement applies to them.
+        if wanted is not Section.ADMIN:
+            return SignInOutcome(message=WRONG_SECTION)
+        _clear_failures(user)
+        return SignInOutcome(
+            user=user, must_change_password=password_expired(user, now), needs_code=mfa_required()
+        )
     if user.organisation is None or not user.organisation.enabled:
         return SignInOutcome(message=YOUR_LOGIN_FAILED)
-    wanted = Section(section)
     if wanted is Section.CLAIMS and not user.claims_profiles():
         return SignInOutcome(message=WRONG_SECTION)
     if wanted is Section.ADMIN and Profile.ADMINISTRATOR not in user.profile_set:
@@ -313,15 +323,19 @@ def sign_in(user_id: str, password: str, section: Section | str) -> SignInOutcom
     accepted = agreement_accepted(user.organisation.pk)
     if wanted is Section.CLAIMS and not accepted:
         return SignInOutcome(message=AGREEMENT_NOT_ACCEPTED)
-    if user.failed_logins:
-        user.failed_logins = 0
-        user.save(update_fields=["failed_logins"])
+    _clear_failures(user)
     return SignInOutcome(
         user=user,
         must_change_password=password_expired(user, now),
         needs_code=mfa_required(),
         needs_agreement=wanted is Section.ADMIN and not accepted,
     )
+
+
+def _clear_failures(user: User) -> None:
+    if user.failed_logins:
+        user.failed_logins = 0
+        user.save(update_fields=["failed_logins"])
 
 
 def complete_sign_in(user: User) -> None:

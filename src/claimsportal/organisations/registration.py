@@ -19,10 +19,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
+from claimsportal.a2a import auth as a2a_auth
 from claimsportal.core import clock
 from claimsportal.organisations import accounts
 from claimsportal.organisations.administration import PERSON_NAME, audit
-from claimsportal.organisations.models import Branch, Organisation, OrganisationApplication, User
+from claimsportal.organisations.models import (
+    Branch,
+    Organisation,
+    OrganisationApplication,
+    User,
+    UserAgreement,
+)
 from claimsportal.organisations.services import (
     USER_ID_PATTERN,
     _parse_claim_types,
@@ -253,3 +260,25 @@ def reject(operator: User, reference: str, reason: str) -> OrganisationApplicati
             [application.admin_email],
         )
     return application
+
+
+def publish_agreement(operator: User, *, version: str, title: str, text: str) -> UserAgreement:
+    """The operator publishes a new user agreement version (audited). From now on no user of an
+    organisation works on claims until one of its Administrators accepts it (ADMINISTRATION.md §1.9)."""
+    _operator(operator)
+    version = (version or "").strip()
+    title = (title or "").strip()
+    text = (text or "").strip()
+    if not 1 <= len(version) <= 32:
+        raise invalid("version", "must be 1 to 32 characters, e.g. 2026-1")
+    if not 3 <= len(title) <= 200:
+        raise invalid("title", "must be 3 to 200 characters")
+    if len(text) < 20:
+        raise invalid("text", "give the full text of the agreement")
+    with transaction.atomic():
+        if UserAgreement.objects.filter(version=version).exists():
+            raise invalid("version", "has already been published: choose a new version")
+        agreement = accounts.publish_agreement(version=version, title=title, text=text)
+        audit(operator, "agreement.published", version, title=title)
+    a2a_auth.invalidate_caches()  # the API's cached acting users must meet the new agreement at once
+    return agreement

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django import forms
 
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from claimsportal.organisations.accounts import Section
 
-# One message for any cause (unknown user, wrong password, inactive user), so it tells nobody which.
-INCORRECT_SIGN_IN = "The user ID or password is incorrect."
+SECTION_CHOICES = [(Section.CLAIMS.value, "Claims Portal"), (Section.ADMIN.value, "Administration")]
 
 
-class SignInForm(AuthenticationForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your user ID"
-        self.fields["password"].error_messages["required"] = "Enter your password"
+class SignInForm(forms.Form):
+    """User ID, password and the Section (ADMINISTRATION.md §2.6); the checks are accounts.sign_in's."""
 
-    def clean(self) -> dict[str, Any]:
-        try:
-            return super().clean()
-        except ValidationError:
-            # Shown beside the user ID field, where the error summary links to.
-            raise ValidationError({"username": INCORRECT_SIGN_IN}) from None
+    username = forms.CharField(
+        label="User ID", max_length=254, error_messages={"required": "Enter your user ID"}
+    )
+    password = forms.CharField(
+        label="Password", strip=False, max_length=128, error_messages={"required": "Enter your password"}
+    )
+    section = forms.ChoiceField(
+        label="Section",
+        choices=SECTION_CHOICES,
+        initial=Section.CLAIMS.value,
+        help_text="Administrators choose Administration to use the administration console",
+        error_messages={
+            "required": "Choose the section to sign in to",
+            "invalid_choice": "Choose Claims Portal or Administration",
+        },
+    )

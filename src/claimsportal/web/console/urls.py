@@ -1,5 +1,52 @@
+"""The administration console (Administrators), the operator's console, and the online registration."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from claimsportal.web.console import operator, views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="console-home"),
+    # Users
+    path("users/", views.users, name="console-users"),
+    path("users/new/", views.user_new, name="console-user-new"),
+    path("users/new/check/", views.user_new_check, name="console-user-new-check"),
+    path("users/<str:user_id>/", views.user_detail, name="console-user"),
+    path("users/<str:user_id>/edit/", views.user_edit, name="console-user-edit"),
+    path("users/<str:user_id>/disable/", views.user_disable, name="console-user-disable"),
+    path("users/<str:user_id>/enable/", views.user_enable, name="console-user-enable"),
+    path(
+        "users/<str:user_id>/reset-password/", views.user_reset_password, name="console-user-reset-password"
+    ),
+    # Branches and the organisation's details
+    path("branches/", views.branches, name="console-branches"),
+    path("branches/new/", views.branch_new, name="console-branch-new"),
+    path("branches/<str:branch_id>/", views.branch_edit, name="console-branch"),
+    path("organisation/", views.organisation_detail, name="console-organisation"),
+    path("organisation/edit/", views.organisation_edit, name="console-organisation-edit"),
+    # A2A clients
+    path("a2a/", views.a2a_clients, name="console-a2a"),
+    path("a2a/new/", views.a2a_new, name="console-a2a-new"),
+    path("a2a/<str:client_id>/rotate/", views.a2a_rotate, name="console-a2a-rotate"),
+    path("a2a/<str:client_id>/revoke/", views.a2a_revoke, name="console-a2a-revoke"),
+    # The audit trail
+    path("audit/", views.audit, name="console-audit"),
+    # The operator's console
+    path("applications/", operator.applications, name="console-applications"),
+    path("applications/<str:reference>/", operator.application_detail, name="console-application"),
+    path(
+        "applications/<str:reference>/approve/",
+        operator.application_approve,
+        name="console-application-approve",
+    ),
+    path(
+        "applications/<str:reference>/reject/", operator.application_reject, name="console-application-reject"
+    ),
+    path("agreements/", operator.agreements, name="console-agreements"),
+    path("agreements/new/", operator.agreement_new, name="console-agreement-new"),
+    # The online registration of an organisation (public: sections.PUBLIC_CONSOLE_PAGES)
+    path("register/", operator.register, name="console-register"),
+    path("register/check/", operator.register_check, name="console-register-check"),
+    path("register/done/", operator.register_done, name="console-register-done"),
+]
