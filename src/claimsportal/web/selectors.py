@@ -1,20 +1,50 @@
-"""Read models for the web UI: worklist rows and a claim with its history, through the one visibility rule."""
+"""Read models for the web UI: worklist rows, the notifications panel and a claim's history, through
+the one visibility rule (``VisibilityScope``).
+
+The worklist is one indexed lookup per table (``awaiting_organisation``, ``claim_worklist`` index) and
+is keyset-paginated: each page is ``WHERE (sort key, application ID) > (last row's) … LIMIT n+1``, so a
+page costs the same at claim 100,000 as at claim 1, and a claim moving while someone pages is neither
+skipped nor shown twice. Every page is a fixed number of queries, whatever its size.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from claimsportal.claims.models import Claim, ClaimEvent
 from claimsportal.claims.services import format_application_id
 from claimsportal.claims.visibility import VisibilityScope
+from claimsportal.core import clock
+from claimsportal.notifications.models import Notification
+from claimsportal.notifications.services import RETENTION
 from claimsportal.organisations.models import User
 from claimsportal.protocols.calendar import BusinessCalendar
-from claimsportal.protocols.tables import definition_for
+from claimsportal.protocols.tables import DEFINITIONS, definition_for
 from claimsportal.protocols.timers import LONDON
 from claimsportal.reference.calendar import get_calendar
+from claimsportal.web.claims.labels import operation_label
+
+PAGE_SIZE = 50
+LOCKED_LIMIT = 200  # claims locked to one person: a handful; the table is not paginated
+DUE_SOON_DAYS = 3  # highlighted when this many business days or fewer are left
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=LONDON)
+CLAIM_TYPES = ("RTA", "EL", "ELD", "PL")
+
+# Sortable columns: query name -> (label, the column sorted on).
+SORTS: dict[str, tuple[str, str]] = {
+    "time-limit": ("Time limit", "sort_deadline"),
+    "application-id": ("Application ID", "application_id"),
+    "updated": ("Updated", "updated_at"),
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +59,12 @@ class WorklistRow:
     deadline_at: datetime | None
     business_days_left: int | None
     locked_to_me: bool
+    updated_at: datetime | None = None
+    locked_by: str = ""
+
+    @property
+    def due_soon(self) -> bool:
+        return self.business_days_left is not None and self.business_days_left <= DUE_SOON_DAYS
 
 
 @dataclass(frozen=True)
@@ -38,6 +74,7 @@ class HistoryRow:
     operation: str
     phase_before: str  # the phase's name (its code if the protocol no longer has it)
     phase_after: str
+    operation_label: str = ""
 
 
 def business_days_left(
@@ -52,29 +89,98 @@ def claim_list(user: User) -> QuerySet[Claim]:
     return Claim.objects.filter(VisibilityScope.for_user(user).q())
 
 
-def worklist(user: User, *, today: date, limit: int = 200) -> list[WorklistRow]:
-    """Claims awaiting the user's organisation and visible to the user, oldest change first."""
+# --------------------------------------------------------------------------------------------------
+# The worklist
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorklistQuery:
+    """What the worklist's sort links and filters ask for (anything unknown falls back to the default)."""
+
+    sort: str = "time-limit"
+    descending: bool = False
+    claim_type: str = ""
+    phase: str = ""
+    cursor: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> WorklistQuery:
+        sort = str(params.get("sort", "time-limit"))
+        claim_type = str(params.get("type", ""))
+        phase = str(params.get("phase", ""))
+        return cls(
+            sort=sort if sort in SORTS else "time-limit",
+            descending=params.get("order") == "desc",
+            claim_type=claim_type if claim_type in CLAIM_TYPES else "",
+            phase=phase if phase in phase_names() else "",
+            cursor=str(params.get("cursor", "")),
+        )
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The query string of this view with ``changes`` (the cursor is dropped unless given)."""
+        values = {
+            "sort": self.sort,
+            "order": "desc" if self.descending else "asc",
+            "type": self.claim_type,
+            "phase": self.phase,
+            "cursor": "",
+        }
+        values.update(changes)
+        defaults = {"sort": "time-limit", "order": "asc", "type": "", "phase": "", "cursor": ""}
+        return {k: str(v) for k, v in values.items() if v != defaults[k]}
+
+
+@dataclass
+class WorklistPage:
+    locked: list[WorklistRow]
+    others: list[WorklistRow]
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    query: WorklistQuery = field(default_factory=WorklistQuery)
+
+
+def phase_names() -> dict[str, str]:
+    """Every phase of both protocols: ID -> name (for the phase filter)."""
+    names: dict[str, str] = {}
+    for definition in DEFINITIONS.values():
+        for phase in definition.phases.values():
+            names.setdefault(phase.id, phase.name)
+    return names
+
+
+_ROW_COLUMNS = (
+    "application_id",
+    "claim_type",
+    "claimant_surname",
+    "cr_reference",
+    "comp_reference",
+    "phase",
+    "deadline_at",
+    "locked_by_id",
+    "updated_at",
+    "locked_by__user_id",
+    "sort_deadline",
+)
+
+
+def _rows(values: Sequence[tuple[Any, ...]], user: User, today: date) -> list[WorklistRow]:
     calendar = get_calendar()
-    rows = (
-        claim_list(user)
-        .filter(awaiting_organisation_id=user.organisation_id)
-        .order_by(F("deadline_at").asc(nulls_last=True), "updated_at")
-        .values_list(
-            "application_id",
-            "claim_type",
-            "claimant_surname",
-            "cr_reference",
-            "comp_reference",
-            "phase",
-            "deadline_at",
-            "locked_by_id",
-        )[:limit]
-    )
     out = []
-    for app_id, claim_type, surname, cr_ref, comp_ref, phase, deadline_at, locked_by in rows:
-        left = None
-        if deadline_at is not None:
-            left = business_days_left(deadline_at, today=today, calendar=calendar)
+    for (
+        app_id,
+        claim_type,
+        surname,
+        cr_ref,
+        comp_ref,
+        phase,
+        deadline_at,
+        locked_by,
+        updated,
+        locker,
+        _,
+    ) in values:
+        phases = definition_for(claim_type).phases
         out.append(
             WorklistRow(
                 format_application_id(app_id),
@@ -83,13 +189,141 @@ def worklist(user: User, *, today: date, limit: int = 200) -> list[WorklistRow]:
                 cr_ref,
                 comp_ref,
                 phase,
-                definition_for(claim_type).phases[phase].name,
+                phases[phase].name if phase in phases else phase,
                 deadline_at,
-                left,
+                business_days_left(deadline_at, today=today, calendar=calendar) if deadline_at else None,
                 locked_by == user.pk,
+                updated,
+                locker or "",
             )
         )
     return out
+
+
+def _encode_cursor(direction: str, value: Any, application_id: int) -> str:
+    raw = json.dumps([direction, value.isoformat() if isinstance(value, datetime) else value, application_id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, column: str) -> tuple[str, Any, int] | None:
+    """``(direction, value, application ID)``, or None for a cursor this page did not write."""
+    try:
+        direction, value, app_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if direction not in ("after", "before") or not isinstance(app_id, int):
+            return None
+        if column != "application_id":
+            value = datetime.fromisoformat(value)
+        elif not isinstance(value, int):
+            return None
+        return direction, value, app_id
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        return None
+
+
+def _filtered(user: User, query: WorklistQuery) -> QuerySet[Claim]:
+    rows = claim_list(user).filter(awaiting_organisation_id=user.organisation_id)
+    if query.claim_type:
+        rows = rows.filter(claim_type=query.claim_type)
+    if query.phase:
+        rows = rows.filter(phase=query.phase)
+    return rows.annotate(
+        sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField())
+    )
+
+
+def _order(column: str, descending: bool) -> list[Any]:
+    order = [F(column).desc() if descending else F(column).asc()]
+    if column != "application_id":  # ties broken by the application ID, so the order is total
+        order.append(F("application_id").desc() if descending else F("application_id").asc())
+    return order
+
+
+_SORTED_VALUE = {"application_id": 0, "updated_at": 8, "sort_deadline": 10}  # positions in _ROW_COLUMNS
+
+
+def worklist(
+    user: User, query: WorklistQuery | None = None, *, today: date | None = None, page_size: int = PAGE_SIZE
+) -> WorklistPage:
+    """Claims awaiting the user's organisation that the user can see: those locked to them (all of
+    them), then one page of the others, sorted and filtered as ``query`` asks."""
+    query = query or WorklistQuery()
+    today = today or clock.today()
+    if user.organisation_id is None:
+        return WorklistPage([], [], query=query)
+    column = SORTS[query.sort][1]
+    base = _filtered(user, query)
+    locked = list(
+        base.filter(locked_by_id=user.pk)
+        .order_by(*_order(column, query.descending))
+        .values_list(*_ROW_COLUMNS)[:LOCKED_LIMIT]
+    )
+    others = base.exclude(locked_by_id=user.pk)
+    cursor = _decode_cursor(query.cursor, column) if query.cursor else None
+    backwards = cursor is not None and cursor[0] == "before"
+    # Reading backwards (the previous page) is reading the reversed order after the cursor.
+    descending = query.descending != backwards
+    if cursor is not None:
+        _, value, app_id = cursor
+        op = "lt" if descending else "gt"
+        if column == "application_id":
+            others = others.filter(**{f"application_id__{op}": value})
+        else:
+            others = others.filter(
+                Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"application_id__{op}": app_id})
+            )
+    found = list(others.order_by(*_order(column, descending)).values_list(*_ROW_COLUMNS)[: page_size + 1])
+    more = len(found) > page_size
+    found = found[:page_size]
+    if backwards:
+        found.reverse()
+    page = WorklistPage(_rows(locked, user, today), _rows(found, user, today), query=query)
+    if found:
+        first, last = found[0], found[-1]
+        key = _SORTED_VALUE[column]
+        if (more and not backwards) or backwards:
+            page.next_cursor = _encode_cursor("after", last[key], last[0])
+        if (cursor is not None and not backwards) or (backwards and more):
+            page.previous_cursor = _encode_cursor("before", first[key], first[0])
+    return page
+
+
+# --------------------------------------------------------------------------------------------------
+# Notifications panel
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    guid: str
+    application_id: str
+    message: str
+    created_at: datetime
+    kind: str
+
+
+def recent_notifications(user: User, *, limit: int = 10) -> tuple[list[NotificationRow], bool]:
+    """The newest notifications of the user's organisation about claims the user can see (as the
+    notification feed shows them), and whether there are more."""
+    if user.organisation_id is None:
+        return [], False
+    rows = list(
+        Notification.objects.filter(
+            organisation_id=user.organisation_id,
+            claim_id__in=claim_list(user).values("pk"),
+            created_at__gte=clock.now() - RETENTION,
+        )
+        .order_by("-id")
+        .values_list("guid", "claim_id", "message", "created_at", "kind")[: limit + 1]
+    )
+    return [
+        NotificationRow(str(guid), format_application_id(claim_id), message, created, kind)
+        for guid, claim_id, message, created, kind in rows[:limit]
+    ], len(rows) > limit
+
+
+# --------------------------------------------------------------------------------------------------
+# One claim
+# --------------------------------------------------------------------------------------------------
 
 
 def claim_get(user: User, application_id: int) -> Claim | None:
@@ -101,11 +335,15 @@ def claim_get(user: User, application_id: int) -> Claim | None:
     )
 
 
-def claim_history(claim: Claim) -> list[HistoryRow]:
+def claim_history(claim: Claim, *, with_drafts: bool = True) -> list[HistoryRow]:
+    """Who did what, when. ``with_drafts=False`` leaves out the saves of the draft (the claimant
+    representative's own business: the compensator's history starts when the claim is sent)."""
     phases = definition_for(claim.claim_type).phases
     events: QuerySet[ClaimEvent] = claim.events.order_by("id").select_related(
         "actor_user", "actor_organisation"
     )
+    if not with_drafts:
+        events = events.exclude(operation__in=("createDraft", "updateDraft"))
 
     def phase_name(code: str) -> str:
         phase = phases.get(code)
@@ -118,6 +356,7 @@ def claim_history(claim: Claim) -> list[HistoryRow]:
             operation=event.operation,
             phase_before=phase_name(event.phase_before),
             phase_after=phase_name(event.phase_after),
+            operation_label=operation_label(event.operation),
         )
         for event in events
     ]

@@ -2,31 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
-from claimsportal.claims.services import format_application_id, parse_application_id
-from claimsportal.core import clock
+from claimsportal.organisations import accounts
+from claimsportal.organisations.accounts import Section
 from claimsportal.organisations.models import User
-from claimsportal.protocols.errors import PortalError
-from claimsportal.protocols.tables import definition_for
-from claimsportal.web import selectors
+from claimsportal.web.account import sections, signin
+from claimsportal.web.claims import views as claims_views
 from claimsportal.web.forms import SignInForm
 
 
-class SignInView(auth_views.LoginView):
+@method_decorator([sensitive_post_parameters("password"), never_cache], name="dispatch")
+class SignInView(View):
+    """User ID, password and Section; then the steps the outcome asks for (web/account/signin.py).
+
+    Every refusal shows the message of ADMINISTRATION.md §2.6 that ``accounts.sign_in`` gives: an
+    unknown user and a wrong password get the same "Login failed", after the same slow hash check.
+    """
+
     template_name = "web/sign_in.html"
-    form_class = SignInForm
-    redirect_authenticated_user = True
+    # Where each refusal is shown (the error summary links there).
+    FIELD_OF_MESSAGE: ClassVar[dict[str, str | None]] = {
+        accounts.LOGIN_FAILED: "username",
+        accounts.YOUR_LOGIN_FAILED: "username",
+        accounts.ACCOUNT_EXPIRED: "username",
+        accounts.WRONG_SECTION: "section",
+        accounts.AGREEMENT_NOT_ACCEPTED: None,
+    }
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            return redirect(signin.home_url(sections.section_of(request)))
+        return self._page(request, SignInForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SignInForm(request.POST)
+        if form.is_valid():
+            section = Section(form.cleaned_data["section"])
+            outcome = accounts.sign_in(form.cleaned_data["username"], form.cleaned_data["password"], section)
+            if not outcome.refused:
+                request.session.pop(sections.PENDING_KEY, None)
+                return signin.start(request, outcome, section, self._next(request))
+            form.add_error(self.FIELD_OF_MESSAGE.get(outcome.message, "username"), outcome.message)
+        return self._page(request, form)
+
+    def _next(self, request: HttpRequest) -> str:
+        return str(request.POST.get("next") or request.GET.get("next") or "")
+
+    def _page(self, request: HttpRequest, form: SignInForm) -> HttpResponse:
+        return render(request, self.template_name, {"form": form, "next": self._next(request)})
 
 
 class SignOutView(auth_views.LogoutView):
-    """POST only (with CSRF), as Django's LogoutView; back to the sign-in page with a confirmation."""
+    """POST only (with CSRF), as Django's LogoutView; back to the sign-in page with a confirmation.
+    A team leader acting as another user signs out altogether."""
 
     next_page = "login"  # a URL name: resolve_url() looks it up
 
@@ -42,46 +80,11 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-@login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    rows = selectors.worklist(user, today=clock.today()) if user.organisation_id else []
-    return render(
-        request,
-        "web/worklist.html",
-        {
-            "rows": rows,
-            "locked": [r for r in rows if r.locked_to_me],
-            "others": [r for r in rows if not r.locked_to_me],
-            "has_claims_profile": bool(user.claims_profiles()),
-        },
-    )
+    """The home page: claims awaiting the organisation (web/claims/views.py, with the claims pages)."""
+    return claims_views.worklist_page(request)
 
 
-@login_required
 def claim_detail(request: HttpRequest, application_id: str) -> HttpResponse:
-    user = _user(request)
-    try:
-        number = parse_application_id(application_id)
-    except PortalError:
-        raise Http404("No such claim") from None
-    claim = selectors.claim_get(user, number)
-    if claim is None:
-        raise Http404("No such claim")  # never "forbidden": no existence leak
-    definition = definition_for(claim.claim_type)
-    return render(
-        request,
-        "web/claim.html",
-        {
-            "claim": claim,
-            "application_id": format_application_id(claim.application_id),
-            "phase_name": definition.phases[claim.phase].name,
-            "business_days_left": (
-                selectors.business_days_left(claim.deadline_at, today=clock.today())
-                if claim.deadline_at is not None
-                else None
-            ),
-            "locked_to_me": claim.locked_by_id is not None and claim.locked_by_id == user.pk,
-            "events": selectors.claim_history(claim),
-        },
-    )
+    """The claim page: summary, forms, history and actions (web/claims/views.py)."""
+    return claims_views.claim_page(request, application_id)

@@ -1,0 +1,791 @@
+"""One form renderer for every operation: GOV.UK form fields from an operation's Pydantic model.
+
+The payload models of ``protocols`` are the forms (WORKFLOW.md §6): this module reads a model's JSON
+schema (``model_json_schema()``, ``$defs`` resolved) once into a tree of :class:`Node` and
+
+* **binds** it to values for display (:func:`bind`): objects are fieldsets with legends, string code
+  lists radios (few options) or a select, ``"1"``/``"0"`` flags and booleans Yes/No radios (three or
+  more optional flags of one object a checkbox group), dates the GOV.UK date input, amounts and
+  percentages inputs with ``inputmode="decimal"``, arrays a number of repeatable groups with "Add" and
+  "Remove" buttons (plain submit buttons: no JavaScript needed);
+* **parses** a POST back into the payload (:func:`parse`): nothing is converted or checked here —
+  the text goes to ``perform`` as typed (a date as ``YYYY-MM-DD`` from its three boxes), so every
+  error is the API's own, with the API's message;
+* maps the API's error details onto the fields (:func:`attach_errors`): each input's ``name`` is the
+  field's dotted path in the payload (``cnf.claimAndClaimantDetails.claimantDetails.personalDetails.
+  dateOfBirth``; list items by index), so a ``PortalError`` detail's ``field`` names its input (or,
+  for a rule about a whole block, the nearest fieldset);
+* **summarises** stored JSON for reading (:func:`summarise`), with the same labels.
+
+Nothing here knows a business rule: which operation, which claim and what is allowed are the
+caller's (``claims.services.perform`` decides).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from claimsportal.protocols.errors import ErrorDetail
+from claimsportal.web.claims.labels import (
+    AMOUNT_HINT,
+    CODE_LABELS,
+    FIELD_HINTS,
+    PERCENT_HINT,
+    YES_NO,
+    code_label,
+    field_label,
+)
+
+CRUMB = " \u203a "  # between the blocks of a field's place in the form (a single right angle quote)
+MAX_GROUPS = 50  # a posted count beyond this is ignored (no form repeats more)
+RADIO_LIMIT = 6  # more options than this: a select
+FLAG_GROUP_MIN = 3  # this many optional Yes/No flags in one block: a checkbox group
+TEXTAREA_FROM = 101  # strings allowed more characters than this: a textarea
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+# --------------------------------------------------------------------------------------------------
+# The tree read from the schema
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str  # the field's own name ("" for the payload itself)
+    path: str  # dotted from the payload's root; list items as "*" (``otherParty.*.opType``)
+    kind: str  # object, array, text, textarea, integer, amount, percent, date, boolean, flag, choice
+    label: str
+    hint: str = ""
+    required: bool = False
+    children: tuple[Node, ...] = ()
+    item: Node | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    min_items: int = 0
+    max_items: int | None = None
+    input_type: str = "text"
+    empty_ok: bool = False  # a required text that may be empty: sent as "" when left empty
+    max_length: int = 0
+
+    def child(self, name: str) -> Node | None:
+        return next((c for c in self.children if c.name == name), None)
+
+    def find(self, path: str) -> Node | None:
+        """The node at a dotted template path below this one (``*`` for list items)."""
+        node: Node | None = self
+        for part in path.split(".") if path else []:
+            if node is None:
+                return None
+            node = node.item if part == "*" else node.child(part)
+        return node
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.kind not in ("object", "array")
+
+    @property
+    def optional_flag(self) -> bool:
+        return self.kind == "flag" and not self.required
+
+
+def find_absolute(root: Node, path: str) -> Node | None:
+    """The node at the template ``path`` counted from the payload's root, if it is ``root`` or below it."""
+    if path == root.path:
+        return root
+    if root.path and not path.startswith(root.path + "."):
+        return None
+    return root.find(path[len(root.path) + 1 :] if root.path else path)
+
+
+def _join(path: str, name: str | int) -> str:
+    return f"{path}.{name}" if path else str(name)
+
+
+def _resolve(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The schema with ``$ref``/``anyOf``/``allOf`` resolved, and whether ``null`` is allowed."""
+    current = dict(schema)
+    nullable = False
+    for _ in range(20):
+        if "$ref" in current:
+            target = defs[current.pop("$ref").rsplit("/", 1)[-1]]
+            siblings = {k: v for k, v in current.items() if k in ("default", "title")}
+            current = {**target, **siblings}
+        elif "anyOf" in current or "oneOf" in current:
+            options = current.pop("anyOf", None) or current.pop("oneOf")
+            real = [o for o in options if o.get("type") != "null"]
+            nullable = nullable or len(real) < len(options)
+            chosen = next((o for o in real if "$ref" in o or o.get("type") == "object"), real[0])
+            current = {**chosen, **{k: v for k, v in current.items() if k in ("default", "title")}}
+        elif "allOf" in current and len(current["allOf"]) == 1:
+            current = {**current.pop("allOf")[0], **current}
+        else:
+            break
+    return current, nullable
+
+
+def _leaf_kind(name: str, schema: Mapping[str, Any]) -> tuple[str, tuple[tuple[str, str], ...], str]:
+    """(kind, choices, input type) of a field that is not an object or an array."""
+    if "enum" in schema or "const" in schema:
+        values = [str(v) for v in schema.get("enum", [schema.get("const")])]
+        if sorted(values) == ["0", "1"] and name not in CODE_LABELS:
+            return "flag", tuple(YES_NO), "text"
+        return "choice", tuple((v, code_label(name, v)) for v in values), "text"
+    kind = schema.get("type")
+    if kind == "boolean":
+        return "boolean", (("true", "Yes"), ("false", "No")), "text"
+    if kind == "integer":
+        return "integer", (), "text"
+    if kind == "number":
+        return "amount", (), "text"
+    if schema.get("format") == "date":
+        return "date", (), "text"
+    description = str(schema.get("description", ""))
+    if description.startswith("An amount"):
+        return "amount", (), "text"
+    if description.startswith("A percentage"):
+        return "percent", (), "text"
+    if schema.get("format") == "email" or name.lower().endswith("emailaddress"):
+        return "text", (), "email"
+    if "telephone" in name.lower():
+        return "text", (), "tel"
+    if int(schema.get("maxLength") or 0) >= TEXTAREA_FROM:
+        return "textarea", (), "text"
+    return "text", (), "text"
+
+
+def _node(
+    schema: Mapping[str, Any], defs: Mapping[str, Any], *, name: str, path: str, required: bool, depth: int
+) -> Node:
+    resolved, _nullable = _resolve(schema, defs)
+    label = field_label(name) if name else ""
+    hint = FIELD_HINTS.get(name, "")
+    kind = resolved.get("type")
+    if depth > 30:  # a recursive schema: stop (the forms have none)
+        return Node(name, path, "text", label, hint, required)
+    if kind == "object" and "properties" in resolved:
+        wanted = set(resolved.get("required", ()))
+        children = tuple(
+            _node(sub, defs, name=child, path=_join(path, child), required=child in wanted, depth=depth + 1)
+            for child, sub in resolved["properties"].items()
+        )
+        return Node(name, path, "object", label, hint, required, children=children)
+    if kind == "array":
+        item = _node(
+            resolved.get("items", {}), defs, name=name, path=_join(path, "*"), required=True, depth=depth + 1
+        )
+        return Node(
+            name,
+            path,
+            "array",
+            label,
+            hint,
+            required,
+            item=item,
+            min_items=int(resolved.get("minItems") or 0),
+            max_items=int(resolved["maxItems"]) if "maxItems" in resolved else None,
+        )
+    leaf, choices, input_type = _leaf_kind(name, resolved)
+    if not hint and leaf == "amount":
+        hint = AMOUNT_HINT
+    elif not hint and leaf == "percent":
+        hint = PERCENT_HINT
+    empty_ok = (
+        required and leaf in ("text", "textarea") and kind == "string" and not resolved.get("minLength")
+    )
+    return Node(
+        name,
+        path,
+        leaf,
+        label,
+        hint,
+        required,
+        choices=choices,
+        input_type=input_type,
+        empty_ok=empty_ok,
+        max_length=int(resolved.get("maxLength") or 0),
+    )
+
+
+@cache
+def form_tree(model: type[BaseModel]) -> Node:
+    """The form of a payload model (read once per model)."""
+    schema = model.model_json_schema()
+    return _node(schema, schema.get("$defs", {}), name="", path="", required=True, depth=0)
+
+
+def template_path(path: str) -> str:
+    """A concrete path with its list indices as ``*`` (``otherParty.0.opType`` -> ``otherParty.*.opType``)."""
+    return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Values: what the inputs hold, by input name
+# --------------------------------------------------------------------------------------------------
+
+Values = dict[str, str]
+"""Input name -> text. A field's name is its path; a date's three boxes are ``path[day]``,
+``path[month]`` and ``path[year]``; a list's number of groups shown is ``path[count]``."""
+
+_DATE_PARTS = ("day", "month", "year")
+
+
+def values_from_data(node: Node, data: Any, path: str | None = None) -> Values:
+    """The inputs' values that show ``data`` (stored or example JSON) in the form of ``node``."""
+    out: Values = {}
+    _fill_values(node, data, node.path if path is None else path, out)
+    return out
+
+
+def _fill_values(node: Node, data: Any, path: str, out: Values) -> None:
+    if data is None:
+        return
+    if node.kind == "object":
+        if isinstance(data, Mapping):
+            for child in node.children:
+                if child.name in data:
+                    _fill_values(child, data[child.name], _join(path, child.name), out)
+        return
+    if node.kind == "array":
+        items = list(data) if isinstance(data, list) else []
+        out[f"{path}[count]"] = str(len(items))
+        assert node.item is not None
+        for index, item in enumerate(items):
+            _fill_values(node.item, item, _join(path, index), out)
+        return
+    if node.kind == "date":
+        text = str(data)
+        parts = text.split("-")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            year, month, day = parts
+            out[f"{path}[day]"], out[f"{path}[month]"], out[f"{path}[year]"] = (
+                str(int(day)),
+                str(int(month)),
+                year,
+            )
+        else:
+            out[f"{path}[year]"] = text
+        return
+    if node.kind == "boolean":
+        out[path] = "true" if data is True else "false" if data is False else str(data)
+        return
+    out[path] = str(data)
+
+
+def values_from_post(post: Any) -> Values:
+    """The posted inputs (a ``QueryDict``: one value per name) as :data:`Values`."""
+    return {key: str(post.get(key, "")) for key in post if not key.startswith(("_", "csrf"))}
+
+
+def add_group(values: Values, node: Node, array_path: str) -> Values:
+    """One more group in the list at ``array_path`` (the "Add" button)."""
+    target = find_absolute(node, template_path(array_path))
+    if target is None or target.kind != "array":
+        return values
+    count = _count(values, array_path, target)
+    if target.max_items is None or count < target.max_items:
+        count = min(count + 1, MAX_GROUPS)
+    return {**values, f"{array_path}[count]": str(count)}
+
+
+_INDEXED = re.compile(r"^(?P<array>.+)\.(?P<index>\d+)$")
+
+
+def remove_group(values: Values, item_path: str) -> Values:
+    """Without the group at ``item_path`` (``…otherParty.1``; the "Remove" button); later groups move up."""
+    match = _INDEXED.match(item_path)
+    if match is None:
+        return values
+    array, removed = match["array"], int(match["index"])
+    pattern = re.compile(re.escape(array) + r"\.(\d+)(?=[.\[]|$)")
+    out: Values = {}
+    for key, value in values.items():
+        found = pattern.match(key)
+        if found is None:
+            out[key] = value
+            continue
+        index = int(found.group(1))
+        if index == removed:
+            continue
+        if index > removed:
+            key = f"{array}.{index - 1}{key[found.end() :]}"
+        out[key] = value
+    count = int(values.get(f"{array}[count]", "0") or 0)
+    out[f"{array}[count]"] = str(max(count - 1, 0))
+    return out
+
+
+def _count(values: Mapping[str, str], path: str, node: Node) -> int:
+    """How many groups to show: what is posted or stored, at least the schema's minimum (and one for a
+    required list)."""
+    try:
+        shown = int(values.get(f"{path}[count]", "0") or 0)
+    except ValueError:
+        shown = 0
+    least = max(node.min_items, 1 if node.required else 0)
+    limit = min(node.max_items or MAX_GROUPS, MAX_GROUPS)
+    return max(least, min(shown, limit))
+
+
+# --------------------------------------------------------------------------------------------------
+# Parsing a POST into the payload
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    """Per-page adjustments, keyed by template path: fields the portal fills (``fixed``: sent with
+    this value, not shown), fields not shown at all (``hidden``), and options for fields whose code
+    list is not in the schema (``choices``, e.g. the exit codes open to this side)."""
+
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
+    choices: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+NO_SETTINGS = FormSettings()
+
+
+def parse(node: Node, values: Mapping[str, str], settings: FormSettings = NO_SETTINGS) -> tuple[Any, Values]:
+    """The payload the inputs give, and the values as they will be shown again (empty groups dropped,
+    so that the API's list indices name the groups shown). The root is always an object (``{}`` at
+    least), with every required block present so that the API names the missing fields themselves."""
+    compact: Values = {}
+    value = _parse(node, node.path, node.path, values, compact, settings)
+    if node.kind == "object":
+        value = _with_required_blocks(node, {} if value is MISSING else value, settings)
+    return value, compact
+
+
+def parse_section(
+    node: Node, values: Mapping[str, str], settings: FormSettings = NO_SETTINGS
+) -> tuple[Any, Values]:
+    """As :func:`parse` for one part of a form saved on its own: ``None`` when nothing was entered."""
+    compact: Values = {}
+    value = _parse(node, node.path, node.path, values, compact, settings)
+    if value is MISSING:
+        return None, compact
+    if node.kind == "object":
+        value = _with_required_blocks(node, value, settings)
+    return value, compact
+
+
+def _with_required_blocks(node: Node, value: dict[str, Any], settings: FormSettings) -> dict[str, Any]:
+    for child in node.children:
+        if child.kind == "object" and child.required and child.name not in value:
+            if child.path in settings.hidden:
+                continue
+            value[child.name] = _with_required_blocks(child, {}, settings)
+    return value
+
+
+def _parse(
+    node: Node,
+    src: str,
+    dst: str,
+    values: Mapping[str, str],
+    out: Values,
+    settings: FormSettings,
+) -> Any:
+    tpath = node.path
+    if tpath in settings.hidden:
+        return MISSING
+    if tpath in settings.fixed:
+        return settings.fixed[tpath]
+    if node.kind == "object":
+        result: dict[str, Any] = {}
+        entered = False
+        for child in node.children:
+            value = _parse(child, _join(src, child.name), _join(dst, child.name), values, out, settings)
+            if value is not MISSING:
+                result[child.name] = value
+                entered = entered or child.path not in settings.fixed
+            elif child.empty_ok:
+                result[child.name] = ""  # required but may be empty: present, so not "missing"
+        if not entered:
+            return MISSING
+        return _with_required_blocks(node, result, settings)
+    if node.kind == "array":
+        assert node.item is not None
+        try:
+            posted = min(int(values.get(f"{src}[count]", "0") or 0), MAX_GROUPS)
+        except ValueError:
+            posted = 0
+        items: list[Any] = []
+        for index in range(posted):
+            value = _parse(node.item, _join(src, index), _join(dst, len(items)), values, out, settings)
+            if value is not MISSING:
+                items.append(value)
+        out[f"{dst}[count]"] = str(len(items))
+        return items if items else MISSING
+    if node.kind == "date":
+        parts = [values.get(f"{src}[{part}]", "").strip() for part in _DATE_PARTS]
+        for part, text in zip(_DATE_PARTS, parts, strict=True):
+            if text:
+                out[f"{dst}[{part}]"] = text
+        if not any(parts):
+            return MISSING
+        day, month, year = parts
+        if all(p.isdigit() for p in parts):
+            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        return f"{year}-{month}-{day}"  # as typed: the API says what is wrong with it
+    raw = values.get(src, "")
+    if raw.strip() == "":
+        return MISSING
+    out[dst] = raw
+    if node.kind == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    return raw
+
+
+# --------------------------------------------------------------------------------------------------
+# Binding: the fields to render
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    id: str
+    checked: bool
+
+
+@dataclass
+class Field:
+    """One field (or block) as rendered: ``kind`` picks its template."""
+
+    node: Node
+    path: str
+    id: str
+    kind: str
+    label: str
+    hint: str
+    required: bool
+    level: int
+    value: str = ""
+    parts: dict[str, str] = field(default_factory=dict)
+    choices: list[Choice] = field(default_factory=list)
+    children: list[Field] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    count: int = 0
+    can_add: bool = False
+    item_label: str = ""
+    removable: bool = False
+    input_type: str = "text"
+    crumb: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """Where the error summary links to: the first input of the field."""
+        if self.kind == "date":
+            return f"{self.id}-day"
+        if self.kind == "checkboxes" and self.children:
+            return self.children[0].id
+        return self.id
+
+    @property
+    def use_select(self) -> bool:
+        return self.kind == "choice" and len(self.choices) > RADIO_LIMIT
+
+    @property
+    def inline(self) -> bool:
+        return self.kind in ("flag", "boolean") or (self.kind == "choice" and len(self.choices) <= 2)
+
+    @property
+    def width_class(self) -> str:
+        """An input as wide as its longest answer (GOV.UK: the width hints at the answer expected)."""
+        longest = self.node.max_length
+        if self.kind != "text" or not longest or self.input_type == "email":
+            return ""
+        for limit, css in (
+            (4, "govuk-input--width-4"),
+            (10, "govuk-input--width-10"),
+            (20, "govuk-input--width-20"),
+        ):
+            if longest <= limit:
+                return css
+        return "govuk-!-width-two-thirds" if longest <= 60 else ""
+
+    @property
+    def any_errors(self) -> bool:
+        return bool(self.errors) or any(c.errors for c in self.children if c.kind == "checkbox")
+
+    @property
+    def heading_tag(self) -> str:
+        return {1: "h2", 2: "h3"}.get(self.level, "")
+
+    @property
+    def described_by(self) -> str:
+        ids = []
+        if self.hint:
+            ids.append(f"{self.id}-hint")
+        if self.errors:
+            ids.append(f"{self.id}-error")
+        return " ".join(ids)
+
+    def walk(self) -> Iterable[Field]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def field_id(path: str) -> str:
+    return "f-" + path.replace(".", "-") if path else "f-form"
+
+
+def bind(
+    node: Node,
+    values: Mapping[str, str],
+    settings: FormSettings = NO_SETTINGS,
+    *,
+    level: int = 0,
+) -> Field:
+    """The fields of ``node`` (at its own path) showing ``values``."""
+    return _bind(node, node.path, values, settings, level, "")
+
+
+def _bind(
+    node: Node, path: str, values: Mapping[str, str], settings: FormSettings, level: int, crumb: str
+) -> Field:
+    label = node.label
+    made = Field(
+        node=node,
+        path=path,
+        id=field_id(path),
+        kind=node.kind,
+        label=label,
+        hint=node.hint,
+        required=node.required,
+        level=level,
+        input_type=node.input_type,
+        crumb=f"{crumb}{CRUMB}{label}" if crumb and label else (label or crumb),
+    )
+    if node.kind == "object":
+        visible = [c for c in node.children if c.path not in settings.hidden and c.path not in settings.fixed]
+        if level == 0 and len(visible) == 1 and visible[0].kind == "object":
+            # A payload that is one form (``{"insurerResponse": {…}}``): the form is the page.
+            made.children.append(_bind(visible[0], _join(path, visible[0].name), values, settings, 0, ""))
+            return made
+        flags = [
+            c
+            for c in node.children
+            if c.optional_flag and c.path not in settings.hidden and c.path not in settings.fixed
+        ]
+        grouped = len(flags) >= FLAG_GROUP_MIN
+        group: Field | None = None
+        for child in node.children:
+            if child.path in settings.hidden or child.path in settings.fixed:
+                continue
+            bound = _bind(child, _join(path, child.name), values, settings, level + 1, made.crumb)
+            if grouped and child in flags:
+                bound.kind = "checkbox"
+                if group is None:
+                    group = Field(
+                        node=node,
+                        path=_join(path, "_flags"),
+                        id=field_id(_join(path, "_flags")),
+                        kind="checkboxes",
+                        label="Which of these apply?",
+                        hint="Select all that apply",
+                        required=False,
+                        level=level + 1,
+                        crumb=made.crumb,
+                    )
+                    made.children.append(group)
+                group.children.append(bound)
+                continue
+            made.children.append(bound)
+        return made
+    if node.kind == "array":
+        assert node.item is not None
+        count = _count(values, path, node)
+        made.count = count
+        made.item_label = node.label
+        made.can_add = count < min(node.max_items or MAX_GROUPS, MAX_GROUPS)
+        least = max(node.min_items, 1 if node.required else 0)
+        for index in range(count):
+            item = _bind(node.item, _join(path, index), values, settings, level + 1, made.crumb)
+            item.label = f"{node.label} {index + 1}"
+            item.crumb = f"{crumb}{CRUMB}{item.label}" if crumb else item.label
+            item.removable = count > least
+            made.children.append(item)
+        return made
+    tpath = node.path
+    if tpath in settings.choices:
+        made.kind = "choice"
+        made.choices = [Choice(v, text, "", False) for v, text in settings.choices[tpath]]
+    else:
+        made.choices = [Choice(v, text, "", False) for v, text in node.choices]
+    if node.kind == "date":
+        made.parts = {part: values.get(f"{path}[{part}]", "") for part in _DATE_PARTS}
+    else:
+        made.value = values.get(path, "")
+    for index, choice in enumerate(made.choices):
+        choice.id = made.id if index == 0 else f"{made.id}-{index + 1}"
+        choice.checked = made.value == choice.value
+    if made.kind == "choice" and len(made.choices) == 1 and node.required and not made.value:
+        made.choices[0].checked = True  # the only answer there is
+    return made
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors beside the fields
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    text: str
+    href: str  # "" when the error belongs to no field shown
+
+
+def attach_errors(
+    root: Field, details: Iterable[ErrorDetail], *, href_prefix: str = ""
+) -> list[SummaryError]:
+    """Put each API error beside its field (the nearest field shown for a path below or above the
+    fields) and list them for the GOV.UK error summary, in the order of the API."""
+    index: dict[str, Field] = {}
+    for bound in root.walk():
+        if bound.kind != "checkboxes":
+            index.setdefault(bound.path, bound)
+    summary: list[SummaryError] = []
+    for detail in details:
+        target = _nearest(index, detail.field)
+        if target is None:
+            text = f"{detail.field}: {detail.message}" if detail.field else detail.message
+            summary.append(SummaryError(text, ""))
+            continue
+        target.errors.append(detail.message)
+        where = CRUMB.join((target.crumb or target.label).split(CRUMB)[-3:])
+        text = f"{where}: {detail.message}" if where else detail.message
+        summary.append(SummaryError(text, f"{href_prefix}#{target.anchor}"))
+    return summary
+
+
+def _nearest(index: Mapping[str, Field], path: str) -> Field | None:
+    """The field at ``path`` or the nearest block above it that is shown (None: a rule about the whole
+    request, or a field the page does not show)."""
+    current = path
+    while current:
+        if current in index:
+            return index[current]
+        current = current.rpartition(".")[0]
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading stored forms
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    key: str
+    value: str
+    path: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class SummaryGroup:
+    heading: str
+    path: str
+    rows: tuple[SummaryRow, ...]
+
+
+def display_value(node: Node | None, value: Any) -> str:
+    """A stored value as a person reads it."""
+    if value is None:
+        return ""
+    if node is None:
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return str(value)
+    if node.kind in ("flag", "choice"):
+        text = str(value)
+        return next((label for v, label in node.choices if v == text), code_label(node.name, text))
+    if node.kind == "boolean":
+        return "Yes" if value is True else "No" if value is False else str(value)
+    if node.kind == "date":
+        try:
+            day = date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return f"{day.day} {day:%B %Y}"
+    if node.kind == "amount":
+        return f"£{value}"
+    if node.kind == "percent":
+        return f"{value}%"
+    return str(value)
+
+
+def summarise(node: Node, data: Any, *, path: str | None = None, heading: str = "") -> list[SummaryGroup]:
+    """``data`` read through ``node``: one group of rows per block, headed by where it is in the form."""
+    groups: list[SummaryGroup] = []
+    path = node.path if path is None else path
+    only = node.children[0] if node.kind == "object" and len(node.children) == 1 else None
+    if only is not None and only.kind == "object" and isinstance(data, Mapping) and set(data) <= {only.name}:
+        node, data, path = only, data.get(only.name), _join(path, only.name)  # one form: the form is it
+    _summarise(node, data, path, heading, groups)
+    return [g for g in groups if g.rows]
+
+
+def _summarise(node: Node | None, data: Any, path: str, heading: str, groups: list[SummaryGroup]) -> None:
+    if isinstance(data, Mapping):
+        rows: list[SummaryRow] = []
+        nested: list[tuple[Node | None, Any, str, str]] = []
+        known = {c.name: c for c in node.children} if node is not None and node.kind == "object" else {}
+        names = [c.name for c in node.children] if node is not None and node.kind == "object" else []
+        names += [k for k in data if k not in known]
+        for name in names:
+            if name not in data or str(name).startswith("_"):
+                continue
+            value = data[name]
+            if value is None or value == "":
+                continue  # not given
+            child = known.get(name)
+            child_path = _join(path, name)
+            label = child.label if child is not None else field_label(name)
+            if isinstance(value, Mapping) or (
+                isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
+            ):
+                nested.append((child, value, child_path, f"{heading}{CRUMB}{label}" if heading else label))
+            elif isinstance(value, list):
+                item = child.item if child is not None else None
+                text = ", ".join(display_value(item, v) for v in value)
+                rows.append(SummaryRow(label, text, child_path, field_id(child_path)))
+            else:
+                anchor = field_id(child_path) + ("-day" if child is not None and child.kind == "date" else "")
+                rows.append(SummaryRow(label, display_value(child, value), child_path, anchor))
+        groups.append(SummaryGroup(heading, path, tuple(rows)))
+        for child, value, child_path, child_heading in nested:
+            _summarise(child, value, child_path, child_heading, groups)
+        return
+    if isinstance(data, list):
+        item = node.item if node is not None and node.kind == "array" else None
+        base = heading.rpartition(CRUMB)
+        for index, value in enumerate(data):
+            label = f"{node.label if node is not None else base[2]} {index + 1}"
+            item_heading = f"{base[0]}{CRUMB}{label}" if base[0] else label
+            _summarise(item, value, _join(path, index), item_heading, groups)
+        return
+    groups.append(
+        SummaryGroup(
+            heading,
+            path,
+            (SummaryRow(node.label if node else "", display_value(node, data), path, field_id(path)),),
+        )
+    )

@@ -1,0 +1,112 @@
+"""Refusals in the browser: a bad CNF's errors beside the fields and in the GOV.UK error summary, with
+the API's own messages; a claim of another organisation is not found."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from claimsportal.claims.services import format_application_id
+from claimsportal.protocols.engine import validate_payload
+from claimsportal.protocols.errors import PortalError
+from claimsportal.protocols.forms.examples import cnf_example
+from claimsportal.protocols.payloads import RtaAddClaimPayload
+from claimsportal.web.claims.forms import cnf_tree
+from claimsportal.web.claims.schema_form import values_from_data
+from tests.browser.conftest import BROWSER_TESTS
+from tests.browser.test_claim_journeys import PORTAL_FILLED, fill, shot, sign_in_as
+from tests.conftest import DEFAULT_NOW, World, send_claim
+
+pytestmark = BROWSER_TESTS
+
+PERSON = "claimAndClaimantDetails.claimantDetails.personalDetails"
+
+
+@pytest.fixture(autouse=True)
+def _training_mode(settings: Any) -> None:
+    settings.CLAIMSPORTAL_MODE = "training"
+
+
+def _api_messages(cnf: dict[str, Any]) -> dict[str, str]:
+    """What the API says about this CNF (field path -> message)."""
+    payload = {"claimType": "RTA", "compensator": "/COMP001", "cnf": cnf}
+    with pytest.raises(PortalError) as refused:
+        validate_payload(RtaAddClaimPayload, payload, DEFAULT_NOW.date())
+    return {d.field: d.message for d in refused.value.details}
+
+
+def test_a_bad_cnf_shows_the_apis_messages_beside_the_fields_and_in_the_summary(
+    world: World, page: Page
+) -> None:
+    good = cnf_example("RTA")
+    bad = copy.deepcopy(good)
+    person = bad["claimAndClaimantDetails"]["claimantDetails"]["personalDetails"]
+    person["dateOfBirth"] = "2031-05-04"  # in the future
+    del person["surname"]
+    bad["claimAndClaimantDetails"]["claimantDetails"]["askCUEPIReference"] = "not-a-reference"
+    api = _api_messages(bad)
+    wanted = {
+        f"cnf.{PERSON}.dateOfBirth",
+        f"cnf.{PERSON}.surname",
+        "cnf.claimAndClaimantDetails.claimantDetails.askCUEPIReference",
+    }
+    assert wanted <= set(api)
+
+    sign_in_as(page, "cr.handler")
+    page.get_by_role("link", name="Start a new claim").click()
+    page.get_by_label("Road traffic accident (RTA)").check()
+    page.get_by_role("button", name="Create the draft").click()
+    page.get_by_role("link", name="Claim and claimant details").click()
+    section = cnf_tree("RTA").child("claimAndClaimantDetails")
+    assert section is not None
+    absent = fill(page, values_from_data(section, bad["claimAndClaimantDetails"]))
+    assert {name.partition("[")[0] for name in absent} <= PORTAL_FILLED
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: Claim and claimant details"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
+    expect(summary).to_contain_text("Your answers have been saved")
+    for path in sorted(wanted):
+        field_id = "f-" + path.replace(".", "-")
+        link = summary.locator(f'a[href^="#{field_id}"]')
+        expect(link).to_contain_text(api[path])
+        expect(page.locator(f"#{field_id}-error")).to_contain_text(api[path])
+    expect(page.locator(f"#f-cnf-{PERSON.replace('.', '-')}-dateOfBirth-year")).to_have_value("2031")
+    shot(page, "cnf-errors")
+    summary.locator(f'a[href="#f-cnf-{PERSON.replace(".", "-")}-dateOfBirth-day"]').click()
+    expect(page.locator(f"#f-cnf-{PERSON.replace('.', '-')}-dateOfBirth-day")).to_be_focused()
+
+    # The check page lists what stops the claim being sent, each linking to its field.
+    number = re.findall(r"/drafts/(\d+)/", page.url)[0]
+    page.goto(f"/work/drafts/{number}/check/")
+    check = page.locator(".govuk-error-summary")
+    expect(check).to_contain_text("Compensator: choose the compensator before sending the claim")
+    expect(check).to_contain_text(api[f"cnf.{PERSON}.dateOfBirth"])
+    shot(page, "cnf-check-with-problems")
+    page.get_by_role("button", name="Send the claim").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The claim was not sent")
+    shot(page)
+
+
+def test_a_user_of_a_third_organisation_cannot_open_the_claim(world: World, page: Page) -> None:
+    info = send_claim(world)
+    number = format_application_id(info.application_id)
+    sign_in_as(page, "other.handler")
+    for path in (
+        f"/claims/{number}/",
+        f"/claims/{info.application_id}/",
+        f"/work/claims/{number}/operations/acceptClaim/",
+        f"/work/claims/{number}/defendant-only-cnf/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 404, path
+        expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+        shot(page)
+    page.goto(f"/work/search/?applicationId={info.application_id}")
+    expect(page.get_by_text("No claims match your search.")).to_be_visible()
+    shot(page, "search-nothing-found")

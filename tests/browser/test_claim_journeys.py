@@ -1,0 +1,284 @@
+"""Claims taken through the protocol entirely in the browser, by a claimant representative and a
+compensator signed in side by side: an RTA claim from a new CNF to settlement, and an EL claim to the
+Court Proceedings Pack.
+
+The forms are filled from the protocols' own complete examples (``protocols.forms.examples``, and
+``tests.shorthands`` for the Stage 2 packs that must answer the heads claimed), turned into the pages'
+inputs by the renderer's :func:`values_from_data` — so whatever fields the current schemas have, the
+journeys fill them. Every page visited passes axe-core and is kept as a screenshot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from claimsportal.claims.models import Claim
+from claimsportal.protocols.forms.examples import cnf_example
+from claimsportal.protocols.types import ClaimType
+from claimsportal.web.claims.forms import cnf_tree, operation_model
+from claimsportal.web.claims.schema_form import form_tree, values_from_data
+from tests.browser.conftest import AXE_JS, BROWSER_TESTS, PASSWORD, assert_no_axe_violations, check_page
+from tests.conftest import World
+from tests.shorthands import form_shorthand
+
+pytestmark = BROWSER_TESTS
+
+
+PORTAL_FILLED = {
+    "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerOrganizationID",
+    "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerOrganizationPath",
+    "cnf.applicationData.claimDetails.notificationDate",
+    "cnf.applicationData.claimDetails.claimType",
+}
+
+
+@pytest.fixture(autouse=True)
+def _training_mode(settings: Any) -> None:
+    """No one-time code at sign-in (training mode), whatever the sign-in steps are."""
+    settings.CLAIMSPORTAL_MODE = "training"
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers (shared by the other test_claim_* modules)
+# --------------------------------------------------------------------------------------------------
+
+
+def new_page(browser: Browser, live_server: LiveServer) -> tuple[BrowserContext, Page]:
+    """A second person's browser (its own cookies), with the same checks as the ``page`` fixture."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    context.add_init_script(path=AXE_JS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None
+        ),
+    )
+    context.on("close", lambda _: _assert_none(errors))
+    return context, page
+
+
+def shot(page: Page, name: str = "") -> None:
+    """Every page visited: once it has loaded and GOV.UK Frontend has started on it, axe-core finds
+    no violation; a ``name``d page is also kept as a screenshot."""
+    page.wait_for_load_state("load")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
+    if name:
+        check_page(page, name)
+    else:
+        assert_no_axe_violations(page)
+
+
+def _assert_none(errors: list[str]) -> None:
+    assert not errors, "\n".join(errors)
+
+
+def sign_in_as(page: Page, user_id: str) -> None:
+    """Through the sign-in page, in the Claims Portal section (when the page asks which)."""
+    page.goto("/login/")
+    shot(page)
+    page.get_by_label("User ID").fill(user_id)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    section = page.locator('select[name="section"]')
+    if section.count():
+        section.select_option(label="Claims Portal")
+    elif page.locator('input[name="section"]').count():
+        page.get_by_label("Claims Portal").check()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Worklist")
+    shot(page)
+
+
+def add_groups(page: Page, values: dict[str, str]) -> None:
+    """Click "Add" until each list shows as many groups as ``values`` fill (outer lists first)."""
+    counts = sorted(
+        ((k[: -len("[count]")], int(v)) for k, v in values.items() if k.endswith("[count]")),
+        key=lambda item: item[0].count("."),
+    )
+    for path, wanted in counts:
+        for _ in range(wanted + 1):
+            shown = page.locator(f'input[type="hidden"][name="{path}[count]"]')
+            if int(shown.input_value()) >= wanted:
+                break
+            page.locator(f'button[name="_add"][value="{path}"]').click()
+        expect(page.locator(f'input[type="hidden"][name="{path}[count]"]')).to_have_value(str(wanted))
+
+
+_FILL_JS = """values => {
+    const absent = [];
+    for (const [name, value] of Object.entries(values)) {
+        const fields = document.getElementsByName(name);
+        if (!fields.length) { absent.push(name); continue; }
+        for (const field of fields) {
+            if (field.type === "radio") field.checked = field.value === value;
+            else if (field.type === "checkbox") field.checked = value === "1";
+            else field.value = value;
+        }
+    }
+    return absent;
+}"""
+
+
+def fill(page: Page, values: dict[str, str]) -> list[str]:
+    """Put ``values`` (input name -> text) into the form's inputs, radios, checkboxes and selects (in
+    one go: a long form field by field takes seconds); the names not on the page."""
+    add_groups(page, values)
+    inputs = {name: value for name, value in values.items() if not name.endswith("[count]")}
+    absent: list[str] = page.evaluate(_FILL_JS, inputs)
+    return absent
+
+
+def operation_values(claim: Claim, operation: str, payload: dict[str, Any]) -> dict[str, str]:
+    op = operation_model(claim, operation)
+    assert op is not None
+    return values_from_data(form_tree(op.payload), payload)
+
+
+def do_operation(
+    page: Page, application_id: str, operation: str, payload: dict[str, Any] | None = None, *, name: str = ""
+) -> None:
+    """From the claim page: the operation's link, its form filled with ``payload`` (or a complete form
+    of tests.shorthands, answering the claim's heads), submitted; back on the claim page, updated."""
+    claim = Claim.objects.get(pk=int(application_id))
+    protocol = ClaimType(claim.claim_type).protocol.value
+    payload = form_shorthand(protocol, operation, dict(payload or {}), claim.state)
+    page.goto(f"/claims/{application_id}/")  # as it is now (the other party may have acted)
+    shot(page)
+    page.locator(f'a[href$="/operations/{operation}/"]').first.click()
+    expect(page).to_have_url(re.compile(rf"/operations/{operation}/$"))
+    absent = fill(page, operation_values(claim, operation, payload))
+    assert not absent, f"{operation}: no input for {absent}"
+    shot(page, name)
+    page.locator('.govuk-button-group button[name="_action"][value="submit"]').click()
+    errors = page.locator(".govuk-error-summary")
+    if errors.count():
+        pytest.fail(f"{operation} refused: {errors.inner_text()}", pytrace=False)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {application_id}")
+
+
+def at_phase(page: Page, application_id: str, phase_name: str) -> None:
+    page.goto(f"/claims/{application_id}/")
+    shot(page)
+    expect(page.locator(".govuk-summary-list").first).to_contain_text(phase_name)
+
+
+def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> str:
+    """A claimant representative's new claim: type, compensator, every section, check, send. Returns
+    the application ID."""
+    page.get_by_role("link", name="Start a new claim").click()
+    shot(page, f"{shots}-new-claim")
+    page.locator(f'input[name="claimType"][value="{claim_type}"]').check()
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Claim Notification Form")
+    application_id = str(re.findall(r"/drafts/(\d+)/", page.url)[0])
+    shot(page, f"{shots}-draft-tasks")
+
+    page.get_by_role("link", name="Compensator").click()
+    shot(page)
+    page.get_by_label("Name of the compensator or insurer").fill("Insurer")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_label(re.compile(r"^Insurer plc")).check()
+    shot(page, f"{shots}-draft-compensator")
+    page.get_by_role("button", name="Choose this compensator").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "The claim will be sent to Insurer plc"
+    )
+    shot(page)
+
+    # Section by section: "Save and continue" leads from each section to the next, then to the check.
+    page.get_by_role("link", name=cnf_tree(claim_type).children[0].label).click()
+    for index, section in enumerate(cnf_tree(claim_type).children):
+        expect(page.get_by_role("heading", level=1)).to_have_text(section.label)
+        absent = fill(page, values_from_data(section, cnf.get(section.name)))
+        # Filled by the portal, not typed: the compensator chosen, the EL/PL claim type, the send date.
+        assert {name.partition("[")[0] for name in absent} <= PORTAL_FILLED, absent
+        shot(page, f"{shots}-draft-section-{section.name}" if index in (0, 1) else "")
+        page.get_by_role("button", name="Save and continue").click()
+        if page.locator(".govuk-error-summary").count():
+            pytest.fail(f"{section.name}: {page.locator('.govuk-error-summary').inner_text()}", pytrace=False)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the claim")
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    shot(page, f"{shots}-draft-check")
+    page.get_by_role("button", name="Send the claim").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {application_id}")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Claim {application_id} sent")
+    return application_id
+
+
+# --------------------------------------------------------------------------------------------------
+# The journeys
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def comp_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    context, page = new_page(browser, live_server)
+    yield page
+    context.close()
+
+
+def test_rta_claim_from_a_new_cnf_to_settlement(world: World, page: Page, comp_page: Page) -> None:
+    cr, comp = page, comp_page
+    sign_in_as(cr, "cr.handler")
+    shot(cr, "journey-rta-cr-worklist")
+    app = new_cnf(cr, "RTA", cnf_example("RTA", surname="Adeyemi"), shots="journey-rta")
+    shot(cr, "journey-rta-claim-sent")
+
+    sign_in_as(comp, "comp.handler")
+    row = comp.get_by_role("table", name="Other activities").get_by_role("row").filter(has_text=app)
+    expect(row).to_contain_text("Adeyemi")
+    expect(row).to_contain_text("CNF Submitted")
+    shot(comp, "journey-rta-comp-worklist")
+    row.get_by_role("link", name=app).click()
+    shot(comp, "journey-rta-comp-claim")
+    comp.get_by_role("button", name="Lock the claim").click()
+    expect(comp.locator(".govuk-summary-list").first).to_contain_text("Locked to you")
+    shot(comp)
+    do_operation(
+        comp, app, "acceptClaim", {"insurerClaimReferenceNumber": "INS/2026/77"}, name="journey-rta-accept"
+    )
+    do_operation(comp, app, "applyArticle75", {"isArticle75": False})
+    do_operation(comp, app, "sendLiabilityDecision", {"liabilityDecision": "A"}, name="journey-rta-liability")
+    at_phase(comp, app, "Liability Admitted")
+
+    do_operation(cr, app, "acknowledgeLiabilityAdmitted", {}, name="journey-rta-acknowledge")
+    do_operation(cr, app, "setInterimPaymentNeeded", {"isInterimPaymentNeeded": False})
+    do_operation(cr, app, "addStage2SPFRequest", name="journey-rta-stage2-request")
+    do_operation(
+        comp, app, "addStage2SPFResponse", {"settlementPackDecision": "C"}, name="journey-rta-stage2-response"
+    )
+    do_operation(cr, app, "acknowledgeStage2SPFConfirmation", {})
+    at_phase(cr, app, "Stage 2 Settlement Pack Confirmation End")
+    history = cr.get_by_role("table", name="Process history")
+    expect(history.get_by_role("row").filter(has_text="addStage2SPFResponse")).to_contain_text("comp.handler")
+    cr.get_by_text("Respond to the Stage 2 Settlement Pack").first.click()  # the form, readable
+    shot(cr, "journey-rta-settled")
+
+
+def test_el_claim_to_the_court_proceedings_pack(world: World, page: Page, comp_page: Page) -> None:
+    cr, comp = page, comp_page
+    sign_in_as(cr, "cr.handler")
+    app = new_cnf(cr, "EL", cnf_example("EL", surname="Kowalski"), shots="journey-el")
+    sign_in_as(comp, "comp.handler")
+    do_operation(comp, app, "acknowledgeClaim", {})
+    do_operation(comp, app, "acceptClaim", {})
+    do_operation(comp, app, "sendLiabilityDecision", {"liabilityDecision": "A"})
+    do_operation(cr, app, "acknowledgeLiabilityAdmitted", {})
+    do_operation(cr, app, "setInterimPaymentNeeded", {"isInterimPaymentNeeded": False})
+    do_operation(cr, app, "addStage2SPFRequest")
+    do_operation(comp, app, "addStage2SPFResponse", {"settlementPackDecision": "CO"})
+    do_operation(cr, app, "setStage2SPFCounterOfferNeeded", {"isStage2SPFCounterOfferNeeded": False})
+    do_operation(cr, app, "setStage2SPFAgreementDecision", {"isAgreed": False}, name="journey-el-not-agreed")
+    at_phase(cr, app, "Court Proceedings Pack Form")
+    do_operation(cr, app, "addCPPFRequest", name="journey-el-court-pack")
+    do_operation(comp, app, "addCPPFResponse", name="journey-el-court-pack-response")
+    at_phase(cr, app, "End of Stage 2")
+    shot(cr, "journey-el-end-of-stage-2")
