@@ -55,7 +55,7 @@ def test_claim_handler_signs_in_works_from_the_worklist_and_signs_out(world: Wor
 
     locked_to_me.get_by_role("link", name=locked_id).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {locked_id}")
-    summary = page.locator(".govuk-summary-list")
+    summary = page.locator(".govuk-summary-list").first  # the claim summary, before the stored forms
     expect(summary).to_contain_text("Lindqvist")
     expect(summary).to_contain_text("Claimant Firm LLP")
     expect(summary).to_contain_text("Insurer plc")
@@ -92,9 +92,7 @@ def test_wrong_password_shows_the_error_summary_linked_to_the_field(world: World
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()  # GOV.UK Frontend's JavaScript moves focus to the summary
     expect(summary).to_contain_text("There is a problem")
-    expect(summary.get_by_role("link", name="Login failed")).to_have_attribute(
-        "href", "#id_username"
-    )
+    expect(summary.get_by_role("link", name="Login failed")).to_have_attribute("href", "#id_username")
     expect(page.locator("#id_username-error")).to_have_text("Error: Login failed")
     expect(page.get_by_label("User ID")).to_have_value("comp.handler")
     expect(page.get_by_label("Password", exact=True)).to_have_value("")

@@ -5,7 +5,6 @@ in; the code read from a real SMTP server; sections keep to their pages."""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any

@@ -79,6 +79,8 @@ class Claim(models.Model):
                 condition=models.Q(deadline_at__isnull=False),
             ),
             models.Index(fields=["awaiting_organisation", "updated_at"], name="claim_worklist"),
+            # The worklist's default order: nearest time limit first, per awaiting organisation.
+            models.Index(fields=["awaiting_organisation", "deadline_at"], name="claim_worklist_deadline"),
             models.Index(fields=["cr_organisation", "claim_type", "phase"], name="claim_cr_org"),
             models.Index(fields=["comp_organisation", "claim_type", "phase"], name="claim_comp_org"),
             models.Index(fields=["claimant_surname"], name="claim_claimant_surname"),
