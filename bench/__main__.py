@@ -83,11 +83,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
     )
     api = parser.add_argument_group("api (gunicorn + wrk)")
-    api.add_argument("--api-workers", type=_positive, default=4, help="gunicorn workers (default 4)")
+    api.add_argument("--api-workers", type=_positive, default=3, help="gunicorn workers (default 3)")
     api.add_argument(
-        "--api-worker-class", default="sync", choices=("sync", "gthread"), help="gunicorn worker class"
+        "--api-worker-class",
+        default="gthread",
+        choices=("sync", "gthread"),
+        help="gunicorn worker class (default gthread: keep-alive; sync closes every connection)",
     )
-    api.add_argument("--api-threads", type=_positive, default=1, help="threads per gthread worker")
+    api.add_argument(
+        "--api-threads", type=_positive, default=4, help="threads per gthread worker (default 4)"
+    )
     api.add_argument(
         "--api-claims-per-client",
         type=_non_negative,

@@ -220,6 +220,7 @@ def _start_server(db: DatabaseUrl, workers: int, worker_class: str, threads: int
         DATABASE_URL=db.url,
         CLAIMSPORTAL_A2A_RATE="0",  # the benchmark measures throughput, not the rate limiter
         CLAIMSPORTAL_SANDBOX="0",
+        CLAIMSPORTAL_INSECURE_HTTP="1",  # plain HTTP on loopback (production sits behind TLS)
     )
     command = [
         str(BIN_DIR / "gunicorn"),
