@@ -129,7 +129,8 @@ def test_every_page_of_the_administration_console_passes_the_checks(world: World
     check_page(page, "console-register-320px")
 
 
-def test_an_organisation_registers_and_the_operator_approves_it(world: World, page: Page) -> None:
+def make_operator(world: World) -> User:
+    """A Claims Portal operator (no organisation), password PASSWORD."""
     operator = create_user(
         organisation=world.cr,
         user_id="portal.operator",
@@ -141,6 +142,11 @@ def test_an_organisation_registers_and_the_operator_approves_it(world: World, pa
         is_operator=True, organisation=None, profiles=[], must_change_password=False
     )
 
+    return User.objects.get(pk=operator.pk)
+
+
+def register_online(page: Page) -> None:
+    """Northern Claims Solicitors LLP applies through the public registration form."""
     page.goto("/login/")
     page.get_by_role("link", name="Register your organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Register your organisation")
@@ -170,6 +176,11 @@ def test_an_organisation_registers_and_the_operator_approves_it(world: World, pa
     expect(page.locator(".govuk-panel")).to_contain_text("REG-000001")
     expect(page.locator("main")).to_contain_text("by Monday 9 March 2026")
     check_page(page, "console-register-done")
+
+
+def test_an_organisation_registers_and_the_operator_approves_it(world: World, page: Page) -> None:
+    make_operator(world)
+    register_online(page)
 
     sign_in_to_administration(page, "portal.operator")
     expect(page.get_by_role("heading", level=1)).to_have_text("Operator's console")

@@ -3,6 +3,7 @@ details, A2A clients, the agreement, and the audit trail behind every change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -210,3 +211,34 @@ def test_a_team_leader_signs_in_as_a_handler_of_the_organisation_and_it_is_audit
     with pytest.raises(PortalError) as not_leader:
         console.login_as(User.objects.get(pk=world.cr_handler.pk), "cr.leader")
     assert not_leader.value.code == "FORBIDDEN_PROFILE"
+
+
+def test_every_console_change_leaves_an_audit_record_of_who_what_when(
+    world: World, clock: FixedClock
+) -> None:
+    admin = admin_of(world)
+    accounts.publish_agreement(version="v9", title="Agreement", text="…")
+    changes: list[tuple[str, Callable[[], object]]] = [
+        (
+            "user.created",
+            lambda: console.add_user(admin, user_id="a.new", email="a@n.example", profiles="ADMINISTRATOR"),
+        ),
+        ("user.edited", lambda: console.edit_user(admin, "cr.handler", UserChanges(forename="Sam"))),
+        ("user.disabled", lambda: console.set_enabled(admin, "cr.handler", enabled=False, confirmed=True)),
+        ("user.enabled", lambda: console.set_enabled(admin, "cr.handler", enabled=True)),
+        ("user.password_reset", lambda: console.reset_password(admin, "cr.leader")),
+        ("branch.created", lambda: console.add_branch(admin, name="Sheffield Office")),
+        ("branch.edited", lambda: console.edit_branch(admin, "002", name="Sheffield Team")),
+        ("organisation.edited", lambda: console.edit_organisation(admin, telephone="0113 496 0100")),
+        ("a2a_client.created", lambda: console.add_a2a_client(admin, name="CMS")),
+        ("agreement.accepted", lambda: console.accept_agreement(admin)),
+    ]
+    for action, change in changes:
+        clock.advance(timedelta(minutes=1))
+        before = AuditEntry.objects.count()
+        change()
+        assert AuditEntry.objects.count() == before + 1, action
+        entry = last_audit()
+        assert (entry.action, entry.actor_user_id, entry.actor_user_id_text) == (action, admin.pk, "cr.admin")
+        assert entry.organisation_id == world.cr.pk and entry.occurred_at == clock.now()
+        assert entry.target, action
