@@ -69,11 +69,11 @@ from claimsportal.protocols.forms.common import (
 from claimsportal.protocols.forms.shared_blocks import (
     DefendantCompanyDetails,
     Funding,
+    GovernedInjuryRules,
     Hospital,
     Rehabilitation,
     claimant_date_errors,
     defendant_status_errors,
-    governed_injury_errors,
     nin_comment_errors,
     other_title_errors,
     require_signed_statement,
@@ -243,7 +243,7 @@ DISEASE_FLAGS = ("respiratory", "deafness", "vibrationInjury", "dermatitis")
 """The injury flags of disease (ELD) claims; ``other`` serves every claim type."""
 
 
-class Injury(FormModel):
+class Injury(GovernedInjuryRules):
     respiratory: YNFlag | None = None
     deafness: YNFlag | None = None
     vibrationInjury: YNFlag | None = None
@@ -258,14 +258,6 @@ class Injury(FormModel):
     hospitalAttendance: YNFlag
     overnightDetention: YNFlag | None = None
     daysNumber: Annotated[str, text(0, 50)] | None = None
-
-    @model_validator(mode="after")
-    def _governed_fields(self) -> Self:
-        errors = governed_injury_errors(
-            self.timeOffRequired, self.timeOffPeriod, self.overnightDetention, self.daysNumber
-        )
-        raise_field_errors(type(self).__name__, errors)
-        return self
 
 
 class MedicalDetails(FormModel):

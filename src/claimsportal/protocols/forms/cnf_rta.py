@@ -65,11 +65,11 @@ from claimsportal.protocols.forms.common import (
 from claimsportal.protocols.forms.shared_blocks import (
     DefendantCompanyDetails,
     Funding,
+    GovernedInjuryRules,
     Hospital,
     Rehabilitation,
     claimant_date_errors,
     defendant_status_errors,
-    governed_injury_errors,
     nin_comment_errors,
     other_title_errors,
     require_signed_statement,
@@ -227,7 +227,7 @@ class ClaimAndClaimantDetails(FormModel):
 # --- MedicalDetails -------------------------------------------------------------------------------
 
 
-class Injury(FormModel):
+class Injury(GovernedInjuryRules):
     softTissue: YNFlag | None = None
     boneInjury: YNFlag | None = None
     whiplash: YNFlag | None = None
@@ -241,14 +241,6 @@ class Injury(FormModel):
     hospitalAttendance: YNFlag
     overnightDetention: YNFlag | None = None
     daysNumber: Annotated[str, text(0, 50)] | None = None
-
-    @model_validator(mode="after")
-    def _governed_fields(self) -> Self:
-        errors = governed_injury_errors(
-            self.timeOffRequired, self.timeOffPeriod, self.overnightDetention, self.daysNumber
-        )
-        raise_field_errors(type(self).__name__, errors)
-        return self
 
 
 class MedicalDetails(FormModel):

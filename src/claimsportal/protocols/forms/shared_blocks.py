@@ -9,7 +9,9 @@ usual names.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+from pydantic import model_validator
 
 from claimsportal.protocols.forms.common import (
     Address,
@@ -22,6 +24,7 @@ from claimsportal.protocols.forms.common import (
     RehabilitationRecommended,
     TelephoneNumber,
     YNFlag,
+    raise_field_errors,
     text,
 )
 from claimsportal.protocols.state import ADULT_AGE, age_on
@@ -72,6 +75,25 @@ def governed_injury_errors(
     if days_number and overnight_detention != "1":
         errors.append((("daysNumber",), "is only allowed when overnightDetention is 1 (Yes)", days_number))
     return errors
+
+
+class GovernedInjuryRules(FormModel):
+    """The rules of the RTA and EL/PL injury blocks on their governed fields (declared by each form,
+    with its own injury flags first, in the schema's order)."""
+
+    if TYPE_CHECKING:
+        timeOffRequired: str
+        timeOffPeriod: int | None
+        overnightDetention: str | None
+        daysNumber: str | None
+
+    @model_validator(mode="after")
+    def _governed_fields(self) -> Self:
+        errors = governed_injury_errors(
+            self.timeOffRequired, self.timeOffPeriod, self.overnightDetention, self.daysNumber
+        )
+        raise_field_errors(type(self).__name__, errors)
+        return self
 
 
 def claimant_date_errors(
