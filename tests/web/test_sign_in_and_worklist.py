@@ -93,7 +93,7 @@ def _all_url_names() -> list[tuple[str, str]]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
+            elif pattern.name != "a2a-claim-path":  # a shortcut to API routes listed here one by one
                 out.append((pattern.name or "", prefix + str(pattern.pattern)))
 
     walk(get_resolver().url_patterns)

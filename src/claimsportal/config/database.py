@@ -15,7 +15,10 @@ if _url:
     DATABASES: dict[str, dict[str, Any]] = {"default": dict(dj_database_url.parse(_url, conn_max_age=60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options = DATABASES["default"].setdefault("OPTIONS", {})
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # A health check costs every request a round trip (SELECT 1) before its first query. Off by
+        # default: after a database restart a reused connection fails one request, which Django then
+        # closes; clients retry safely (one transaction per change, Idempotency-Key on the API).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_flag("CLAIMSPORTAL_DB_HEALTH_CHECKS", False)
         # The claim hot path (claims.services) asks for prepared statements explicitly; psycopg ignores
         # that unless a threshold is set. A huge threshold prepares nothing else. Set
         # CLAIMSPORTAL_PG_PREPARED=0 behind a pooler that cannot keep prepared statements.
