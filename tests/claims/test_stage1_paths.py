@@ -14,8 +14,7 @@ so that a wrong table fails these tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -28,10 +27,10 @@ from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import Organisation, User
 from claimsportal.organisations.services import create_organisation
-from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms.examples import insurer_response_example
 from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import ClaimType, ProtocolName
+from tests.claims.conftest import database, refused
 from tests.conftest import DEFAULT_NOW, World, cnf, send_claim, step
 
 SENT = date(2026, 3, 2)
@@ -175,30 +174,6 @@ def trail(info: ClaimInfo) -> list[tuple[str, str, str]]:
         (e.operation, e.phase_before, e.phase_after)
         for e in ClaimEvent.objects.filter(claim_id=info.application_id).order_by("pk")
     ]
-
-
-def database() -> tuple[list[dict[str, Any]], list[int]]:
-    """Every column of every claim, and the ids of every event."""
-    claims: list[dict[str, Any]] = [dict(row) for row in Claim.objects.order_by("pk").values()]
-    events = list(ClaimEvent.objects.order_by("pk").values_list("pk", flat=True))
-    return claims, events
-
-
-@contextmanager
-def refused(clock: FixedClock, code: str, field: str | None = None) -> Iterator[list[PortalError]]:
-    """Expect a PortalError with ``code`` (with a detail on ``field``) and no write at all. The clock
-    moves first, so that a write would show in ``updated_at`` too."""
-    before = database()
-    clock.advance(timedelta(minutes=7))
-    caught: list[PortalError] = []
-    with pytest.raises(PortalError) as excinfo:
-        yield caught
-    error = excinfo.value
-    caught.append(error)
-    assert error.code == code, str(error)
-    if field is not None:
-        assert field in [d.field for d in error.details], str(error)
-    assert database() == before, "a refused operation wrote to the database"
 
 
 def unrelated_compensator() -> Organisation:

@@ -23,7 +23,8 @@ from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
 from claimsportal.protocols.timers import LONDON
-from tests.claims.test_stage1_paths import COMP, CR, current, expect, midnight, refused, trail
+from tests.claims.conftest import refused
+from tests.claims.test_stage1_paths import COMP, CR, current, expect, midnight, trail
 from tests.conftest import World, send_claim, step
 
 CHILD_DOB = date(2015, 6, 1)
@@ -808,6 +809,7 @@ def test_the_court_pack_has_5_days_over_christmas_and_ends_in_the_portal(
     # 22, 23, 24, (25, 28) 29, 30 December
     assert_deadline(claim, COURT_PACK, anchor=date(2026, 12, 21), days=5, last_day=date(2026, 12, 30))
     assert claim.state["court_pack_sent_on"] == "2026-12-21"
+    assert claim.state["court_pack_disputed"] == [1]  # what the response may reply to
     w.refuse(COMP, "WRONG_PHASE", "exitProcess", exitReasonCode="2", exitComment="Too late to leave")
     w.comp("addCPPFResponse", finalOffer="3000.00")
     assert_no_deadline(w.at("EndOfStage2", CR))

@@ -416,6 +416,11 @@ class CourtPackRequestPayload(Strict):
     def claimedHeads(self) -> Heads:
         return self.cppfRequest.claimedHeads
 
+    @property
+    def disputedDisbursementIds(self) -> list[int]:
+        """The disbursements disputed in Part A (what the response may reply to)."""
+        return self.cppfRequest.disputedDisbursementIds
+
 
 class RtaCourtPackRequestPayload(CourtPackRequestPayload):
     cppfRequest: RtaCourtPackRequest
@@ -430,10 +435,16 @@ class CourtPackResponsePayload(Strict):
 
     cppfResponse: RtaCourtPackResponse | ElplCourtPackResponse
     answersPath: ClassVar[str] = "cppfResponse.defendantReplies.lastDefendantResponse"
+    disbursementsPath: ClassVar[str] = "cppfResponse.disbursmentDisputed.disbursementDisputedRequestResponse"
 
     @property
     def answers(self) -> list[Answer]:
         return self.cppfResponse.answers
+
+    @property
+    def answeredDisbursementIds(self) -> list[int]:
+        """The disbursements the compensator replies to (at ``disbursementsPath``)."""
+        return self.cppfResponse.answeredDisbursementIds
 
 
 class RtaCourtPackResponsePayload(CourtPackResponsePayload):

@@ -53,6 +53,9 @@ class ClaimState:
     original_damages_agreed: bool | None = None
     additional_damages_sent_on: date | None = None
     court_pack_sent_on: date | None = None
+    # The disbursement IDs the court proceedings pack request disputes, which the response may reply
+    # to (None: not on record, for packs sent before they were kept; [] none disputed).
+    court_pack_disputed: list[int] | None = None
     exit_side: Side | None = None
     exit_code: str | None = None
     child_at: dict[str, bool] = field(default_factory=dict)

@@ -27,6 +27,7 @@ from claimsportal.protocols.definitions import (
     TimerEffect,
 )
 from claimsportal.protocols.errors import ErrorDetail, PortalError
+from claimsportal.protocols.forms.court_pack import disbursement_reply_errors
 from claimsportal.protocols.forms.facts import cnf_facts
 from claimsportal.protocols.forms.losses import (
     Heads,
@@ -590,6 +591,21 @@ def _counter_offer_revises_the_claim(ctx: Context) -> bool:
 def _adds_a_loss(ctx: Context) -> bool:
     problems = additional_heads_errors(_claimed(ctx), ctx.field("claimedHeads"), ctx.field("headsPath"))
     _refuse_problems(problems, "Additional damages claim a loss not claimed before")
+    return True
+
+
+def _replies_to_disputed_disbursements(ctx: Context) -> bool:
+    """The response replies only to disbursements the request on the claim disputes (a subset,
+    forms.court_pack.disbursement_reply_errors). Packs whose disputed IDs are not on record (sent
+    before they were kept) are not compared."""
+    disputed = ctx.state.court_pack_disputed
+    if disputed is not None:
+        problems = disbursement_reply_errors(
+            disputed, ctx.field("answeredDisbursementIds"), ctx.field("disbursementsPath")
+        )
+        _refuse_problems(
+            problems, "The response replies to disbursements the court proceedings pack did not dispute"
+        )
     return True
 
 
@@ -1299,7 +1315,11 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             "CourtProceedingsPackForm",
             _to("CourtProceedingsPackFormResponse"),
             payload=p.RtaCourtPackRequestPayload if rta else p.ElplCourtPackRequestPayload,
-            effect=_record(court_pack_sent_on=lambda c: c.today, claimed_heads=_record_claimed_heads),
+            effect=_record(
+                court_pack_sent_on=lambda c: c.today,
+                claimed_heads=_record_claimed_heads,
+                court_pack_disputed=lambda c: list(c.field("disputedDisbursementIds")),
+            ),
         ),
         _op(
             "addCPPFResponse",
@@ -1308,7 +1328,14 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             "CourtProceedingsPackFormResponse",
             _to("EndOfStage2"),
             payload=p.RtaCourtPackResponsePayload if rta else p.ElplCourtPackResponsePayload,
-            guards=(_answers_fit_the_claim(_claimed),),
+            guards=(
+                _answers_fit_the_claim(_claimed),
+                Guard(
+                    "each disbursement replied to was disputed in the court proceedings pack",
+                    _replies_to_disputed_disbursements,
+                    "",
+                ),
+            ),
         ),
         _op("acknowledgeCPPFResponse", "T71", Actor.CR, "EndOfStage2", _to("EndOfStage2Acknowledged")),
         # ---- Exits --------------------------------------------------------------------------------

@@ -15,9 +15,15 @@ from claimsportal.protocols.forms.court_pack import (
     ElplCourtPackResponse,
     RtaCourtPackRequest,
     RtaCourtPackResponse,
+    disbursement_reply_errors,
 )
 from claimsportal.protocols.forms.examples import court_pack_request_example, court_pack_response_example
-from claimsportal.protocols.payloads import RtaCourtPackRequestPayload, RtaCourtPackResponsePayload
+from claimsportal.protocols.payloads import (
+    ElplCourtPackRequestPayload,
+    ElplCourtPackResponsePayload,
+    RtaCourtPackRequestPayload,
+    RtaCourtPackResponsePayload,
+)
 from tests.protocols.forms.helpers import MISSING, errors_of, with_changes
 from tests.protocols.forms.stage2_cases import (
     TODAY,
@@ -102,6 +108,77 @@ def test_values_after_contribution_are_computed_or_checked() -> None:
     assert response.cppfResponse.totalAfterContrib == Decimal("4096.00")
     assert [a.interest for a in response.answers] == [None] * 5
     assert response.answersPath == "cppfResponse.defendantReplies.lastDefendantResponse"
+
+
+def _disputed(*ids: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "amountClaimed": "180.00",
+            "amountPaid": "90.00",
+            "disbursementDisputed": f"Fee {n}",
+            "disbursementId": n,
+        }
+        for n in ids
+    ]
+
+
+def _replies(*ids: int) -> list[dict[str, Any]]:
+    return [{"disbursementId": n, "reasonForNotPayingFullDisbursement": "Above the usual rate"} for n in ids]
+
+
+def test_the_disbursement_ids_are_read_from_the_forms() -> None:
+    request = ElplCourtPackRequestPayload.model_validate(
+        {"cppfRequest": with_changes(FORMS["ELPL request"][1], {D: _disputed(3, 1, 17)})}
+    )
+    assert request.disputedDisbursementIds == [3, 1, 17]
+    paid = with_changes(
+        FORMS["RTA request"][1],
+        {D.split(".")[0]: MISSING, f"{CRU_A}.allDisbursementAgreedAndPaid": "1"},
+    )
+    assert RtaCourtPackRequestPayload.model_validate({"cppfRequest": paid}).disputedDisbursementIds == []
+    response = ElplCourtPackResponsePayload.model_validate(
+        {"cppfResponse": with_changes(FORMS["ELPL response"][1], {D: _replies(17, 3)})}
+    )
+    assert response.answeredDisbursementIds == [17, 3]
+    assert response.disbursementsPath == f"cppfResponse.{D}"
+    silent = with_changes(FORMS["RTA response"][1], {D.split(".")[0]: MISSING})
+    assert RtaCourtPackResponsePayload.model_validate({"cppfResponse": silent}).answeredDisbursementIds == []
+
+
+RESPONSE_D = f"cppfResponse.{D}"
+
+
+@pytest.mark.parametrize(
+    ("disputed", "answered"),
+    [((1, 3), (1, 3)), ((1, 3), (3, 1)), ((1, 3), (3,)), ((1, 3), ()), ((), ())],
+    ids=["all", "another-order", "some", "none", "nothing-disputed-nothing-answered"],
+)
+def test_the_compensator_may_reply_to_any_of_the_disputed_disbursements(
+    disputed: tuple[int, ...], answered: tuple[int, ...]
+) -> None:
+    assert disbursement_reply_errors(disputed, answered, RESPONSE_D) == []
+
+
+def test_a_reply_to_a_disbursement_not_disputed_names_its_id_field() -> None:
+    assert disbursement_reply_errors([4, 2], [2, 5, 4, 17], RESPONSE_D) == [
+        (
+            f"{RESPONSE_D}.1.disbursementId",
+            "disbursement 5 was not disputed in the court proceedings pack request: reply only to the "
+            "disbursements it disputes (2, 4)",
+        ),
+        (
+            f"{RESPONSE_D}.3.disbursementId",
+            "disbursement 17 was not disputed in the court proceedings pack request: reply only to the "
+            "disbursements it disputes (2, 4)",
+        ),
+    ]
+    assert disbursement_reply_errors([], [1], RESPONSE_D) == [
+        (
+            f"{RESPONSE_D}.0.disbursementId",
+            "disbursement 1 was not disputed in the court proceedings pack request: it disputes no "
+            "disbursement (allDisbursementAgreedAndPaid is 1)",
+        )
+    ]
 
 
 VALID_CHANGES: list[tuple[str, str, dict[str, Any]]] = [

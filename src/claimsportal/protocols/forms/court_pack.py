@@ -17,6 +17,12 @@ Decisions ([I] unless marked):
   when it is 0 at least one is. A disputed disbursement was not paid in full (``AmountPaid`` less than
   ``AmountClaimed``), describes what is disputed, and its ``DisbursementId`` (1-17) is unique in the
   pack. The compensator gives a reason (1-80 characters) for each disbursement it does not pay in full.
+* **The compensator replies only to disputed disbursements**: each ``DisbursementId`` of its
+  ``disbursementDisputedRequestResponse`` is one the claimant listed as disputed in the pack on the
+  claim (:func:`disbursement_reply_errors`, the operation's guard, since the pack is an earlier form).
+  It is a subset, not the same list: the response's block is optional in the XSD, a reply exists to
+  give the reason for not paying in full, and a disputed disbursement left unanswered stays disputed
+  as the claimant's Part A states it (the portal reads no concession into the silence).
 * ``DefendantLegalDetails`` are required when ``HasDefendantNamedLegalRep`` is 1; the compensator
   explains in ``UpToDateCRUCertificateAttachedComments`` why no up-to-date CRU certificate is attached.
 * The compensator's last response per head replies to every head of the claimant's last offer and
@@ -26,6 +32,7 @@ Decisions ([I] unless marked):
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
@@ -47,6 +54,7 @@ from claimsportal.protocols.forms.losses import (
     HeadFigures,
     Heads,
     PackModel,
+    Problem,
     TariffFields,
     duplicate_loss_type_errors,
 )
@@ -236,6 +244,12 @@ class _CourtPackRequest(PackModel):
     def totalAfterContrib(self) -> Decimal:
         return total(h.figures.net for h in self.heads)
 
+    @property
+    def disputedDisbursementIds(self) -> list[int]:
+        """The disbursements the claimant disputes, in the order listed (none when all were paid)."""
+        disputed = self.disbursmentDisputed
+        return [d.disbursementId for d in disputed.disbursementDisputedRequestResponse] if disputed else []
+
     @model_validator(mode="after")
     def _pack_rules(self) -> Self:
         errors = duplicate_loss_type_errors([h.lossType for h in self.heads], CLAIMANT_OFFER_LOC)
@@ -412,6 +426,12 @@ class _CourtPackResponse(PackModel):
     def totalAfterContrib(self) -> Decimal:
         return total(a.net for a in self.answers)
 
+    @property
+    def answeredDisbursementIds(self) -> list[int]:
+        """The disbursements the compensator gives a reason for not paying in full, in order."""
+        replies = self.disbursmentDisputed
+        return [d.disbursementId for d in replies.disbursementDisputedRequestResponse] if replies else []
+
     @model_validator(mode="after")
     def _pack_rules(self) -> Self:
         errors = duplicate_loss_type_errors([r.lossType for r in self.replies], DEFENDANT_RESPONSE_LOC)
@@ -445,3 +465,24 @@ class RtaCourtPackResponse(_CourtPackResponse):
     disbursmentDisputed: DisbursmentDisputedResponse | None = None
     defendantLegalRepresentative: DefendantLegalRepresentativeResponse
     courtProceedingsPackPartB: CourtProceedingsPackPartBResponse
+
+
+# --- the response against the request --------------------------------------------------------------
+
+
+def disbursement_reply_errors(disputed: Collection[int], answered: Sequence[int], loc: str) -> list[Problem]:
+    """What is wrong with the compensator's replies on disbursements (``answered``: their IDs in order,
+    listed at ``loc``) given the IDs the claimant ``disputed`` in the court proceedings pack request:
+    each reply is to a disputed disbursement (see the module docstring)."""
+    if disputed:
+        hint = "reply only to the disbursements it disputes (" + ", ".join(map(str, sorted(disputed))) + ")"
+    else:
+        hint = "it disputes no disbursement (allDisbursementAgreedAndPaid is 1)"
+    return [
+        (
+            f"{loc}.{index}.disbursementId",
+            f"disbursement {disbursement_id} was not disputed in the court proceedings pack request: {hint}",
+        )
+        for index, disbursement_id in enumerate(answered)
+        if disbursement_id not in disputed
+    ]
