@@ -66,6 +66,7 @@ def test_the_reads_of_the_catalogue_are_documented(document: dict[str, Any]) -> 
         "getBranchesList",
         "getMyUsersList",
         "getOrganisation",
+        "getHospitalsList",
         "getSystemProcessVersion",
     ):
         assert name in operations, name

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import structlog
 from django.conf import settings
@@ -21,6 +21,7 @@ from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.params.functions import Query
 
 from claimsportal.a2a import auth
 from claimsportal.a2a.idempotency import run_idempotently
@@ -37,6 +38,7 @@ from claimsportal.a2a.schemas import (
     ClearedOut,
     ErrorOut,
     HistoryEventOut,
+    HospitalOut,
     InsurerInfoOut,
     NotificationPageOut,
     OrganisationInfoOut,
@@ -54,6 +56,8 @@ from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.tables import DEFINITIONS
 from claimsportal.protocols.types import ClaimType
+from claimsportal.reference.hospitals import MAX_LIMIT as HOSPITALS_MAX_LIMIT
+from claimsportal.reference.hospitals import search_hospitals
 
 log = structlog.get_logger(__name__)
 
@@ -412,6 +416,49 @@ def insurer_index(
         i.__dict__
         for i in search_insurer_index(compensator_type=compensatorType, organisation_name=organisationName)
     ]
+
+
+HOSPITAL_EXAMPLE = {
+    "name": "ST GEORGE'S HOSPITAL",
+    "addressLine1": "BLACKSHAW ROAD",
+    "addressLine2": "TOOTING",
+    "addressLine3": "LONDON",
+    "addressLine4": "",
+    "postCode": "SW17 0QT",
+}
+
+
+@api.get(
+    "/hospitals",
+    response={200: list[HospitalOut], **READ_ERRORS},
+    operation_id="getHospitalsList",
+    summary="Open NHS hospital sites by name and/or postcode, for a CNF's hospital block",
+    description=(
+        "At least one of hospitalName and postCode; given both, a site matches both. Every word of "
+        "hospitalName must appear in the name (any order; case, punctuation and accents ignored); "
+        "postCode matches the start of the postcode, spaces ignored. Ordered by name, at most `limit` "
+        "sites: when exactly `limit` come back, narrow the search. Closed sites are never listed. "
+        "The sites come from the NHS Organisation Data Service files."
+    ),
+    tags=["reference"],
+    openapi_extra={"responses": {200: {"content": {"application/json": {"example": [HOSPITAL_EXAMPLE]}}}}},
+)
+def hospitals(
+    request: HttpRequest,
+    hospitalName: Annotated[
+        str | None,
+        Query(None, max_length=100, description="Words of the name, e.g. `st georges` or `royal infirmary`"),
+    ] = None,
+    postCode: Annotated[
+        str | None,
+        Query(None, max_length=10, description="The start of the postcode, e.g. `SW17` or `sw17 0q`"),
+    ] = None,
+    limit: Annotated[
+        int | None, Query(None, ge=1, le=HOSPITALS_MAX_LIMIT, description="At most this many (default 50)")
+    ] = None,
+) -> list[dict[str, Any]]:
+    _caller(request)
+    return [h.__dict__ for h in search_hospitals(name=hospitalName, post_code=postCode, limit=limit)]
 
 
 @api.get(

@@ -110,6 +110,17 @@ class ClaimOut(Schema):
     gdprClaimDeleted: int
 
 
+class HospitalOut(Schema):
+    """``hospital`` of WORKFLOW.md §7.2."""
+
+    name: str
+    addressLine1: str
+    addressLine2: str
+    addressLine3: str
+    addressLine4: str
+    postCode: str
+
+
 class OrganisationInfoOut(Schema):
     organisationId: str
     organisationName: str

@@ -1,4 +1,5 @@
-"""Demo data for ``make run``: organisations, users, A2A clients and claims in several phases.
+"""Demo data for ``make run``: organisations, users, A2A clients, claims in several phases and NHS
+hospital sites.
 
 Idempotent: running it again changes nothing. The credentials are public by design; never load this
 into a live deployment (the command refuses when CLAIMSPORTAL_LIVE=1).
@@ -25,6 +26,8 @@ from claimsportal.organisations.services import (
     default_expiry,
 )
 from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
+from claimsportal.reference.hospitals import DEMO_SITES_FILE, import_ods_sites
+from claimsportal.reference.models import Hospital
 
 DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - public demo credentials, refused in live mode
 
@@ -144,6 +147,7 @@ def seed_demo() -> dict[str, Any]:
     """Create the demo data if it is not there yet; returns what exists."""
     if Organisation.objects.filter(org_id="CR00001", name=DEMO_ORGANISATIONS[0][2]).exists():
         _demo_console()  # added later than the rest: a database seeded before gets it too
+        _demo_hospitals()  # likewise
         return describe(created=False)
     if Organisation.objects.exists():
         raise ValueError(
@@ -168,7 +172,15 @@ def seed_demo() -> dict[str, Any]:
         add_insurer_index_entry(insurer_name=insurer_name, org_id=org_id, compensator_type=compensator_type)
     _demo_claims()
     _demo_console()
+    _demo_hospitals()
     return describe(created=True)
+
+
+def _demo_hospitals() -> None:
+    """The demo NHS hospital sites (``reference/data/nhs_hospital_sites_demo.csv``, ODS layout) for
+    ``getHospitalsList``, unless sites are already there: a database that holds a real ODS file keeps it."""
+    if not Hospital.objects.exists():
+        import_ods_sites(DEMO_SITES_FILE)
 
 
 def _demo_console() -> None:

@@ -1,4 +1,5 @@
-"""Reference data the operator maintains. The business calendar's added and removed days."""
+"""Reference data the operator maintains: the business calendar's added and removed days, the RTA
+Insurer Index and the NHS hospital sites of ``getHospitalsList``."""
 
 from __future__ import annotations
 
@@ -41,3 +42,29 @@ class InsurerIndexEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index_id} {self.insurer_name}"
+
+
+class Hospital(models.Model):
+    """One NHS site from the Organisation Data Service (ODS) files, for ``getHospitalsList`` (WORKFLOW.md
+    §7.2 ``hospital``). Loaded by ``import_hospitals`` (``reference.hospitals.import_ods_sites``); never
+    deleted: a site the ODS closes keeps its row with its close date and is no longer returned.
+
+    ``name_key`` and ``post_code_key`` are the search forms (``hospitals.name_key`` /
+    ``hospitals.post_code_key``): upper-case letters and digits only. Both are indexed; on PostgreSQL
+    Django adds a ``varchar_pattern_ops`` index to each (prefix ``LIKE``) and migration 0003 a trigram
+    index on ``name_key`` (contains) when ``pg_trgm`` can be enabled."""
+
+    ods_code = models.CharField("ODS organisation code", max_length=10, unique=True)
+    name = models.CharField(max_length=100)
+    address_line1 = models.CharField(max_length=100, blank=True)
+    address_line2 = models.CharField(max_length=100, blank=True)
+    address_line3 = models.CharField(max_length=100, blank=True)
+    address_line4 = models.CharField(max_length=100, blank=True)
+    post_code = models.CharField(max_length=8, help_text="Upper case, one space before the inward code")
+    name_key = models.CharField(max_length=200, db_index=True, help_text="The name as searched")
+    post_code_key = models.CharField(max_length=7, db_index=True, help_text="The postcode without spaces")
+    open_date = models.DateField()
+    close_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.ods_code} {self.name}"
