@@ -631,6 +631,18 @@ def _operation_view(name: str) -> Callable[[HttpRequest, str], Status[dict[str, 
     return view
 
 
+def serve_operation(request: HttpRequest, applicationId: str, name: str) -> HttpResponse:
+    """``POST /claims/{applicationId}/{name}`` without django-ninja's per-request machinery (parsing
+    the one path parameter into a model, validating our own answer against ``ClaimInfoOut``): the
+    same ``_perform`` and the API's own error handlers and renderer, so the answer is byte for byte
+    what ninja's view gives (tests/a2a/test_dispatch.py). ``a2a.dispatch`` routes to it."""
+    try:
+        result = _perform(request, name, applicationId)
+        return api.create_response(request, result.value, status=result.status_code)
+    except Exception as error:
+        return api.on_exception(request, error)
+
+
 def _describe(name: str) -> tuple[str, str]:
     for definition in DEFINITIONS.values():
         for op in definition.operations:
@@ -648,9 +660,10 @@ def _describe(name: str) -> tuple[str, str]:
     raise KeyError(name)
 
 
-for _name in sorted(PAYLOAD_MODELS):
-    if _name == "addClaim":
-        continue
+# Every operation on an existing claim, each at POST /claims/{applicationId}/{name}.
+OPERATION_NAMES = frozenset(PAYLOAD_MODELS) - {"addClaim"}
+
+for _name in sorted(OPERATION_NAMES):
     _summary, _description = _describe(_name)
     api.default_router.add_api_operation(
         f"/claims/{{applicationId}}/{_name}",

@@ -8,13 +8,15 @@ regular expression (an alternation of the names) and calls the very view ninja b
 the same authentication, validation, errors and method checks (a GET on an operation path still
 gets ninja's 405). A name the API does not document does not match here, and falls through to the
 API's patterns and its 404 exactly as before.
+
+A ``POST`` to an operation goes straight to ``direct`` (``a2a.api.serve_operation``), which runs the
+same code as ninja's view without ninja's per-request parsing and response validation.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
@@ -37,14 +39,23 @@ def claim_path_views(api: NinjaAPI) -> dict[str, Callable[..., HttpResponse]]:
     return views
 
 
-def claim_path_pattern(api: NinjaAPI, prefix: str) -> URLPattern:
-    """A pattern for ``{prefix}claims/{applicationId}/{name}`` dispatching to the API's own view."""
+def claim_path_pattern(
+    api: NinjaAPI,
+    prefix: str,
+    direct: Callable[[HttpRequest, str, str], HttpResponse],
+    direct_names: Collection[str],
+) -> URLPattern:
+    """A pattern for ``{prefix}claims/{applicationId}/{name}`` dispatching to the API's own view, or
+    for a ``POST`` to one of ``direct_names`` to ``direct(request, applicationId, name)``."""
     views = claim_path_views(api)
     names = "|".join(re.escape(name) for name in sorted(views, key=len, reverse=True))
+    posts = frozenset(direct_names) & views.keys()
 
     @csrf_exempt  # the API authenticates with bearer tokens; ninja's own views are exempt too
-    def claim_path(request: HttpRequest, applicationId: str, name: str, **kwargs: Any) -> HttpResponse:
-        return views[name](request, applicationId=applicationId, **kwargs)
+    def claim_path(request: HttpRequest, applicationId: str, name: str) -> HttpResponse:
+        if request.method == "POST" and name in posts:
+            return direct(request, applicationId, name)
+        return views[name](request, applicationId=applicationId)
 
     regex = rf"^{re.escape(prefix)}claims/(?P<applicationId>[^/]+)/(?P<name>{names})$"
     return re_path(regex, claim_path, name="a2a-claim-path")
