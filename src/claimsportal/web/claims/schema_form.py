@@ -48,6 +48,9 @@ MAX_GROUPS = 50  # a posted count beyond this is ignored (no form repeats more)
 RADIO_LIMIT = 6  # more options than this: a select
 FLAG_GROUP_MIN = 3  # this many optional Yes/No flags in one block: a checkbox group
 TEXTAREA_FROM = 101  # strings allowed more characters than this: a textarea
+# A block with these fields is a hospital of a CNF (WORKFLOW.md §6): the page offers the NHS hospital
+# finder beside it, which fills them in (web/claims/_hospital_finder.html, static/web/claimsportal.js).
+HOSPITAL_FIELDS = frozenset({"hospitalName", "hospitalAddress", "postCode", "hospitalType"})
 
 
 class _Missing:
@@ -522,6 +525,11 @@ class Field:
     @property
     def any_errors(self) -> bool:
         return bool(self.errors) or any(c.errors for c in self.children if c.kind == "checkbox")
+
+    @property
+    def hospital_finder(self) -> bool:
+        """Whether this block is a hospital whose fields the NHS hospital finder fills in (all shown)."""
+        return self.kind == "object" and {c.node.name for c in self.children} >= HOSPITAL_FIELDS
 
     @property
     def heading_tag(self) -> str:

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("claims/<str:application_id>/operations/<str:operation>/", views.operation_page, name="operation"),
     path("claims/<str:application_id>/defendant-only-cnf/", views.defendant_only_cnf, name="defendant-only"),
     path("search/", views.search_page, name="search"),
+    path("hospitals/", views.hospital_finder, name="hospitals"),
     path("notifications/clear/", views.notifications_clear, name="notifications-clear"),
     path("notifications/<str:guid>/delete/", views.notification_delete, name="notification-delete"),
 ]
