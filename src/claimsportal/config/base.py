@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "claimsportal.organisations",
     "claimsportal.claims",
     "claimsportal.notifications",
+    "claimsportal.documents",
     "claimsportal.a2a",
     "claimsportal.web",
 ]
@@ -96,6 +97,18 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves collected files from here
 WHITENOISE_USE_FINDERS = True  # and, without collectstatic, the apps' own static files
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Attachments and printable documents: private files, served only by the authorised views
+# (claimsportal.documents.storage). Override "private" with any Django storage (e.g. S3).
+PRIVATE_FILES_DIR = DATA_DIR / "private"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_FILES_DIR), "base_url": None},
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,0 +1,1 @@
+"""Printable documents (PDF) and attachments of claims (WORKFLOW.md §7.5, §10)."""
