@@ -20,7 +20,7 @@ PUBLIC_URL_NAMES = {
     "console-register-done",
 }
 # The A2A API authenticates each call with a bearer token instead of a session; only these are open.
-PUBLIC_A2A_ROUTES = {"a2a/v1/token", "a2a/v1/openapi.json", "a2a/v1/docs"}
+PUBLIC_A2A_ROUTES = {"a2a/v1/token", "a2a/v1/changePassword", "a2a/v1/openapi.json", "a2a/v1/docs"}
 
 
 def _sign_in(client: Client, user_id: str) -> None:

@@ -42,6 +42,7 @@ from claimsportal.a2a.schemas import (
     InsurerInfoOut,
     NotificationPageOut,
     OrganisationInfoOut,
+    PasswordChangedOut,
     ProcessVersionOut,
     TokenOut,
     UserInfoOut,
@@ -61,7 +62,7 @@ from claimsportal.reference.hospitals import search_hospitals
 
 log = structlog.get_logger(__name__)
 
-PUBLIC_PATHS = frozenset({"/token", "/openapi.json", "/docs"})
+PUBLIC_PATHS = frozenset({"/token", "/changePassword", "/openapi.json", "/docs"})
 LOGIN_AS_PARAMETER = {
     "name": "X-Login-As",
     "in": "header",
@@ -92,7 +93,7 @@ class A2AApi(NinjaAPI):
         }
         for path, item in schema.get("paths", {}).items():
             for method, operation in item.items():
-                if path.endswith("/token"):
+                if path.endswith(("/token", "/changePassword")):
                     operation["security"] = []
                     continue
                 operation["security"] = [{"bearer": []}]
@@ -260,6 +261,58 @@ def token(request: HttpRequest) -> dict[str, object]:
             [ErrorDetail("grant_type", "must be client_credentials or refresh_token")],
         )
     return pair.as_dict()
+
+
+@api.post(
+    "/changePassword",
+    response={200: PasswordChangedOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    operation_id="changePassword",
+    summary="Change the client's own secret (its A2A password), which expires every 90 days",
+    description=(
+        "Authenticated by the current secret (an expired one too), not by a token. The new secret "
+        "must meet the portal's password rules: at least 12 characters with a special character, a "
+        'digit, upper- and lower-case letters; no "password" or an abbreviation of it; not the '
+        "client ID or organisation ID; not the current or previous secret. The old secret stops "
+        "working at once and every token of the client is revoked: ask for a new token with the new "
+        "secret."
+    ),
+    tags=["authentication"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "client_id": {"type": "string"},
+                            "oldPassword": {"type": "string"},
+                            "newPassword": {"type": "string"},
+                        },
+                        "required": ["client_id", "oldPassword", "newPassword"],
+                    },
+                    "example": {
+                        "client_id": "demo-comp-a2a",
+                        "oldPassword": "demo-comp-a2a-secret-change-me",
+                        "newPassword": "Correct-Horse-Battery-2026",
+                    },
+                }
+            },
+        }
+    },
+)
+def change_password(request: HttpRequest) -> dict[str, object]:
+    body = _json_object(request)
+    values = {k: v if isinstance(v, str) else "" for k, v in body.items()}
+    missing = [name for name in ("client_id", "oldPassword", "newPassword") if not values.get(name)]
+    if missing:
+        raise PortalError(
+            "SCHEMA_INVALID",
+            "client_id, oldPassword and newPassword are required",
+            [ErrorDetail(name, "required") for name in missing],
+        )
+    auth.change_secret(values["client_id"], values["oldPassword"], values["newPassword"])
+    return {"changed": True, "message": "Password changed: ask for a token with the new one"}
 
 
 # --------------------------------------------------------------------------------------------------

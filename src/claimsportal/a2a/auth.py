@@ -21,13 +21,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from claimsportal.a2a.models import AccessToken
 from claimsportal.claims.services import Actor
 from claimsportal.core import clock
+from claimsportal.core.audit import audit
+from claimsportal.organisations.accounts import strength_problems
 from claimsportal.organisations.models import A2AClient, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 
@@ -146,8 +150,78 @@ def token_for_client_credentials(client_id: str, client_secret: str) -> TokenPai
         raise _auth_invalid()
     if client.revoked_at is not None or not client.organisation.enabled:
         raise _auth_invalid("This client has been revoked or its organisation is disabled")
+    if secret_expired(client):
+        raise PortalError(
+            "AUTH_INVALID",
+            f"The client secret is more than {secret_max_days()} days old: change it with "
+            "POST /a2a/v1/changePassword, then ask for a token with the new one",
+            [ErrorDetail("client_secret", "expired: change it with changePassword")],
+        )
     with transaction.atomic():
         return _issue(client)
+
+
+def secret_max_days() -> int:
+    return int(getattr(settings, "CLAIMSPORTAL_A2A_SECRET_MAX_DAYS", 90))
+
+
+def secret_expired(client: A2AClient) -> bool:
+    """ADMINISTRATION.md §2.3: from 2023 an A2A password expires every 90 calendar days: a secret
+    set on 2 March works to the end of 30 May and is refused from 31 May (London dates)."""
+    days = secret_max_days()
+    return days > 0 and (clock.today() - timezone.localdate(client.secret_set_at)).days >= days
+
+
+def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:
+    """``changePassword``: the client replaces its own secret, which must meet the password rules.
+
+    Authenticated by the current secret (an expired one too: this is how it is renewed), with the
+    same answer and timing for an unknown client and a wrong secret. The old secret stops working
+    at once (no grace period: the client chose the moment) and every token the client holds is
+    revoked, so a leaked secret or token is useless once it is changed."""
+    client = (
+        A2AClient.objects.select_related("organisation").filter(client_id=client_id.strip()).first()
+        if client_id
+        else None
+    )
+    if client is None:
+        check_password(old_secret or "", _DUMMY_HASH)
+        raise _auth_invalid()
+    if not check_password(old_secret or "", client.secret_hash):
+        raise _auth_invalid()
+    if client.revoked_at is not None or not client.organisation.enabled:
+        raise _auth_invalid("This client has been revoked or its organisation is disabled")
+    problems = strength_problems(
+        new_secret or "",
+        (("the client ID", client.client_id), ("your organisation ID", client.organisation.org_id)),
+    )
+    if new_secret == old_secret:
+        problems.append("must not be the current password")
+    elif client.previous_secret_hash and check_password(new_secret or "", client.previous_secret_hash):
+        problems.append("must not be the previous password")
+    if problems:
+        raise PortalError(
+            "SCHEMA_INVALID",
+            "The new password does not meet the password rules",
+            [ErrorDetail("newPassword", message) for message in problems],
+        )
+    now = clock.now()
+    with transaction.atomic():
+        A2AClient.objects.filter(pk=client.pk).update(
+            secret_hash=make_password(new_secret),
+            previous_secret_hash="",
+            previous_secret_valid_until=None,
+            secret_changed_at=now,
+        )
+        AccessToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
+        audit(
+            None,
+            "a2a_client.password_changed",
+            target=client.client_id,
+            organisation=client.organisation,
+            via="changePassword",
+        )
+    invalidate_caches()
 
 
 def token_for_refresh_token(refresh_token: str) -> TokenPair:
@@ -203,6 +277,7 @@ def rotate_secret(client: A2AClient, *, grace: timedelta = SECRET_GRACE) -> str:
         previous_secret_hash=client.secret_hash,
         previous_secret_valid_until=clock.now() + grace,
         secret_hash=make_password(secret),
+        secret_changed_at=clock.now(),
     )
     client.refresh_from_db()
     return secret

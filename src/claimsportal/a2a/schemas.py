@@ -44,6 +44,11 @@ class ClaimStatusOut(Schema):
     gdprClaimDeleted: int
 
 
+class PasswordChangedOut(Schema):
+    changed: bool
+    message: str
+
+
 class TokenOut(Schema):
     access_token: str
     token_type: str

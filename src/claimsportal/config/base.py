@@ -29,6 +29,8 @@ if CLAIMSPORTAL_PASSWORD_RULES not in ("2023", "2025"):
     raise ValueError("CLAIMSPORTAL_PASSWORD_RULES must be 2023 or 2025")
 CLAIMSPORTAL_A2A_RATE = float(env_str("CLAIMSPORTAL_A2A_RATE", "100"))  # requests/s per client and process
 CLAIMSPORTAL_A2A_BURST = float(env_str("CLAIMSPORTAL_A2A_BURST", "200"))
+# Days an A2A client secret works before it must be changed with changePassword (0: never expires).
+CLAIMSPORTAL_A2A_SECRET_MAX_DAYS = int(env_str("CLAIMSPORTAL_A2A_SECRET_MAX_DAYS", "90"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -109,6 +111,10 @@ STORAGES = {
         "OPTIONS": {"location": str(PRIVATE_FILES_DIR), "base_url": None},
     },
 }
+# A2A addAttachment sends a file of up to 4 MB base64-encoded in JSON (about 5.6 MB): request bodies
+# up to 6 MB are read (Django's default is 2.5 MB). Web uploads stream their files to disk and
+# stop reading a file at the 4 MB limit (web.claims.attachments).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -32,6 +32,7 @@ import re
 import secrets
 import struct
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -171,8 +172,36 @@ def accept_agreement(user: User, agreement: UserAgreement) -> AgreementAcceptanc
 
 def password_problems(user: User, password: str) -> PasswordProblems:
     """Every rule the new password breaks, each as a message a person can act on."""
+    organisation = user.organisation.org_id if user.organisation else ""
     problems = PasswordProblems()
-    add = problems.messages.append
+    problems.messages.extend(
+        strength_problems(
+            password,
+            (
+                ("your user ID", user.user_id),
+                ("your name", user.forename),
+                ("your name", user.surname),
+                ("your organisation ID", organisation),
+            ),
+        )
+    )
+    keep = HISTORY_2025 if password_rules() == "2025" else HISTORY_2023
+    previous = [
+        user.password,
+        *PasswordHistory.objects.filter(user=user)
+        .order_by("-created_at")
+        .values_list("password", flat=True)[:keep],
+    ]
+    if any(check_password(password, old) for old in previous if old):
+        problems.messages.append(f"must not be one of your last {keep} passwords")
+    return problems
+
+
+def strength_problems(password: str, personal: Iterable[tuple[str, str]]) -> list[str]:
+    """The 2023 rules (ADMINISTRATION.md §2.3) for any password, web or A2A: length, character
+    classes, no "password" or an abbreviation of it, none of the ``personal`` (label, value) pairs."""
+    messages: list[str] = []
+    add = messages.append
     if len(password) < 12:
         add("must be at least 12 characters long")
     if not any(c in SPECIAL_CHARACTERS for c in password):
@@ -185,26 +214,11 @@ def password_problems(user: User, password: str) -> PasswordProblems:
     plain = lowered.translate(LEET)
     if any(word in lowered or word in plain for word in FORBIDDEN_WORDS):
         add('must not contain "password" or an abbreviation of it (pwd, pswd)')
-    organisation = user.organisation.org_id if user.organisation else ""
-    for label, value in (
-        ("your user ID", user.user_id),
-        ("your name", user.forename),
-        ("your name", user.surname),
-        ("your organisation ID", organisation),
-    ):
+    for label, value in personal:
         if value and len(value) >= 3 and value.lower() in lowered:
             add(f"must not contain {label}")
             break
-    keep = HISTORY_2025 if password_rules() == "2025" else HISTORY_2023
-    previous = [
-        user.password,
-        *PasswordHistory.objects.filter(user=user)
-        .order_by("-created_at")
-        .values_list("password", flat=True)[:keep],
-    ]
-    if any(check_password(password, old) for old in previous if old):
-        add(f"must not be one of your last {keep} passwords")
-    return problems
+    return messages
 
 
 def password_expired(user: User, now: datetime | None = None) -> bool:

@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 
 from claimsportal.a2a import auth as a2a_auth
 from claimsportal.core import clock
-from claimsportal.core.models import AuditEntry
+from claimsportal.core.audit import audit
 from claimsportal.organisations import accounts
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.profiles import Profile, parse_profiles
@@ -38,24 +38,6 @@ from claimsportal.protocols.types import Side
 
 AUDIT_CONFIRMATION = "Your change has been saved and logged for audit purposes."
 PERSON_NAME = re.compile(r"^[A-Z]\.? ?[A-Z][a-z]+$")  # "J Smith", "J. Smith": a branch named after a person
-
-
-def audit(
-    actor: User | None,
-    action: str,
-    target: str = "",
-    organisation: Organisation | None = None,
-    **details: Any,
-) -> None:
-    AuditEntry.objects.create(
-        occurred_at=clock.now(),
-        actor_user=actor,
-        actor_user_id_text=actor.user_id if actor else "SYSTEM",
-        organisation=organisation or (actor.organisation if actor else None),
-        action=action,
-        target=target,
-        details=details,
-    )
 
 
 def _forbidden(message: str) -> PortalError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -180,9 +180,17 @@ class A2AClient(models.Model):
     name = models.CharField(max_length=120, blank=True, default="")
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    secret_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the secret was last changed or rotated (None: when created)"
+    )
 
     def __str__(self) -> str:
         return f"{self.client_id} ({self.organisation.org_id})"
+
+    @property
+    def secret_set_at(self) -> datetime:
+        """Since when the current secret has been in use (its age counts towards the expiry)."""
+        return self.secret_changed_at or self.created_at
 
 
 class PasswordHistory(models.Model):

@@ -21,8 +21,9 @@ from django.db.models.functions import Lower
 
 from claimsportal.a2a import auth as a2a_auth
 from claimsportal.core import clock
+from claimsportal.core.audit import audit
 from claimsportal.organisations import accounts
-from claimsportal.organisations.administration import PERSON_NAME, audit
+from claimsportal.organisations.administration import PERSON_NAME
 from claimsportal.organisations.models import (
     Branch,
     Organisation,
