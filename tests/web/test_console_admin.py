@@ -488,3 +488,18 @@ def test_the_audit_trail_is_the_organisation_s_newest_first_in_pages(
     html = page(admin_client.get("/console/audit/?page=2"))
     assert html.count("User changed") == 5 and "forename: Name0" in html
     assert AUDIT_CONFIRMATION == SAVED
+
+
+def test_the_a2a_clients_page_shows_when_each_secret_expires(
+    world: World, admin_client: Client, clock: FixedClock
+) -> None:
+    html = page(admin_client.post("/console/a2a/new/", {"name": "Case system"}))
+    client_id = html.split('id="client-id">')[1].split("<")[0]
+    # Created on Monday 2 March 2026: refused from 31 May, 90 calendar days later.
+    assert "The secret expires on 31 May 2026" in page(admin_client.get("/console/a2a/"))
+    clock.advance(timedelta(days=90))
+    html = page(admin_client.get("/console/a2a/"))
+    assert "Secret expired" in html
+    assert "Since 31 May 2026: the client changes it with changePassword, or rotate it here" in html
+    admin_client.post(f"/console/a2a/{client_id}/rotate/")
+    assert "The secret expires on 29 Aug 2026" in page(admin_client.get("/console/a2a/"))

@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -170,6 +170,12 @@ def secret_expired(client: A2AClient) -> bool:
     set on 2 March works to the end of 30 May and is refused from 31 May (London dates)."""
     days = secret_max_days()
     return days > 0 and (clock.today() - timezone.localdate(client.secret_set_at)).days >= days
+
+
+def secret_expires_on(client: A2AClient) -> date | None:
+    """The first day the secret is refused (None: secrets do not expire)."""
+    days = secret_max_days()
+    return timezone.localdate(client.secret_set_at) + timedelta(days=days) if days > 0 else None
 
 
 def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:

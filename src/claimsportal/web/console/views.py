@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "a2a_client.created": "A2A client created",
     "a2a_client.secret_rotated": "A2A client secret rotated",
     "a2a_client.revoked": "A2A client revoked",
+    "a2a_client.password_changed": "A2A client secret changed by the client (changePassword)",
     "agreement.accepted": "User agreement accepted",
     "agreement.published": "User agreement published",
     "registration.submitted": "Registration submitted",
@@ -435,7 +436,14 @@ def a2a_clients(request: HttpRequest, admin: User, organisation: Organisation) -
     return render(
         request,
         "web/console/a2a_clients.html",
-        {"clients": organisation.a2a_clients.order_by("created_at", "client_id"), "now": clock.now()},
+        {
+            "clients": [
+                (client, a2a_auth.secret_expires_on(client))
+                for client in organisation.a2a_clients.order_by("created_at", "client_id")
+            ],
+            "now": clock.now(),
+            "today": clock.today(),
+        },
     )
 
 
