@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,12 +10,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.storage import storages
 from django.db import connection
 
 from claimsportal.claims.models import Claim
 from claimsportal.claims.services import Actor, ClaimInfo, perform
 from claimsportal.core import clock as clock_module
 from claimsportal.core.clock import FixedClock, use_clock
+from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.organisations.services import create_organisation, create_user
 from claimsportal.protocols.timers import LONDON
@@ -43,6 +46,28 @@ def clock() -> Iterator[FixedClock]:
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Attachments and printable documents go to a directory of the test's own (created on the first
+    write), never to var/. The models' file fields hold the storage they were built with, so they
+    are pointed at the test's one too."""
+    location = tmp_path_factory.getbasetemp() / "private" / uuid.uuid4().hex
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    fields = [model._meta.get_field("file") for model in (Attachment, PrintableDocument)]
+    built = [field.storage for field in fields]
+    for field in fields:
+        field.storage = storages["private"]
+    yield
+    for field, storage in zip(fields, built, strict=True):
+        field.storage = storage
 
 
 @pytest.fixture(autouse=True)

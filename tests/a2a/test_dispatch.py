@@ -18,9 +18,22 @@ from tests.conftest import World, send_claim
 OPERATION_NAMES = sorted(set(PAYLOAD_MODELS) - {"addClaim"})
 
 
+def _documented_claim_paths() -> set[str]:
+    """The names of every documented ``/claims/{applicationId}/<name>`` path (operations, reads such
+    as status, history, attachments and documents)."""
+    marker = "/claims/{applicationId}/"
+    names = set()
+    for path in api.get_openapi_schema()["paths"]:
+        name = path.partition(marker)[2]
+        if name and "/" not in name and "{" not in name:
+            names.add(name)
+    return names
+
+
 def test_every_operation_and_claim_read_path_resolves_through_the_shortcut() -> None:
     views = claim_path_views(api)
-    assert set(OPERATION_NAMES) | {"status", "history"} == set(views)
+    assert set(views) == _documented_claim_paths()
+    assert set(OPERATION_NAMES) | {"status", "history", "attachments"} <= set(views)
     for name, view in views.items():
         match = resolve(f"/a2a/v1/claims/00000042/{name}")
         assert match.url_name == "a2a-claim-path"

@@ -395,7 +395,7 @@ def search_claims(
 )
 def get_claim(request: HttpRequest, applicationId: str) -> dict[str, Any]:
     _client, actor = _claims_caller(request)
-    claim = selectors.get_visible_claim(actor, applicationId)
+    claim = selectors.get_visible_claim(actor, applicationId, with_counts=True)
     return selectors.claim_detail(actor, claim, clock.today())
 
 
@@ -732,7 +732,9 @@ for _name in sorted(OPERATION_NAMES):
 
 
 # --------------------------------------------------------------------------------------------------
-# Sandbox (integration environments only)
+# Routes of their own modules: attachments, and the sandbox (integration environments only)
 # --------------------------------------------------------------------------------------------------
 
+import claimsportal.a2a.attachments  # noqa: E402, F401 - getAttachmentsList, addAttachment, getAttachment
+from claimsportal.a2a import documents as _documents  # noqa: E402, F401 - getPrintableDocumentsList, getPrintableDocument
 from claimsportal.a2a import sandbox  # noqa: E402, F401 - registers the sandbox routes (404 outside sandbox)

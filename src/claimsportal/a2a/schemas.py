@@ -74,6 +74,8 @@ class ClaimRowOut(ClaimInfoOut):
     lockUserId: str | None
     versionMajor: int
     versionMinor: int
+    attachmentsCount: int
+    printableDocumentsCount: int
     gdprClaimDeleted: int
 
 
@@ -112,6 +114,8 @@ class ClaimOut(Schema):
     cnf: dict[str, Any] | None
     submittedForms: list[dict[str, Any]]
     allowedOperations: list[str]
+    attachmentsCount: int
+    printableDocumentsCount: int
     gdprClaimDeleted: int
 
 

@@ -34,6 +34,7 @@ from claimsportal.claims.services import (
 )
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
+from claimsportal.documents.attachments import delete_claim_files
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.forms.facts import INSURER_INFORMATION_PATH
@@ -248,6 +249,7 @@ def delete_draft(actor: Actor, application_id: int | str, activity_guid: str | u
     with transaction.atomic():
         claim = _locked_draft(actor, application_id, activity_guid)
         number = claim.pk
+        delete_claim_files([number])  # its attachments' files, once this commits
         ClaimEvent.objects.filter(claim_id=number).delete()
         claim.delete()
     log.info("draft.deleted", application_id=number, user=actor.user_id, organisation=actor.org_id)

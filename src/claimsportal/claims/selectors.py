@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models import DateTimeField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from claimsportal.claims.models import Claim
@@ -25,6 +25,7 @@ from claimsportal.claims.services import (
     format_application_id,
     parse_application_id,
 )
+from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.organisations.models import User
 from claimsportal.protocols.definitions import Operation
 from claimsportal.protocols.engine import check_side
@@ -122,6 +123,39 @@ def visible_claims(actor: Actor) -> QuerySet[Claim]:
     return Claim.objects.filter(actor.scope.q())
 
 
+def with_document_counts(rows: QuerySet[Claim], side: Side) -> QuerySet[Claim]:
+    """Annotate ``attachments_count`` and ``printable_documents_count`` (the printable documents
+    ``side`` may see) of the §7.2 ``claim`` row: one correlated ``COUNT`` subquery each, on the
+    (claim, created_at) indexes, so a page of rows is still one query."""
+
+    def count(model: type[Attachment] | type[PrintableDocument], **where: Any) -> Subquery:
+        counted = (
+            model.objects.filter(claim_id=OuterRef("pk"), **where)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n")
+        )
+        return Subquery(counted, output_field=IntegerField())
+
+    return rows.annotate(
+        attachments_count=count(Attachment),
+        printable_documents_count=count(PrintableDocument, visible_to_side__in=("", side.value)),
+    )
+
+
+def document_counts(claim: Claim, side: Side) -> tuple[int, int]:
+    """(attachments, printable documents ``side`` may see) of ``claim``: the annotations of
+    ``with_document_counts`` when it has them, else two counts."""
+    attachments = getattr(claim, "attachments_count", None)
+    documents = getattr(claim, "printable_documents_count", None)
+    if attachments is None or documents is None:
+        attachments = Attachment.objects.filter(claim_id=claim.pk).count()
+        documents = PrintableDocument.objects.filter(
+            claim_id=claim.pk, visible_to_side__in=("", side.value)
+        ).count()
+    return int(attachments), int(documents)
+
+
 def _encode_cursor(values: list[Any]) -> str:
     raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -151,7 +185,9 @@ def _page_size(limit: int | None) -> int:
 def worklist(actor: Actor, *, cursor: str | None = None, limit: int | None = None) -> Page:
     """Claims awaiting the actor's organisation that the actor can see, oldest application first."""
     size = _page_size(limit)
-    rows = visible_claims(actor).filter(awaiting_organisation_id=actor.organisation_pk)
+    rows = with_document_counts(
+        visible_claims(actor).filter(awaiting_organisation_id=actor.organisation_pk), actor.side
+    )
     if cursor:
         (after,) = _decode_cursor(cursor, [int])
         rows = rows.filter(application_id__gt=after)
@@ -194,7 +230,7 @@ def search(
         raise _invalid("sortField", f"must be one of {', '.join(SORT_FIELDS)}")
     if criteria.sortOrder not in ("Asc", "Desc"):
         raise _invalid("sortOrder", "must be Asc or Desc")
-    rows = visible_claims(actor).annotate(
+    rows = with_document_counts(visible_claims(actor), actor.side).annotate(
         sort_sent=Coalesce("sent_at", "created_at", output_field=DateTimeField()),
         sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField()),
     )
@@ -273,13 +309,16 @@ def search(
 # --------------------------------------------------------------------------------------------------
 
 
-def get_visible_claim(actor: Actor, application_id: int | str) -> Claim:
+def get_visible_claim(actor: Actor, application_id: int | str, *, with_counts: bool = False) -> Claim:
+    """The claim, if ``actor`` can see it; ``with_counts``: with ``with_document_counts``'s annotations
+    (for ``claim_detail``, in the same query)."""
     number = parse_application_id(application_id)
-    claim = (
-        Claim.objects.filter(pk=number)
-        .select_related("cr_organisation", "comp_organisation", "cr_branch", "comp_branch", "locked_by")
-        .first()
-    )
+    rows = Claim.objects.filter(pk=number)
+    if with_counts:
+        rows = with_document_counts(rows, actor.side)
+    claim = rows.select_related(
+        "cr_organisation", "comp_organisation", "cr_branch", "comp_branch", "locked_by"
+    ).first()
     if claim is None or not actor.scope.can_see(claim):
         raise PortalError(
             "NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")]
@@ -309,7 +348,11 @@ def deadline_info(claim: Claim, today: date) -> dict[str, Any] | None:
 
 
 def list_row(claim: Claim) -> dict[str, Any]:
-    """The ``claim`` list/search row of §7.2."""
+    """The ``claim`` list/search row of §7.2 (of a claim from ``worklist`` or ``search``, which count
+    its attachments and printable documents)."""
+    attachments = getattr(claim, "attachments_count", None)
+    documents = getattr(claim, "printable_documents_count", None)
+    assert attachments is not None and documents is not None, "a row of worklist() or search()"
     return {
         **claim_info(claim),
         "claimType": claim.claim_type,
@@ -326,6 +369,8 @@ def list_row(claim: Claim) -> dict[str, Any]:
         "lockUserId": claim.locked_by.user_id if claim.locked_by_id and claim.locked_by else None,
         "versionMajor": claim.version_major,
         "versionMinor": claim.version_minor,
+        "attachmentsCount": attachments,
+        "printableDocumentsCount": documents,
         "gdprClaimDeleted": 0,
     }
 
@@ -361,6 +406,7 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
     user_ids = dict(
         User.objects.filter(pk__in=[pk for pk in allocated.values() if pk]).values_list("pk", "user_id")
     )
+    attachments, documents = document_counts(claim, actor.side)
     return {
         "claimInfo": claim_info(claim),
         "claimType": claim.claim_type,
@@ -386,6 +432,8 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
         "cnf": claim.cnf,
         "submittedForms": forms,
         "allowedOperations": allowed_operations(actor, claim),
+        "attachmentsCount": attachments,
+        "printableDocumentsCount": documents,
         "gdprClaimDeleted": 0,
     }
 

@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
+from claimsportal.documents import printable
 from claimsportal.notifications.messages import change_message
 from claimsportal.organisations.accounts import AGREEMENT_NOT_ACCEPTED, agreement_accepted
 from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
@@ -601,7 +602,7 @@ def _write(
             _db_datetime(now),
         ]
     assignments = ", ".join(f"{name} = %s" for name in columns)
-    event_payload = outcome.payload.model_dump(mode="json")
+    form = event_payload = outcome.payload.model_dump(mode="json")
     if outcome.route_label:
         event_payload = {**event_payload, "_route": outcome.route_label}
     update = f"UPDATE claims_claim SET {assignments} WHERE application_id = %s"
@@ -645,6 +646,11 @@ def _write(
                 f"{_INSERT_NOTIFICATION} VALUES (%s, %s, %s, 'CHANGE', %s, NULL, %s)",
                 [notification[0], notification[1], row.application_id, *notification[2:]],
             )
+    if actor is not None and outcome.operation.name in printable.RULES:
+        # The printable documents this operation creates (WORKFLOW.md §10), snapshotted from the
+        # updated claim row in this transaction; rendered to PDF later, outside it.
+        for sql, params in printable.due_documents(row, outcome, actor.side, form, now):
+            _hot(sql, params)
     return ClaimInfo(
         row.application_id, new_guid, outcome.phase_after, definition.phases[outcome.phase_after].name
     )

@@ -1,4 +1,5 @@
-"""One pass of the timer worker: timeouts first (the law), then warnings, purges and the account jobs."""
+"""One pass of the timer worker: timeouts first (the law), then warnings, purges, the account jobs and
+the printable documents not yet rendered (a bounded number per pass; the next pass continues)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from claimsportal.a2a import idempotency
 from claimsportal.claims.timers import SweepResult, run_due_timeouts
 from claimsportal.core import clock
+from claimsportal.documents.printable import render_pending
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts
 from claimsportal.protocols.timers import LONDON
@@ -23,7 +25,7 @@ def run_pass(
     now = now or clock.now()
     swept = run_due_timeouts(now=now, batch_size=batch_size, progress=progress)
     warned = notifications.create_deadline_warnings(now)
-    return {
+    result = {
         **swept.as_dict(),
         "warnings": warned.created,
         "notificationsPurged": notifications.purge_expired(now),
@@ -32,3 +34,5 @@ def run_pass(
         "expiryReminders": accounts.send_expiry_reminders(now.astimezone(LONDON).date()),
         "usersDeleted": accounts.delete_long_disabled_users(now),
     }
+    documents = render_pending(now=now)  # after the rest: a PDF can wait, a time limit cannot
+    return {**result, "documentsRendered": documents.rendered, "documentsFailed": documents.failed}

@@ -20,7 +20,7 @@ STATUS_BY_CODE = {
     "CLAIM_LOCKED": 409,
     "SCHEMA_INVALID": 422,
     "BUSINESS_RULE": 422,
-    "LIMIT_EXCEEDED": 422,
+    "LIMIT_EXCEEDED": 422,  # a count limit; a size limit answers 413 (``limit_exceeded(too_large=True)``)
     "RATE_LIMITED": 429,
     "MAINTENANCE": 503,
 }
@@ -37,6 +37,7 @@ class PortalError(Exception):
     code: str
     message: str
     details: list[ErrorDetail] = field(default_factory=list)
+    http_status: int | None = None  # when one code has two statuses (LIMIT_EXCEEDED: 413 or 422)
 
     def __post_init__(self) -> None:
         if self.code not in STATUS_BY_CODE:
@@ -45,7 +46,7 @@ class PortalError(Exception):
 
     @property
     def status(self) -> int:
-        return STATUS_BY_CODE[self.code]
+        return self.http_status or STATUS_BY_CODE[self.code]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,3 +62,11 @@ class PortalError(Exception):
 
 def business_rule(message: str, field_path: str = "") -> PortalError:
     return PortalError("BUSINESS_RULE", message, [ErrorDetail(field_path, message)])
+
+
+def limit_exceeded(message: str, field_path: str, *, too_large: bool = False) -> PortalError:
+    """An attachment limit (API.md): 413 when the request is too large (a file, the claim's total),
+    422 when a count is reached."""
+    return PortalError(
+        "LIMIT_EXCEEDED", message, [ErrorDetail(field_path, message)], 413 if too_large else None
+    )

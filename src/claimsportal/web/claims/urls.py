@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from claimsportal.web.claims import views
+from claimsportal.web.claims import attachments, documents, views
 
 app_name = "claims"
 
@@ -24,6 +24,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Every operation of the protocols (and the locks and allocations) as a page of its own
     path("claims/<str:application_id>/operations/<str:operation>/", views.operation_page, name="operation"),
     path("claims/<str:application_id>/defendant-only-cnf/", views.defendant_only_cnf, name="defendant-only"),
+    # Attachments (the claim page lists them): add one, download one
+    path("claims/<str:application_id>/attachments/new/", attachments.attachment_add, name="attachment-add"),
+    path(
+        "claims/<str:application_id>/attachments/<str:guid>/",
+        attachments.attachment_download,
+        name="attachment",
+    ),
+    # Printable documents (the claim page lists them): download one as a PDF
+    path(
+        "claims/<str:application_id>/documents/<str:document_id>/",
+        documents.document_download,
+        name="document",
+    ),
     path("search/", views.search_page, name="search"),
     path("hospitals/", views.hospital_finder, name="hospitals"),
     path("notifications/clear/", views.notifications_clear, name="notifications-clear"),

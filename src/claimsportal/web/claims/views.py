@@ -204,7 +204,7 @@ def _submitted_forms(claim: Claim, detail: dict[str, Any]) -> list[SubmittedForm
 
 @with_actor
 def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpResponse:
-    claim = claim_selectors.get_visible_claim(actor, application_id)
+    claim = claim_selectors.get_visible_claim(actor, application_id, with_counts=True)
     if claim.phase == DRAFT_PHASE:
         return redirect("claims:draft", format_application_id(claim.pk))
     today = clock.today()
@@ -216,10 +216,15 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
         housekeeping = op is not None and op.kind is OperationKind.HOUSEKEEPING
         actions.append(Action(name, operation_label(name), name in ONE_CLICK_OPERATIONS, housekeeping))
     cnf_groups = summarise(forms.cnf_tree(claim.claim_type), claim.cnf) if claim.cnf else []
+    from claimsportal.web.claims import attachments  # here: that module imports this one
+    from claimsportal.web.claims import documents as printable_documents  # likewise
+
     return render(
         request,
         "web/claim.html",
         {
+            "attachments": attachments.section(actor, claim),
+            "documents": printable_documents.section(actor, claim),
             "claim": claim,
             "detail": detail,
             "application_id": format_application_id(claim.pk),

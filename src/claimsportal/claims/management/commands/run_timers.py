@@ -13,8 +13,8 @@ from claimsportal.core.worker import run_pass
 
 class Command(JsonCommand):
     help = (
-        "Apply due timeouts, then create time-limit warnings and purge old notifications: one pass with "
-        "--once, otherwise a loop every --interval seconds."
+        "Apply due timeouts, then create time-limit warnings, purge old notifications and render pending "
+        "printable documents: one pass with --once, otherwise a loop every --interval seconds."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

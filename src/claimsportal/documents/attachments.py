@@ -1,0 +1,491 @@
+"""Attachments: files either party adds to a claim (``addAttachment``, ``getAttachmentsList``,
+``getAttachment``; WORKFLOW.md §7.3, §7.5, §15 item 19).
+
+The rules, in one place for the A2A API and the web UI:
+
+* **Who.** Anybody who can see the claim (the one visibility rule, ``VisibilityScope``), of either
+  side, whoever's turn it is. A claim the actor cannot see is ``NOT_FOUND``, never "forbidden".
+  Both parties see every attachment of a claim they can see (the compensator sees a draft's
+  attachments once the claim is sent to it).
+* **When.** In every active phase (``addAttachment`` is cross-cutting, WORKFLOW.md §4.2), drafts
+  included; never once the claim has ended (a terminal phase: ``WRONG_PHASE``). A claim locked by
+  another user refuses it (``CLAIM_LOCKED``), as every other change does.
+* **Limits** (§7.5): a file is at most 4 MB and a claim's attachments at most 20 MB together (MB =
+  1,048,576 bytes; ``LIMIT_EXCEEDED``, 413); the claimant representative side may add 40, the
+  compensator side 10, counted separately (``LIMIT_EXCEEDED``, 422). The counts and the total are
+  checked with the claim row locked (``SELECT … FOR UPDATE``; SQLite serialises writers), so two
+  uploads at once cannot pass a limit together.
+* **Inputs.** A title of 1 to 100 characters, a description of at most 500, a file name of at most
+  255 that is a name and not a path: one with ``/`` or ``\\``, a control or invisible formatting
+  character (e.g. a right-to-left override that disguises ``exe``), or that is ``.``/``..`` is
+  refused rather than silently changed, so what the other party sees is what the sender sent. An
+  empty file is refused.
+* **Content.** The bytes are stored as given (nothing is sniffed, converted or virus-scanned here);
+  their size and SHA-256 are recorded. The file's name in the private storage is the claim and the
+  attachment's GUID, never the sender's name. The recorded content type is the one declared (the
+  web browser's) or guessed from the file name's extension; it is served only when it is one of a
+  few inert types, else as ``application/octet-stream``, always as a download
+  (``Content-Disposition: attachment``, ``X-Content-Type-Options: nosniff``).
+* **Immutable.** An attachment is never changed or removed on its own; its file goes when its
+  claim is deleted (``delete_claim_files``).
+* **Records.** In one transaction: the attachment row, a process-history event (``addAttachment``,
+  the phase unchanged), an audit entry (``attachment.added``) and a notification to the other
+  party's organisation (not for a draft, which it cannot see). The claim row itself is not changed:
+  its ``activityEngineGuid`` stays (adding a file is not a step of the process, so a client's
+  quoted GUID stays good) and so does its ``updated_at``.
+* **No orphan files.** The file is written first (outside the transaction, so the claim is not held
+  locked while 4 MB go to the storage), then the rows; if the transaction fails the file is removed.
+  A caller that wraps ``add_attachment`` in a transaction of its own (the A2A Idempotency-Key does)
+  runs it inside ``no_orphan_files()``, which removes the files whose rows did not survive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import unicodedata
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import structlog
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from claimsportal.claims.models import Claim, ClaimEvent
+from claimsportal.claims.services import Actor, format_application_id, parse_application_id
+from claimsportal.claims.visibility import DRAFT_PHASE
+from claimsportal.core import clock
+from claimsportal.core.models import AuditEntry
+from claimsportal.documents.models import Attachment, PrintableDocument
+from claimsportal.documents.storage import private_storage
+from claimsportal.notifications.messages import SIDE_LABELS
+from claimsportal.notifications.models import Notification
+from claimsportal.organisations.models import Organisation
+from claimsportal.protocols.errors import ErrorDetail, PortalError, limit_exceeded
+from claimsportal.protocols.tables import definition_for
+from claimsportal.protocols.types import Side
+
+log = structlog.get_logger(__name__)
+
+MB = 1024 * 1024
+MAX_FILE_SIZE = 4 * MB
+MAX_CLAIM_TOTAL = 20 * MB
+MAX_COUNT_BY_SIDE = {Side.CR: 40, Side.COMP: 10}
+TITLE_MAX = 100
+DESCRIPTION_MAX = 500
+FILE_NAME_MAX = 255
+
+# The A2A names of the inputs (WORKFLOW.md §7.2 ``attachmentInput``): every error names one of them.
+TITLE = "dataAttachmentTitle"
+DESCRIPTION = "dataAttachmentDesc"
+FILE_NAME = "dataAttachmentFileName"
+CONTENT = "dataAttachmentFileZip"
+
+OPERATION = "addAttachment"  # the process-history event
+AUDIT_ACTION = "attachment.added"
+
+# Content types served as recorded: documents and images a browser does not run. Anything else
+# (HTML, SVG, XML, scripts, unknown) is served as application/octet-stream.
+SAFE_CONTENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/rtf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/zip",
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/tiff",
+        "image/bmp",
+        "text/plain",
+        "text/csv",
+        "audio/mpeg",
+        "video/mp4",
+    }
+)
+OCTET_STREAM = "application/octet-stream"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / MB:.1f} MB".replace(".0 MB", " MB")
+
+
+# --------------------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------------------
+
+
+def _invisible(ch: str, *, allow: str = "") -> bool:
+    """Control, formatting (e.g. bidirectional overrides), surrogate, private-use or unassigned
+    characters, and line or paragraph separators."""
+    return ch not in allow and (
+        unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+    )
+
+
+def check_file_size(size: int) -> None:
+    """The per-file limit; the web view asks before it reads an upload."""
+    if size > MAX_FILE_SIZE:
+        raise limit_exceeded(
+            f"The file must be {megabytes(MAX_FILE_SIZE)} or smaller (this one is {megabytes(size)})",
+            CONTENT,
+            too_large=True,
+        )
+
+
+def _clean(title: Any, description: Any, file_name: Any, content: bytes) -> tuple[str, str, str]:
+    """The inputs as stored (trimmed), or every problem at once, each naming its field."""
+    details: list[ErrorDetail] = []
+    title = title.strip() if isinstance(title, str) else ""
+    if not title:
+        details.append(ErrorDetail(TITLE, "Enter a title"))
+    elif len(title) > TITLE_MAX:
+        details.append(ErrorDetail(TITLE, f"The title must be {TITLE_MAX} characters or fewer"))
+    elif any(_invisible(ch) for ch in title):
+        details.append(ErrorDetail(TITLE, "The title must not contain control characters"))
+    if description is None:
+        description = ""
+    if not isinstance(description, str):
+        details.append(ErrorDetail(DESCRIPTION, "The description must be text"))
+        description = ""
+    description = description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        details.append(
+            ErrorDetail(DESCRIPTION, f"The description must be {DESCRIPTION_MAX} characters or fewer")
+        )
+    elif any(_invisible(ch, allow="\n\r\t") for ch in description):
+        details.append(ErrorDetail(DESCRIPTION, "The description must not contain control characters"))
+    name = file_name.strip() if isinstance(file_name, str) else ""
+    if not name:
+        details.append(ErrorDetail(FILE_NAME, "Enter the file's name"))
+    elif len(name) > FILE_NAME_MAX:
+        details.append(ErrorDetail(FILE_NAME, f"The file name must be {FILE_NAME_MAX} characters or fewer"))
+    elif "/" in name or "\\" in name or name in (".", ".."):
+        details.append(ErrorDetail(FILE_NAME, "The file name must be a name, not a path (no / or \\)"))
+    elif any(_invisible(ch) for ch in name):
+        details.append(
+            ErrorDetail(
+                FILE_NAME, "The file name must not contain control or invisible formatting characters"
+            )
+        )
+    if not content:
+        details.append(ErrorDetail(CONTENT, "The file is empty"))
+    if details:
+        raise PortalError("SCHEMA_INVALID", "The attachment is not valid", details)
+    return title, description, name
+
+
+def _recorded_content_type(declared: str, file_name: str) -> str:
+    """The declared type without parameters (lower case), else the one the extension suggests."""
+    value = (declared or "").split(";", 1)[0].strip().lower()
+    if not value or value == OCTET_STREAM:
+        value = (mimetypes.guess_type(file_name, strict=False)[0] or OCTET_STREAM).lower()
+    kind, _, subtype = value.partition("/")
+    if (
+        not kind
+        or not subtype
+        or len(value) > 100
+        or not value.isascii()
+        or any(c in value for c in " \"'<>")
+    ):
+        return OCTET_STREAM
+    return value
+
+
+def served_content_type(attachment: Attachment) -> str:
+    """What a download is served as: the recorded type if it is an inert one, else octet-stream."""
+    return attachment.content_type if attachment.content_type in SAFE_CONTENT_TYPES else OCTET_STREAM
+
+
+# --------------------------------------------------------------------------------------------------
+# The claim
+# --------------------------------------------------------------------------------------------------
+
+_CLAIM_FIELDS = (
+    "application_id",
+    "claim_type",
+    "phase",
+    "cr_organisation_id",
+    "comp_organisation_id",
+    "comp_branch_id",
+    "cr_allocated_user_id",
+    "comp_allocated_user_id",
+    "locked_by_id",
+    "activity_guid",
+    "deadline_at",
+)
+
+
+def _not_found() -> PortalError:
+    return PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")])
+
+
+def _visible_claim(actor: Actor, number: int, *, for_update: bool = False) -> Claim:
+    rows = Claim.objects.only(*_CLAIM_FIELDS).filter(pk=number)
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    claim = rows.first()
+    if claim is None or not actor.scope.can_see(claim):
+        raise _not_found()
+    return claim
+
+
+def adding_refused(actor: Actor, claim: Claim) -> PortalError | None:
+    """Why ``actor`` may not add an attachment to ``claim`` now (a claim they can see), or None: the
+    claim has ended, or another user holds its lock. (The limits are checked when a file comes.)"""
+    phase = definition_for(claim.claim_type).phases.get(claim.phase)
+    if phase is None or phase.terminal:
+        name = phase.name if phase is not None else claim.phase
+        return PortalError(
+            "WRONG_PHASE",
+            f"Attachments cannot be added to a claim that has ended ({name})",
+            [ErrorDetail("phaseCacheId", f"{claim.phase} is an end phase")],
+        )
+    if claim.locked_by_id is not None and claim.locked_by_id != actor.user_pk:
+        return PortalError(
+            "CLAIM_LOCKED",
+            "The claim is locked by another user",
+            [ErrorDetail("applicationId", "locked by another user")],
+        )
+    return None
+
+
+def _check(actor: Actor, claim: Claim, size: int) -> None:
+    refusal = adding_refused(actor, claim)
+    if refusal is not None:
+        raise refusal
+    totals = Attachment.objects.filter(claim_id=claim.pk).aggregate(
+        total=Sum("size"), mine=Count("pk", filter=Q(owner_side=actor.side.value))
+    )
+    limit = MAX_COUNT_BY_SIDE[actor.side]
+    if totals["mine"] >= limit:
+        raise limit_exceeded(
+            f"{SIDE_LABELS[actor.side.value].capitalize()} side has added {limit} attachments to this "
+            f"claim: no more can be added (at most {limit})",
+            CONTENT,
+        )
+    total = (totals["total"] or 0) + size
+    if total > MAX_CLAIM_TOTAL:
+        raise limit_exceeded(
+            f"The claim's attachments would total {megabytes(total)}: at most "
+            f"{megabytes(MAX_CLAIM_TOTAL)} per claim ({megabytes(MAX_CLAIM_TOTAL - total + size)} left)",
+            CONTENT,
+            too_large=True,
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------------
+
+_written: ContextVar[list[str] | None] = ContextVar("attachment_files_written", default=None)
+
+
+def _remove_file(name: str) -> None:
+    try:
+        private_storage().delete(name)
+    except OSError:  # pragma: no cover - logged, and the next attempt (or an operator) removes it
+        log.exception("attachment.file_not_removed", file=name)
+
+
+@contextmanager
+def no_orphan_files() -> Iterator[None]:
+    """Around a transaction of the caller's that calls ``add_attachment`` (outside any transaction
+    itself): afterwards, committed or rolled back, remove every file written in it whose attachment
+    row does not exist."""
+    written: list[str] = []
+    token = _written.set(written)
+    try:
+        yield
+    finally:
+        _written.reset(token)
+        if written:
+            kept = set(Attachment.objects.filter(file__in=written).values_list("file", flat=True))
+            for name in written:
+                if name not in kept:
+                    _remove_file(name)
+
+
+def read_content(attachment: Attachment) -> bytes:
+    with private_storage().open(str(attachment.file.name), "rb") as handle:
+        data: bytes = handle.read()
+    if hashlib.sha256(data).hexdigest() != attachment.sha256:
+        log.error("attachment.checksum_mismatch", guid=str(attachment.guid), file=attachment.file.name)
+    return data
+
+
+def delete_claim_files(claim_ids: Iterable[int]) -> int:
+    """Remove the stored files of these claims' attachments and printable documents once the
+    transaction that deletes the claims commits (a rolled-back deletion keeps them). Call it in that
+    transaction, before the rows go (deleting a claim deletes its attachment and document rows by
+    CASCADE). Returns how many files will be removed."""
+    ids = list(claim_ids)
+    names: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        names += Attachment.objects.filter(claim_id__in=chunk).values_list("file", flat=True)
+        names += (
+            PrintableDocument.objects.filter(claim_id__in=chunk)
+            .exclude(file="")
+            .values_list("file", flat=True)
+        )
+    if names:
+
+        def remove() -> None:
+            for name in names:
+                _remove_file(name)
+            log.info("claim.files_removed", files=len(names))
+
+        transaction.on_commit(remove)
+    return len(names)
+
+
+# --------------------------------------------------------------------------------------------------
+# The operations
+# --------------------------------------------------------------------------------------------------
+
+
+def add_attachment(
+    actor: Actor,
+    application_id: int | str,
+    *,
+    title: str,
+    description: str,
+    file_name: str,
+    content: bytes,
+    content_type: str = "",
+) -> Attachment:
+    """``addAttachment``: store ``content`` and record it on the claim. Raises ``PortalError``."""
+    number = parse_application_id(application_id)
+    check_file_size(len(content))
+    title, description, file_name = _clean(title, description, file_name, content)
+    recorded_type = _recorded_content_type(content_type, file_name)
+    # Refuse early (no file written) what the locked check below would refuse anyway.
+    _check(actor, _visible_claim(actor, number), len(content))
+    guid = uuid.uuid4()
+    digest = hashlib.sha256(content).hexdigest()
+    stored = private_storage().save(
+        f"attachments/{format_application_id(number)}/{guid.hex}", ContentFile(content)
+    )
+    pending = _written.get()
+    if pending is not None:
+        pending.append(stored)
+    try:
+        with transaction.atomic():
+            claim = _visible_claim(actor, number, for_update=True)
+            _check(actor, claim, len(content))
+            now = clock.now()
+            organisation_name = Organisation.objects.values_list("name", flat=True).get(
+                pk=actor.organisation_pk
+            )
+            attachment = Attachment.objects.create(
+                guid=guid,
+                claim_id=number,
+                title=title,
+                description=description,
+                file_name=file_name,
+                content_type=recorded_type,
+                size=len(content),
+                sha256=digest,
+                file=stored,
+                owner_side=actor.side.value,
+                owner_organisation_id=actor.organisation_pk,
+                owner_user_id=actor.user_pk,
+                owner_name=f"{actor.user_id} ({organisation_name})"[:150],
+                created_at=now,
+            )
+            record = {
+                "dataAttachmentGuid": str(guid),
+                TITLE: title,
+                FILE_NAME: file_name,
+                "size": len(content),
+                "sha256": digest,
+            }
+            ClaimEvent.objects.create(
+                claim_id=number,
+                occurred_at=now,
+                operation=OPERATION,
+                actor_user_id=actor.user_pk,
+                actor_organisation_id=actor.organisation_pk,
+                actor_side=actor.side.value,
+                phase_before=claim.phase,
+                phase_after=claim.phase,
+                payload=record,
+                activity_guid=claim.activity_guid,
+                deadline_at=claim.deadline_at,
+            )
+            AuditEntry.objects.create(
+                occurred_at=now,
+                actor_user_id=actor.user_pk,
+                actor_user_id_text=actor.user_id,
+                organisation_id=actor.organisation_pk,
+                action=AUDIT_ACTION,
+                target=f"{format_application_id(number)}/{guid}",
+                details=record,
+            )
+            other = claim.comp_organisation_id if actor.side is Side.CR else claim.cr_organisation_id
+            if other is not None and claim.phase != DRAFT_PHASE:
+                Notification.objects.create(
+                    organisation_id=other,
+                    claim_id=number,
+                    kind=Notification.Kind.CHANGE,
+                    message=(
+                        f"Claim {format_application_id(number)}: attachment \u201c{title}\u201d "
+                        f"({file_name}) added by {SIDE_LABELS[actor.side.value]}"
+                    )[:300],
+                    created_at=now,
+                )
+    except BaseException:
+        _remove_file(stored)
+        raise
+    log.info(
+        "attachment.added",
+        application_id=number,
+        guid=str(guid),
+        size=len(content),
+        user=actor.user_id,
+        organisation=actor.org_id,
+    )
+    return attachment
+
+
+def list_attachments(actor: Actor, application_id: int | str | Claim) -> list[Attachment]:
+    """``getAttachmentsList``: the claim's attachments (metadata), oldest first. ``application_id``
+    may be a claim already read (the claim page): visibility is checked again, without a query."""
+    if isinstance(application_id, Claim):
+        if not actor.scope.can_see(application_id):
+            raise _not_found()
+        number = application_id.pk
+    else:
+        number = _visible_claim(actor, parse_application_id(application_id)).pk
+    return list(Attachment.objects.filter(claim_id=number).order_by("created_at", "id"))
+
+
+def get_attachment(actor: Actor, guid: str | uuid.UUID) -> Attachment:
+    """``getAttachment``: one attachment of a claim the actor can see (its content: ``read_content``)."""
+    try:
+        wanted = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid).strip())
+    except ValueError:
+        raise PortalError(
+            "NOT_FOUND", "No such attachment", [ErrorDetail("attachmentGuid", "not an attachment GUID")]
+        ) from None
+    attachment = (
+        Attachment.objects.filter(guid=wanted)
+        .select_related("claim")
+        .defer("claim__cnf", "claim__state")
+        .first()
+    )
+    if attachment is None or not actor.scope.can_see(attachment.claim):
+        raise PortalError(
+            "NOT_FOUND", "No such attachment", [ErrorDetail("attachmentGuid", "no attachment you can see")]
+        )
+    return attachment

@@ -1,0 +1,384 @@
+"""Printable documents (WORKFLOW.md §10): which operation creates which document, and the PDF's life.
+
+**Creating.** ``due_documents`` is called by ``claims.services._write`` inside the operation's
+transaction, after the claim row and its event are written. An operation that creates no document
+costs one dict lookup (``RULES``). One that does gets one ``INSERT … SELECT`` per document, which
+snapshots what the document prints into ``context`` in the same statement: the claim's CNF as
+stored, the parties' organisation names and addresses and the references as they are now, the
+claim type, the application ID, the date, and the forms of the pack (the previous version's forms
+plus the one just sent). A refused operation raises before this point, so it creates nothing; a
+failed insert rolls the operation back.
+
+**Versions.** An operation either starts a new pack (the next ``sequence`` of its kind, version 1:
+an interim request, the Stage 2 Settlement Pack, the additional damages request, the court
+proceedings pack) or updates the latest one (same sequence, next version, the previous forms plus
+the new one: a response, a counter offer). The CNF sent again (``resendRejectedClaim``) is the next
+version of the CNF. Earlier versions are never changed.
+
+**Rendering.** Outside the operation's transaction, from ``context`` only, so a PDF never changes
+once created, whatever happens later to the organisations (ADMINISTRATION.md §3): the timer worker
+renders pending documents in batches (``render_pending``; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
+and a download of a document the worker has not reached renders it at once (``ensure_rendered``).
+Both check and set under the row's lock, so two renders never both store a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+
+from claimsportal.core import clock
+from claimsportal.documents.models import PrintableDocument
+from claimsportal.documents.storage import private_storage
+from claimsportal.protocols.errors import ErrorDetail, PortalError
+from claimsportal.protocols.timers import LONDON
+from claimsportal.protocols.types import Side
+
+if TYPE_CHECKING:
+    from claimsportal.claims.models import Claim
+    from claimsportal.claims.services import Actor, ClaimRow
+    from claimsportal.protocols.engine import Outcome
+
+log = structlog.get_logger(__name__)
+
+Kind = PrintableDocument.Kind
+CONTEXT_SCHEMA = 1  # the shape of ``context``; rendering reads every version it ever wrote
+
+
+# --------------------------------------------------------------------------------------------------
+# Which operation creates which document (WORKFLOW.md §10)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    kind: str
+    new_pack: bool = False  # True: the next sequence, version 1; False: the next version of the latest
+    with_form: bool = True  # the operation's form joins the pack's forms (the CNF is the claim's own)
+    visible_to_side: str = ""  # "" both parties; "CR": the claimant side only
+
+
+_CNF = (
+    DocumentRule(Kind.CNF, with_form=False),
+    # The Defendant Only CNF is the claimant representative's to post to the defendant (who is not a
+    # portal user); the compensator has the full CNF. Same rule as claims.defendant_only.
+    DocumentRule(Kind.DEFENDANT_ONLY_CNF, with_form=False, visible_to_side=Side.CR.value),
+)
+
+RULES: dict[str, tuple[DocumentRule, ...]] = {
+    "addClaim": _CNF,
+    "resendRejectedClaim": _CNF,
+    "sendLiabilityDecision": (DocumentRule(Kind.CNF_INSURER_RESPONSE),),
+    "addInterimSPFRequest": (DocumentRule(Kind.INTERIM_SETTLEMENT_PACK, new_pack=True),),
+    "addInterimSPFResponse": (DocumentRule(Kind.INTERIM_SETTLEMENT_PACK),),
+    "addStage2SPFRequest": (DocumentRule(Kind.STAGE2_SETTLEMENT_PACK, new_pack=True),),
+    "addStage2SPFResponse": (DocumentRule(Kind.STAGE2_SETTLEMENT_PACK),),
+    "addStage2SPFCounterOfferByCR": (DocumentRule(Kind.STAGE2_SETTLEMENT_PACK),),
+    "addStage2SPFCounterOfferByCM": (DocumentRule(Kind.STAGE2_SETTLEMENT_PACK),),
+    "addS2SPFAdditionalDamagesRequest": (DocumentRule(Kind.STAGE2_ADDITIONAL_DAMAGES, new_pack=True),),
+    "addS2SPFAdditionalDamagesResponse": (DocumentRule(Kind.STAGE2_ADDITIONAL_DAMAGES),),
+    "addCPPFRequest": (DocumentRule(Kind.COURT_PROCEEDINGS_PACK, new_pack=True),),
+    "addCPPFResponse": (DocumentRule(Kind.COURT_PROCEEDINGS_PACK),),
+}
+"""Operations that create a document. The agreement decisions (``setStage2SPFAgreementDecision``,
+``setS2SPFAdditionalDamagesDecision``) carry no figures, so the pack's last version stands."""
+
+_FORM_NUMBERS: dict[str, tuple[str, str]] = {  # (RTA, EL/ELD/PL), WORKFLOW.md §2.3
+    Kind.INTERIM_SETTLEMENT_PACK: ("RTA4", "EPL4"),
+    Kind.STAGE2_SETTLEMENT_PACK: ("RTA5", "EPL5"),
+    Kind.COURT_PROCEEDINGS_PACK: ("RTA6 and RTA7", "EPL6 and EPL7"),
+}
+
+
+def document_title(kind: str, claim_type: str) -> str:
+    """The title printed and listed: the kind's name and the protocol's form number."""
+    label = str(Kind(kind).label)
+    if kind in (Kind.CNF, Kind.DEFENDANT_ONLY_CNF):
+        return f"{label} ({claim_type}{1 if kind == Kind.CNF else 2})"
+    if kind == Kind.COURT_PROCEEDINGS_PACK:
+        label = "Court Proceedings Pack Part A and Part B"
+    numbers = _FORM_NUMBERS.get(kind)
+    if numbers is None:
+        return label
+    return f"{label} ({numbers[0] if claim_type == 'RTA' else numbers[1]})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Creating: one INSERT … SELECT per document, in the operation's transaction
+# --------------------------------------------------------------------------------------------------
+
+_COLUMNS = (
+    "document_id, claim_id, kind, title, sequence, version, visible_to_side, context, file, size,"
+    " sha256, created_at, rendered_at"
+)
+
+
+@cache
+def _insert_sql(vendor: str, new_pack: bool, with_form: bool) -> str:
+    """The statement for one document. Parameters, in order: document_id, kind, title,
+    visible_to_side, the context's own fields (applicationId, title, createdAt, createdOn,
+    operation, side), [the form], created_at, then the claim and the kind (the previous version of
+    the document) and the claim again (its row)."""
+    pg = vendor == "postgresql"
+    if new_pack:
+        sequence, version = "COALESCE(prev.sequence, 0) + 1", "1"
+    else:
+        sequence, version = "COALESCE(prev.sequence, 1)", "COALESCE(prev.version, 0) + 1"
+    if pg:
+        obj, as_json, param = "jsonb_build_object", "{}", "%s::text"
+        previous = "COALESCE(prev.context -> 'forms', '[]'::jsonb)"
+        form = "jsonb_build_array(%s::jsonb)"
+        forms = form if new_pack else f"{previous} || {form}" if with_form else previous
+        typed = ("%s::uuid", "%s::text", "%s::text", "%s::text", "%s::timestamptz")
+    else:
+        obj, as_json, param = "json_object", "json({})", "%s"
+        previous = "COALESCE(json_extract(prev.context, '$.forms'), '[]')"
+        forms = (
+            "json_array(json(%s))"
+            if new_pack
+            else f"json_insert({previous}, '$[#]', json(%s))"
+            if with_form
+            else f"json({previous})"
+        )
+        typed = ("%s", "%s", "%s", "%s", "%s")
+
+    def organisation(alias: str) -> str:
+        return (
+            f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE {obj}('organisationId', {alias}.org_id,"
+            f" 'name', {alias}.name, 'address', {as_json.format(alias + '.address')},"
+            f" 'telephone', {alias}.telephone, 'email', {alias}.email) END"
+        )
+
+    context = (
+        f"{obj}('schema', {CONTEXT_SCHEMA}, 'applicationId', {param}, 'claimType', c.claim_type,"
+        f" 'title', {param}, 'createdAt', {param}, 'createdOn', {param},"
+        f" 'createdBy', {obj}('operation', {param}, 'side', {param}),"
+        f" 'references', {obj}('claimantRepresentative', c.cr_reference,"
+        f" 'compensator', c.comp_reference, 'claimantSurname', c.claimant_surname),"
+        f" 'claimantRepresentative', {organisation('cr')},"
+        f" 'compensator', {organisation('comp')},"
+        f" 'cnf', {as_json.format('c.cnf')},"
+        f" 'forms', {forms})"
+    )
+    document_id, kind, title, side, created_at = typed
+    return (
+        f"INSERT INTO documents_printabledocument ({_COLUMNS})"
+        f" SELECT {document_id}, c.application_id, {kind}, {title}, {sequence}, {version}, {side},"
+        f" {context}, '', NULL, '', {created_at}, NULL"
+        " FROM claims_claim c"
+        " JOIN organisations_organisation cr ON cr.id = c.cr_organisation_id"
+        " LEFT JOIN organisations_organisation comp ON comp.id = c.comp_organisation_id"
+        " LEFT JOIN (SELECT sequence, version, context FROM documents_printabledocument"
+        f" WHERE claim_id = %s AND kind = {kind} ORDER BY sequence DESC, version DESC LIMIT 1) prev"
+        " ON 1 = 1"
+        " WHERE c.application_id = %s"
+    )
+
+
+def due_documents(
+    row: ClaimRow, outcome: Outcome, side: Side, form: dict[str, Any], now: datetime
+) -> Iterator[tuple[str, list[Any]]]:
+    """The statements that create the documents ``outcome`` makes due (none for most operations).
+    ``form`` is the operation's payload as its event stores it. The caller runs them in the
+    operation's transaction, after the claim row is updated (the snapshot reads the updated row)."""
+    rules = RULES.get(outcome.operation.name)
+    if not rules:
+        return
+    vendor = connection.vendor
+    ops = connection.ops
+    native_uuid = connection.features.has_native_uuid_field
+    application_id = f"{row.application_id:08d}"
+    entry = ops.adapt_json_value(
+        {
+            "operation": outcome.operation.name,
+            "side": side.value,
+            "submittedAt": now.isoformat(),
+            "form": {k: v for k, v in form.items() if not k.startswith("_")},
+        },
+        None,
+    )
+    created_at = ops.adapt_datetimefield_value(now)
+    for rule in rules:
+        document_id = uuid.uuid4()
+        kind = str(rule.kind)
+        title = document_title(kind, row.claim_type)
+        params: list[Any] = [
+            document_id if native_uuid else document_id.hex,
+            kind,
+            title,
+            rule.visible_to_side,
+            application_id,
+            title,
+            now.isoformat(),
+            now.astimezone(LONDON).date().isoformat(),
+            outcome.operation.name,
+            side.value,
+        ]
+        if rule.new_pack or rule.with_form:
+            params.append(entry)
+        params += [created_at, row.application_id, kind, row.application_id]
+        yield _insert_sql(vendor, rule.new_pack, rule.with_form), params
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading: the documents of a claim the actor may see
+# --------------------------------------------------------------------------------------------------
+
+
+def _side_q(actor: Actor) -> Q:
+    return Q(visible_to_side="") | Q(visible_to_side=actor.side.value)
+
+
+def documents_of(actor: Actor, claim: Claim) -> QuerySet[PrintableDocument]:
+    """The documents of ``claim`` (which the caller has already found visible to ``actor``) that the
+    actor's side may have, oldest first."""
+    return (
+        PrintableDocument.objects.filter(_side_q(actor), claim_id=claim.pk)
+        .defer("context")
+        .order_by("created_at", "id")
+    )
+
+
+def _not_found() -> PortalError:
+    return PortalError(
+        "NOT_FOUND",
+        "No such printable document",
+        [ErrorDetail("printableDocumentId", "no document you can see")],
+    )
+
+
+def visible_document(actor: Actor, document_id: str | uuid.UUID) -> PrintableDocument:
+    """One document, if its claim is visible to ``actor`` (the one visibility rule) and its side may
+    have it; otherwise "not found", never "forbidden"."""
+    try:
+        key = document_id if isinstance(document_id, uuid.UUID) else uuid.UUID(str(document_id))
+    except ValueError:
+        raise _not_found() from None
+    document = PrintableDocument.objects.filter(document_id=key).select_related("claim").first()
+    if document is None or not actor.scope.can_see(document.claim):
+        raise _not_found()
+    if document.visible_to_side and document.visible_to_side != actor.side.value:
+        raise _not_found()
+    return document
+
+
+def file_name(document: PrintableDocument) -> str:
+    """The name a download is saved under: ``<applicationId>-<kind>-<sequence>-v<version>.pdf``."""
+    kind = document.kind.lower().replace("_", "-")
+    return f"{document.claim_id:08d}-{kind}-{document.sequence}-v{document.version}.pdf"
+
+
+def read_pdf(document: PrintableDocument) -> bytes:
+    """The stored PDF of a rendered document (``ensure_rendered`` first)."""
+    with private_storage().open(str(document.file.name), "rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+# --------------------------------------------------------------------------------------------------
+# Rendering: outside the operation, check-and-set under the row's lock
+# --------------------------------------------------------------------------------------------------
+
+
+def _row_locks() -> bool:
+    """PostgreSQL locks rows (render while holding the row); SQLite's IMMEDIATE transactions lock the
+    whole database, so there the PDF is rendered first and only stored under the lock."""
+    return bool(connection.features.has_select_for_update)
+
+
+def _store(document: PrintableDocument, pdf: bytes, now: datetime) -> None:
+    """Write the PDF to the private storage and mark the row rendered (caller holds the row)."""
+    name = private_storage().save(
+        f"documents/{document.claim_id:08d}/{document.document_id}.pdf", ContentFile(pdf)
+    )
+    document.file.name = name
+    document.size = len(pdf)
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.rendered_at = now
+    PrintableDocument.objects.filter(pk=document.pk).update(
+        file=name, size=document.size, sha256=document.sha256, rendered_at=now
+    )
+
+
+def _render(document: PrintableDocument) -> bytes:
+    from claimsportal.documents.rendering import render_pdf  # WeasyPrint loads on first use only
+
+    return render_pdf(document)
+
+
+def ensure_rendered(document: PrintableDocument, *, now: datetime | None = None) -> PrintableDocument:
+    """``document`` with its PDF stored, rendering it now if nobody has (a download never waits for
+    the worker). Idempotent: whoever takes the row's lock first stores the file; anyone else finds
+    it rendered and stores nothing."""
+    if document.rendered_at is not None:
+        return document
+    pdf = None if _row_locks() else _render(document)
+    with transaction.atomic():
+        current = PrintableDocument.objects.select_for_update().get(pk=document.pk)
+        if current.rendered_at is None:
+            _store(current, pdf if pdf is not None else _render(current), now or clock.now())
+            log.info("document.rendered", document_id=str(current.document_id), on_demand=True)
+    return current
+
+
+@dataclass
+class RenderResult:
+    rendered: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
+
+def render_pending(
+    *, batch_size: int = 20, max_documents: int = 200, now: datetime | None = None
+) -> RenderResult:
+    """Render documents not yet rendered, oldest first, in batches of ``batch_size``, at most
+    ``max_documents`` per call (the worker's pass goes on to its other jobs; the next pass continues).
+    On PostgreSQL each batch is taken ``FOR UPDATE SKIP LOCKED`` (two workers, or a worker and a
+    download, never render the same row). A document that fails to render is logged and left for
+    the next pass; the others go on."""
+    started = time.monotonic()
+    result = RenderResult()
+    failed: list[int] = []
+    pending = PrintableDocument.objects.filter(rendered_at__isnull=True).order_by("created_at", "id")
+    while result.rendered + len(failed) < max_documents:
+        size = min(batch_size, max_documents - result.rendered - len(failed))
+        if _row_locks():
+            with transaction.atomic():
+                batch = list(pending.exclude(pk__in=failed).select_for_update(skip_locked=True)[:size])
+                for document in batch:
+                    try:
+                        pdf = _render(document)
+                    except Exception:
+                        log.exception("document.render_failed", document_id=str(document.document_id))
+                        failed.append(document.pk)
+                        continue
+                    _store(document, pdf, now or clock.now())
+                    result.rendered += 1
+        else:
+            batch = list(pending.exclude(pk__in=failed)[:size])
+            for document in batch:
+                try:
+                    ensure_rendered(document, now=now)
+                except Exception:
+                    log.exception("document.render_failed", document_id=str(document.document_id))
+                    failed.append(document.pk)
+                    continue
+                result.rendered += 1
+        if len(batch) < size:
+            break
+    result.failed = len(failed)
+    result.seconds = time.monotonic() - started
+    if result.rendered or result.failed:
+        log.info("documents.rendered", rendered=result.rendered, failed=result.failed, seconds=result.seconds)
+    return result
