@@ -14,7 +14,7 @@ from typing import Any
 
 from claimsportal.protocols.forms import examples as ex
 from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
-from claimsportal.protocols.state import ADULT_AGE, ClaimState, age_on
+from claimsportal.protocols.state import ADULT_AGE, ClaimState, age_on, heads_in_order
 
 
 def cnf_for(
@@ -114,7 +114,7 @@ def _state_heads(state: Mapping[str, Any] | ClaimState | None, name: str) -> Hea
     if state is None:
         return {}
     data = state.to_json() if isinstance(state, ClaimState) else state
-    return {lt: dict(figures) for lt, figures in (data.get(name) or {}).items()}
+    return heads_in_order(data.get(name) or {})
 
 
 def stage2_shorthand(

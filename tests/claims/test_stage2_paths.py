@@ -22,6 +22,7 @@ from claimsportal.claims.services import ClaimInfo
 from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
+from claimsportal.protocols.state import heads_in_order
 from claimsportal.protocols.timers import LONDON
 from tests.claims.conftest import refused
 from tests.claims.test_stage1_paths import COMP, CR, current, expect, midnight, trail
@@ -470,7 +471,7 @@ def test_counter_offers_keep_the_35_day_period_and_the_insurer_accepts_the_claim
     claim = w.at("Stage2SettlementPackCounterOfferDecisionCM", COMP)
     assert_deadline(claim, STAGE2, anchor=date(2026, 3, 2), days=35, last_day=date(2026, 4, 22))
     assert claim.state["last_offer_by"] == CR
-    assert claim.state["claimed_heads"]["11"]["gross"] == "3400.00"
+    assert heads_in_order(claim.state["claimed_heads"])["11"]["gross"] == "3400.00"
     # Outside the further consideration period the insurer answers with ACO/NEWCO, not a decision.
     w.refuse(COMP, "BUSINESS_RULE", "setStage2SPFAgreementDecision", isAgreed=True)
     w.comp("addStage2SPFCounterOfferByCM", settlementPackCounterOfferDecision="ACO")
@@ -695,7 +696,7 @@ def test_additional_damages_have_15_days_over_christmas_and_agreement_on_them_al
     claim = w.at("AdditionalDamagesDecision", COMP)
     # 15-18, 21-24, (25, 28 Dec) 29-31 Dec, (1 Jan) 4-7 January 2027
     assert_deadline(claim, ADDITIONAL, anchor=date(2026, 12, 14), days=15, last_day=date(2027, 1, 7))
-    assert set(claim.state["claimed_heads"]) == {"11", "2"}
+    assert set(heads_in_order(claim.state["claimed_heads"])) == {"11", "2"}
     w.refuse(COMP, "SCHEMA_INVALID", "addS2SPFAdditionalDamagesResponse", additionalDamagesDecision="N")
     w.comp("addS2SPFAdditionalDamagesResponse", additionalDamagesDecision="A")
     assert_no_deadline(w.at("AllDamagesAgreed", CR))

@@ -80,6 +80,10 @@ class ClaimState:
                 value = str(value)
             elif isinstance(value, StrEnum):
                 value = value.value
+            elif name in _HEADS_FIELDS:
+                # [loss type, figures] pairs, not an object: PostgreSQL's jsonb reorders an object's
+                # keys, and the heads keep the order the claimant listed them in (forms, pages, PDFs).
+                value = [[loss_type, dict(figures)] for loss_type, figures in value.items()]
             elif isinstance(value, dict):
                 value = dict(value)
             out[name] = value
@@ -92,11 +96,22 @@ class ClaimState:
             if value is None or name not in _FIELD_NAMES:
                 continue
             parse = _PARSERS.get(name)
-            kwargs[name] = parse(value) if parse else value
+            if name in _HEADS_FIELDS:
+                kwargs[name] = heads_in_order(value)
+            else:
+                kwargs[name] = parse(value) if parse else value
         return cls(**kwargs)
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(ClaimState))
+_HEADS_FIELDS = frozenset({"interim_heads", "claimed_heads"})
+
+
+def heads_in_order(value: Any) -> dict[str, dict[str, str]]:
+    """Heads of damage by loss type, in the claimant's order, from their stored form: a list of
+    [loss type, figures] pairs, or (as written before the pairs) an object."""
+    pairs = value.items() if isinstance(value, dict) else value
+    return {str(loss_type): dict(figures) for loss_type, figures in pairs}
 
 
 def _parser(type_name: str) -> Callable[[Any], Any] | None:
