@@ -30,6 +30,7 @@ from claimsportal.organisations.models import User
 from claimsportal.protocols.definitions import Operation
 from claimsportal.protocols.engine import check_side
 from claimsportal.protocols.errors import ErrorDetail, PortalError
+from claimsportal.protocols.forms.withheld import form_without_withheld, without_withheld
 from claimsportal.protocols.payloads import EmptyPayload
 from claimsportal.protocols.tables import DEFINITIONS, definition_for
 from claimsportal.protocols.timers import LONDON
@@ -387,13 +388,15 @@ def _organisation(org: Any, branch: Any) -> dict[str, Any] | None:
 
 
 def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
-    """``getClaim``: the claim as the actor sees it, with every submitted form and what they may do."""
+    """``getClaim``: the claim as the actor sees it, with every submitted form and what they may do.
+    The compensator side never sees what the CNF withholds from it (``forms.withheld``)."""
+    compensator = actor.side is Side.COMP
     forms = [
         {
             "operation": operation,
             "submittedAt": occurred_at.isoformat(),
             "side": side,
-            "form": {k: v for k, v in payload.items() if not k.startswith("_")},
+            "form": _form_for(compensator, {k: v for k, v in payload.items() if not k.startswith("_")}),
         }
         for operation, occurred_at, side, payload in claim.events.filter(operation__in=FORM_OPERATIONS)
         .order_by("id")
@@ -429,13 +432,17 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
         "sentTime": claim.sent_at.isoformat() if claim.sent_at else None,
         "creationTime": claim.created_at.isoformat(),
         "updateTime": claim.updated_at.isoformat(),
-        "cnf": claim.cnf,
+        "cnf": without_withheld(claim.cnf) if compensator else claim.cnf,
         "submittedForms": forms,
         "allowedOperations": allowed_operations(actor, claim),
         "attachmentsCount": attachments,
         "printableDocumentsCount": documents,
         "gdprClaimDeleted": 0,
     }
+
+
+def _form_for(compensator: bool, form: dict[str, Any]) -> dict[str, Any]:
+    return form_without_withheld(form) if compensator else form
 
 
 def history(claim: Claim) -> list[dict[str, Any]]:

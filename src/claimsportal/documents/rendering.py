@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.protocols.forms.defendant_only import defendant_only_cnf
+from claimsportal.protocols.forms.withheld import form_without_withheld, without_withheld
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.timers import LONDON
 from claimsportal.web.claims.forms import cnf_tree
@@ -133,7 +134,9 @@ def _printed_forms(claim_type: str, forms: list[dict[str, Any]]) -> list[Printed
                 operation_label(name),
                 "Claimant representative" if entry.get("side") == "CR" else "Compensator",
                 datetime.fromisoformat(submitted).astimezone(LONDON) if submitted else None,
-                _with_money(summarise(_form_node(claim_type, name), entry.get("form") or {})),
+                _with_money(
+                    summarise(_form_node(claim_type, name), form_without_withheld(entry.get("form") or {}))
+                ),
             )
         )
     return out
@@ -153,7 +156,7 @@ def document_context(document: PrintableDocument) -> dict[str, Any]:
     created_at = datetime.fromisoformat(ctx["createdAt"]).astimezone(LONDON)
     created_on = date.fromisoformat(ctx.get("createdOn") or created_at.date().isoformat())
     references = ctx.get("references") or {}
-    cnf = ctx.get("cnf") or {}
+    cnf = without_withheld(ctx.get("cnf") or {})  # e.g. the referral source: never printed
     title = str(ctx.get("title") or document.title)
     parties = [
         p

@@ -115,16 +115,35 @@ class RepresentativeCompanyDetails(FormModel):
 
 
 class ReferralSourceInfo(FormModel):
+    """Where the claim came from (Release 6, for the Insurance Fraud Taskforce): mandatory for the
+    claimant representative, withheld from the compensator and from every PDF (``forms.withheld``).
+    ``R`` is the regulated claims management company [I]: it needs the CMC's name and its MoJ
+    authorisation number (ADMINISTRATION.md §8.6). The other codes' companion fields are optional:
+    their meanings are not documented (WORKFLOW.md §6.1 C32)."""
+
     referralSource: ReferralSource
     cmcName: Annotated[str, text(0, 100)] | None = None
     mojcmcAuthorisationNumber: CmcAuthorisationNumber | None = None
     referralSourceWebsite: Annotated[str, text(0, 100)] | None = None
     referralSourceSource: Annotated[str, text(0, 100)] | None = None
 
+    @model_validator(mode="after")
+    def _cmc_details(self) -> Self:
+        if self.referralSource == "R":
+            raise_field_errors(
+                type(self).__name__,
+                [
+                    ((name,), "is required when the referral source is R (a regulated CMC)", None)
+                    for name in ("cmcName", "mojcmcAuthorisationNumber")
+                    if not getattr(self, name)
+                ],
+            )
+        return self
+
 
 class ClaimantRepresentative(FormModel):
     companyDetails: RepresentativeCompanyDetails
-    referralSourceInfo: ReferralSourceInfo | None = None
+    referralSourceInfo: ReferralSourceInfo  # mandatory since Release 6 (ADMINISTRATION.md §8.6)
 
 
 class Vehicle(FormModel):

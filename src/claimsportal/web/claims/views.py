@@ -215,7 +215,7 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
         op = definition.operation(name, claim.phase)
         housekeeping = op is not None and op.kind is OperationKind.HOUSEKEEPING
         actions.append(Action(name, operation_label(name), name in ONE_CLICK_OPERATIONS, housekeeping))
-    cnf_groups = summarise(forms.cnf_tree(claim.claim_type), claim.cnf) if claim.cnf else []
+    cnf_groups = summarise(forms.cnf_tree(claim.claim_type), detail["cnf"]) if detail["cnf"] else []
     from claimsportal.web.claims import attachments  # here: that module imports this one
     from claimsportal.web.claims import documents as printable_documents  # likewise
 
