@@ -288,3 +288,15 @@ def test_stored_forms_read_with_the_same_labels() -> None:
     assert rows[("", "Statement of truth")] == "Yes"
     assert any(g.heading.endswith("Other party 1") for g in groups)
     assert all(not r.key.startswith("_") for g in groups for r in g.rows)
+
+
+@pytest.mark.parametrize(
+    "operation", ["addStage2SPFResponse", "addStage2SPFCounterOfferByCR", "addStage2SPFCounterOfferByCM"]
+)
+def test_a_partys_gross_amount_is_labelled_as_its_global_offer(operation: str) -> None:
+    # Release 6 (ADMINISTRATION.md §8.6): the settlement pack's screens and PDF say "Gross amount
+    # (Global offer)" for AgreementDetails/GrossAmount, which may differ from the sum of the heads.
+    definition = DEFINITIONS[next(iter(DEFINITIONS))]
+    op = definition.operations_named(operation)[0]
+    labels = {leaf.name: leaf.label for leaf in _leaves(form_tree(op.payload))}
+    assert labels["grossAmount"] == "Gross amount (Global offer)"

@@ -180,7 +180,7 @@ FIELD_LABELS: dict[str, str] = {
     "itemBeingPursued": "Pursued in this request",
     "isGrossAmountAgreed": "Gross amount agreed",
     "cruDeductions": "CRU deductions",
-    "grossAmount": "Gross amount",
+    "grossAmount": "Gross amount (Global offer)",  # Release 6 (ADMINISTRATION.md §8.6)
     "interimPaymentAmount": "Interim payments made",
     "settlementPackDecision": "Decision",
     "settlementPackCounterOfferDecision": "Decision",
