@@ -23,7 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.params.functions import Query
 
-from claimsportal.a2a import auth
+from claimsportal.a2a import auth, guessing
 from claimsportal.a2a.idempotency import run_idempotently
 from claimsportal.a2a.ratelimit import check_rate
 from claimsportal.a2a.schemas import (
@@ -205,6 +205,19 @@ def _json_object(request: HttpRequest) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------
 
 
+def _guarded[T](request: HttpRequest, client_id: str, field: str, attempt: Callable[[], T]) -> T:
+    """``attempt`` a client's secret unless too many wrong ones came for it (``a2a.guessing``)."""
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    guessing.check_allowed(client_id, address, field)
+    try:
+        result = attempt()
+    except auth.WrongCredentials:
+        guessing.record_failure(client_id, address)
+        raise
+    guessing.clear(client_id, address)
+    return result
+
+
 @api.post(
     "/token",
     response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
@@ -251,7 +264,10 @@ def token(request: HttpRequest) -> dict[str, object]:
     grant = form.get("grant_type")
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     if grant == "client_credentials":
-        pair = auth.token_for_client_credentials(values.get("client_id", ""), values.get("client_secret", ""))
+        client_id, secret = values.get("client_id", ""), values.get("client_secret", "")
+        pair = _guarded(
+            request, client_id, "client_secret", lambda: auth.token_for_client_credentials(client_id, secret)
+        )
     elif grant == "refresh_token":
         pair = auth.token_for_refresh_token(values.get("refresh_token", ""))
     else:
@@ -311,7 +327,12 @@ def change_password(request: HttpRequest) -> dict[str, object]:
             "client_id, oldPassword and newPassword are required",
             [ErrorDetail(name, "required") for name in missing],
         )
-    auth.change_secret(values["client_id"], values["oldPassword"], values["newPassword"])
+    _guarded(
+        request,
+        values["client_id"],
+        "oldPassword",
+        lambda: auth.change_secret(values["client_id"], values["oldPassword"], values["newPassword"]),
+    )
     return {"changed": True, "message": "Password changed: ask for a token with the new one"}
 
 

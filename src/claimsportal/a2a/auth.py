@@ -76,6 +76,15 @@ def _auth_invalid(message: str = "The client credentials or token are not valid"
     return PortalError("AUTH_INVALID", message, [ErrorDetail("Authorization", message)])
 
 
+class WrongCredentials(PortalError):
+    """An unknown client ID or a wrong secret (what ``a2a.guessing`` counts); the same answer for both."""
+
+
+def _wrong_credentials() -> WrongCredentials:
+    message = "The client credentials or token are not valid"
+    return WrongCredentials("AUTH_INVALID", message, [ErrorDetail("Authorization", message)])
+
+
 # --------------------------------------------------------------------------------------------------
 # Caches (per process, short-lived)
 # --------------------------------------------------------------------------------------------------
@@ -145,9 +154,9 @@ def token_for_client_credentials(client_id: str, client_secret: str) -> TokenPai
     )
     if client is None:
         check_password(client_secret or "", _DUMMY_HASH)
-        raise _auth_invalid()
+        raise _wrong_credentials()
     if not _secret_matches(client, client_secret or ""):
-        raise _auth_invalid()
+        raise _wrong_credentials()
     if client.revoked_at is not None or not client.organisation.enabled:
         raise _auth_invalid("This client has been revoked or its organisation is disabled")
     if secret_expired(client):
@@ -192,9 +201,9 @@ def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:
     )
     if client is None:
         check_password(old_secret or "", _DUMMY_HASH)
-        raise _auth_invalid()
+        raise _wrong_credentials()
     if not check_password(old_secret or "", client.secret_hash):
-        raise _auth_invalid()
+        raise _wrong_credentials()
     if client.revoked_at is not None or not client.organisation.enabled:
         raise _auth_invalid("This client has been revoked or its organisation is disabled")
     problems = strength_problems(

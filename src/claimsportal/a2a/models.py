@@ -51,3 +51,15 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.key}"
+
+
+class CredentialFailure(models.Model):
+    """Wrong secrets sent for one key (a client ID from one address, or one address for any client)
+    in the current window: what ``a2a.guessing`` counts to stop guessing."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures} since {self.window_started_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from claimsportal.a2a import idempotency
+from claimsportal.a2a import guessing, idempotency
 from claimsportal.claims.timers import SweepResult, run_due_timeouts
 from claimsportal.core import clock
 from claimsportal.documents.printable import render_pending
@@ -29,6 +29,7 @@ def run_pass(
         **swept.as_dict(),
         "warnings": warned.created,
         "notificationsPurged": notifications.purge_expired(now),
+        "credentialFailuresPurged": guessing.purge_expired(),
         "idempotencyRecordsPurged": idempotency.purge_expired(),
         "usersDisabledIdle": accounts.disable_idle_users(now),
         "expiryReminders": accounts.send_expiry_reminders(now.astimezone(LONDON).date()),
