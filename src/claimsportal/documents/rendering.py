@@ -20,7 +20,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from claimsportal.claims.models import Claim
 from claimsportal.documents.models import PrintableDocument
+from claimsportal.documents.printable import document_title
+from claimsportal.organisations.models import Organisation
 from claimsportal.protocols.forms.defendant_only import defendant_only_cnf
 from claimsportal.protocols.forms.withheld import form_without_withheld, without_withheld
 from claimsportal.protocols.tables import definition_for
@@ -197,11 +200,13 @@ def document_context(document: PrintableDocument) -> dict[str, Any]:
     return context
 
 
-def render_html(document: PrintableDocument) -> str:
-    return render_to_string(TEMPLATES[document.kind], document_context(document))
+def render_html(document: PrintableDocument, *, draft: bool = False) -> str:
+    context = document_context(document)
+    context["draft"] = draft
+    return render_to_string(TEMPLATES[document.kind], context)
 
 
-def render_document(document: PrintableDocument) -> Any:
+def render_document(document: PrintableDocument, *, draft: bool = False) -> Any:
     """``document`` laid out on A4 pages (a ``weasyprint.Document``: its pages, its metadata).
     WeasyPrint is imported here, on first use: a process that never renders does not load it."""
     from weasyprint import HTML
@@ -209,10 +214,48 @@ def render_document(document: PrintableDocument) -> Any:
 
     # Everything is inline: fetch nothing (no file:, no http:), whatever a form's text contains.
     no_fetching = URLFetcher(allowed_protocols=())
-    return HTML(string=render_html(document), url_fetcher=no_fetching).render()
+    return HTML(string=render_html(document, draft=draft), url_fetcher=no_fetching).render()
 
 
 def render_pdf(document: PrintableDocument) -> bytes:
     """The PDF of ``document``."""
     pdf: bytes = render_document(document).write_pdf()
     return pdf
+
+
+def draft_cnf_pdf(claim: Claim, now: datetime) -> bytes:
+    """A draft's CNF printed as it stands (WORKFLOW.md §10: "draft printing possible before sending"),
+    marked as a draft on every page and never stored: it is not one of the claim's documents."""
+    title = document_title(Kind.CNF, claim.claim_type)
+    comp = claim.comp_organisation
+    document = PrintableDocument(
+        claim_id=claim.pk,
+        kind=Kind.CNF,
+        title=title,
+        context={
+            "applicationId": f"{claim.pk:08d}",
+            "claimType": claim.claim_type,
+            "title": f"Draft {title}",
+            "createdAt": now.isoformat(),
+            "createdOn": now.astimezone(LONDON).date().isoformat(),
+            "references": {"claimantRepresentative": claim.cr_reference},
+            "claimantRepresentative": _organisation_snapshot(claim.cr_organisation),
+            "compensator": _organisation_snapshot(comp) if comp is not None else None,
+            "cnf": claim.cnf or {},
+            "forms": [],
+        },
+        created_at=now,
+    )
+    pdf: bytes = render_document(document, draft=True).write_pdf()
+    return pdf
+
+
+def _organisation_snapshot(org: Organisation) -> dict[str, Any]:
+    """An organisation as a document's context holds it (as ``printable``'s statement builds it)."""
+    return {
+        "organisationId": org.org_id,
+        "name": org.name,
+        "address": org.address,
+        "telephone": org.telephone,
+        "email": org.email,
+    }

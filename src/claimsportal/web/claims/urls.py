@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("drafts/<str:application_id>/sections/<str:section>/", views.draft_section, name="draft-section"),
     path("drafts/<str:application_id>/check/", views.draft_check, name="draft-check"),
     path("drafts/<str:application_id>/delete/", views.draft_delete, name="draft-delete"),
+    path("drafts/<str:application_id>/print/", views.draft_print, name="draft-print"),
     # Every operation of the protocols (and the locks and allocations) as a page of its own
     path("claims/<str:application_id>/operations/<str:operation>/", views.operation_page, name="operation"),
     path("claims/<str:application_id>/defendant-only-cnf/", views.defendant_only_cnf, name="defendant-only"),

@@ -737,6 +737,22 @@ def draft_check(request: HttpRequest, actor: Actor, application_id: str) -> Http
 
 
 @with_actor
+@require_GET
+def draft_print(request: HttpRequest, actor: Actor, application_id: str) -> HttpResponse:
+    """The draft's CNF as a PDF marked "Draft - not sent" (nothing is stored)."""
+    from claimsportal.documents.rendering import draft_cnf_pdf  # WeasyPrint loads on first use
+
+    draft = drafts.get_draft(actor, application_id)
+    pdf = draft_cnf_pdf(draft, clock.now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="draft-{format_application_id(draft.pk)}-cnf.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@with_actor
 @require_http_methods(["GET", "POST"])
 def draft_delete(request: HttpRequest, actor: Actor, application_id: str) -> HttpResponse:
     draft = drafts.get_draft(actor, application_id)
