@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from claimsportal.a2a import auth
@@ -126,3 +127,35 @@ def test_the_expiry_can_be_switched_off(clock: FixedClock, callers: Callers, set
     settings.CLAIMSPORTAL_A2A_SECRET_MAX_DAYS = 0
     clock.advance(timedelta(days=400))
     assert token_with(callers.cr.client_id, callers.cr.secret).status == 200
+
+
+def test_refresh_tokens_do_not_outlive_an_expired_secret(clock: FixedClock, callers: Callers) -> None:
+    refresh = callers.cr.refresh_token
+    for _ in range(4 * 90):  # refreshed every 6 hours, as a client could, never using the secret
+        clock.advance(timedelta(hours=6))
+        answer = token_request(Client(), grant_type="refresh_token", refresh_token=refresh)
+        if answer.status != 200:
+            break
+        refresh = answer.body["refresh_token"]
+    assert clock.now().astimezone(LONDON).date() == date(2026, 5, 31)  # day 90 of the secret
+    assert (answer.status, answer.code) == (401, "AUTH_INVALID")
+    assert answer.fields == ["client_secret"]
+
+
+def test_of_two_changes_racing_from_the_same_secret_the_second_is_refused(
+    callers: Callers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cr = callers.cr
+    real = auth.strength_problems
+
+    def meanwhile(password: str, personal: Any) -> list[str]:
+        # Another request changes the secret after this one checked the old secret.
+        client = A2AClient.objects.get(client_id=cr.client_id)
+        A2AClient.objects.filter(pk=client.pk).update(secret_hash=make_password("Other-Request-2026!"))
+        return real(password, personal)
+
+    monkeypatch.setattr(auth, "strength_problems", meanwhile)
+    answer = change(client_id=cr.client_id, oldPassword=cr.secret, newPassword=NEW)
+    assert answer.code == "AUTH_INVALID"
+    assert token_with(cr.client_id, NEW).code == "AUTH_INVALID"
+    assert not AuditEntry.objects.filter(action="a2a_client.password_changed").exists()

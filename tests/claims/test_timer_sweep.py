@@ -9,6 +9,7 @@ import sys
 from datetime import datetime, timedelta
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -288,3 +289,19 @@ def test_one_minute_before_the_time_limit_the_decision_is_still_in_time(
     assert step(world, world.comp_handler, info, "sendLiabilityDecision", liabilityDecision="A").phase == (
         "LiabilityAdmitted"
     )
+
+
+def test_a_failure_rendering_documents_does_not_stop_the_worker_or_its_timeouts(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimsportal.core import worker
+
+    info = send_claim(world)
+
+    def storage_down(**_: Any) -> Any:
+        raise OSError("the private storage is unreachable")
+
+    monkeypatch.setattr(worker, "render_pending", storage_down)
+    result = worker.run_pass(now=RTA_FIRES)
+    assert result["moved"] == 1 and result["documentsFailed"] is None
+    assert Claim.objects.get(pk=info.application_id).phase == "LiabilityDecisionTimeout"

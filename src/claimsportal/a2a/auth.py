@@ -160,14 +160,18 @@ def token_for_client_credentials(client_id: str, client_secret: str) -> TokenPai
     if client.revoked_at is not None or not client.organisation.enabled:
         raise _auth_invalid("This client has been revoked or its organisation is disabled")
     if secret_expired(client):
-        raise PortalError(
-            "AUTH_INVALID",
-            f"The client secret is more than {secret_max_days()} days old: change it with "
-            "POST /a2a/v1/changePassword, then ask for a token with the new one",
-            [ErrorDetail("client_secret", "expired: change it with changePassword")],
-        )
+        raise _secret_expired()
     with transaction.atomic():
         return _issue(client)
+
+
+def _secret_expired() -> PortalError:
+    return PortalError(
+        "AUTH_INVALID",
+        f"The client secret is more than {secret_max_days()} days old: change it with "
+        "POST /a2a/v1/changePassword, then ask for a token with the new one",
+        [ErrorDetail("client_secret", "expired: change it with changePassword")],
+    )
 
 
 def secret_max_days() -> int:
@@ -222,12 +226,16 @@ def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:
         )
     now = clock.now()
     with transaction.atomic():
-        A2AClient.objects.filter(pk=client.pk).update(
+        # Compare-and-set on the secret checked above: of two changes racing from the same old
+        # secret, the second finds it changed and is refused (its new secret would silently vanish).
+        changed = A2AClient.objects.filter(pk=client.pk, secret_hash=client.secret_hash).update(
             secret_hash=make_password(new_secret),
             previous_secret_hash="",
             previous_secret_valid_until=None,
             secret_changed_at=now,
         )
+        if not changed:
+            raise _wrong_credentials()
         AccessToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
         audit(
             None,
@@ -260,6 +268,8 @@ def token_for_refresh_token(refresh_token: str) -> TokenPair:
         client = row.client
         if client.revoked_at is not None or not client.organisation.enabled:
             raise _auth_invalid("This client has been revoked or its organisation is disabled")
+        if secret_expired(client):  # refreshing does not outlive the secret it started from
+            raise _secret_expired()
         AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
         pair = _issue(client)
     invalidate_caches()

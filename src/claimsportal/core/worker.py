@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import structlog
+
 from claimsportal.a2a import guessing, idempotency
 from claimsportal.claims.timers import SweepResult, run_due_timeouts
 from claimsportal.core import clock
@@ -14,6 +16,8 @@ from claimsportal.documents.printable import render_pending
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts
 from claimsportal.protocols.timers import LONDON
+
+log = structlog.get_logger(__name__)
 
 
 def run_pass(
@@ -35,5 +39,11 @@ def run_pass(
         "expiryReminders": accounts.send_expiry_reminders(now.astimezone(LONDON).date()),
         "usersDeleted": accounts.delete_long_disabled_users(now),
     }
-    documents = render_pending(now=now)  # after the rest: a PDF can wait, a time limit cannot
+    # After the rest: a PDF can wait, a time limit cannot; and a failure here (storage down) must not
+    # stop the worker, whose next pass runs the timeouts again.
+    try:
+        documents = render_pending(now=now)
+    except Exception:
+        log.exception("worker.documents_failed")
+        return {**result, "documentsRendered": 0, "documentsFailed": None}
     return {**result, "documentsRendered": documents.rendered, "documentsFailed": documents.failed}
