@@ -13,6 +13,7 @@ from django.test import Client
 from claimsportal.a2a import auth
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import AuditEntry
+from claimsportal.organisations.accounts import strength_problems
 from claimsportal.organisations.models import A2AClient
 from claimsportal.protocols.timers import LONDON
 from tests.a2a.conftest import BASE, Answer, Callers, token_request
@@ -146,7 +147,7 @@ def test_of_two_changes_racing_from_the_same_secret_the_second_is_refused(
     callers: Callers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cr = callers.cr
-    real = auth.strength_problems
+    real = strength_problems
 
     def meanwhile(password: str, personal: Any) -> list[str]:
         # Another request changes the secret after this one checked the old secret.
