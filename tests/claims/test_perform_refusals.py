@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,52 +15,8 @@ from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms.examples import cnf_example, insurer_response_example
+from tests.claims.conftest import refused
 from tests.conftest import World, cnf, send_claim, step
-
-Snapshot = tuple[int, int, dict[int, tuple[Any, ...]]]
-
-
-def snapshot() -> Snapshot:
-    """Row counts and, per claim, every column an operation may write."""
-    rows = {
-        c.pk: (
-            c.activity_guid,
-            c.phase,
-            c.owner_side,
-            c.updated_at,
-            c.deadline_at,
-            c.locked_by_id,
-            c.comp_organisation_id,
-            c.comp_branch_id,
-            c.cr_allocated_user_id,
-            c.comp_allocated_user_id,
-            c.state,
-            c.cnf,
-            c.claimant_surname,
-            c.cr_reference,
-            c.comp_reference,
-            c.sent_at,
-        )
-        for c in Claim.objects.all()
-    }
-    return Claim.objects.count(), ClaimEvent.objects.count(), rows
-
-
-@contextmanager
-def refused(clock: FixedClock, code: str, field: str | None = None) -> Iterator[list[PortalError]]:
-    """Expect a PortalError with ``code`` (and a detail on ``field``) and no change to the database.
-    The clock moves first, so that a write would show in ``updated_at`` too."""
-    before = snapshot()
-    clock.advance(timedelta(minutes=7))
-    caught: list[PortalError] = []
-    with pytest.raises(PortalError) as excinfo:
-        yield caught
-    error = excinfo.value
-    caught.append(error)
-    assert error.code == code, str(error)
-    if field is not None:
-        assert field in [d.field for d in error.details], str(error)
-    assert snapshot() == before, "a refused operation wrote to the database"
 
 
 def act(world: World, user: User, info: ClaimInfo, operation: str, **payload: Any) -> ClaimInfo:
