@@ -15,8 +15,9 @@ from claimsportal.a2a.attachments import EXAMPLE_BODY, EXAMPLE_FILE
 from claimsportal.documents.attachments import MAX_FILE_SIZE
 from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.notifications.models import Notification
-from tests.a2a.conftest import BASE, Answer, Callers
-from tests.conftest import World, send_claim
+from claimsportal.organisations.models import User
+from tests.a2a.conftest import BASE, Answer, Caller, Callers, caller_for
+from tests.conftest import World, cnf, send_claim, step
 from tests.documents.test_attachments import stored_files
 
 CONTENT = bytes(range(256)) * 3 + b"\r\n\x00end"
@@ -54,6 +55,7 @@ def test_add_list_and_get_round_trip_with_the_exact_bytes(world: World, callers:
         "size": len(CONTENT),
         "sha256": hashlib.sha256(CONTENT).hexdigest(),
         "contentType": "application/pdf",
+        "declaredContentType": "application/pdf",
     }
     # The compensator lists and reads it too.
     listed = callers.comp.get(_path(info.application_id), world.comp_handler)
@@ -74,7 +76,7 @@ def test_add_list_and_get_round_trip_with_the_exact_bytes(world: World, callers:
     )
     assert raw.status_code == 200
     assert raw.content == CONTENT
-    assert raw["Content-Type"] == "application/octet-stream"
+    assert raw["Content-Type"] == record["contentType"] == "application/pdf", "served as its metadata says"
     assert raw["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert raw["X-Content-Type-Options"] == "nosniff"
 
@@ -231,3 +233,83 @@ def test_claim_rows_and_the_claim_count_attachments_and_printable_documents(
             claim_id=info.application_id, visible_to_side__in=("", side)
         ).count()
         assert found["printableDocumentsCount"] == claim["printableDocumentsCount"] == visible
+
+
+def raw_download(caller: Caller, user: User, guid: str) -> Any:
+    return caller.http.get(
+        f"{BASE}/attachments/{guid}",
+        headers={
+            "Authorization": f"Bearer {caller.token}",
+            "X-Login-As": user.user_id,
+            "Accept": "application/octet-stream",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("file_name", "served", "declared"),
+    [
+        ("page.html", "application/octet-stream", "text/html"),
+        ("drawing.svg", "application/octet-stream", "image/svg+xml"),
+        ("photo.jpg", "image/jpeg", "image/jpeg"),
+        ("no-extension", "application/octet-stream", "application/octet-stream"),
+    ],
+)
+def test_the_content_type_reported_is_the_one_a_download_is_served_as(
+    world: World, callers: Callers, file_name: str, served: str, declared: str
+) -> None:
+    info = send_claim(world)
+    added = callers.cr.post(
+        _path(info.application_id), world.cr_handler, body(dataAttachmentFileName=file_name)
+    )
+    assert added.status == 201, added.body
+    assert (added.body["contentType"], added.body["declaredContentType"]) == (served, declared)
+    guid = added.body["dataAttachmentGuid"]
+    listed = callers.comp.get(_path(info.application_id), world.comp_handler).body
+    assert [(row["contentType"], row["declaredContentType"]) for row in listed] == [(served, declared)]
+    raw = raw_download(callers.comp, world.comp_handler, guid)
+    assert raw.status_code == 200
+    assert raw["Content-Type"] == served
+    assert raw["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_compensator_the_claim_is_resent_to_gets_none_of_the_first_ones_attachments(
+    world: World, callers: Callers
+) -> None:
+    info = send_claim(world)
+    path = _path(info.application_id)
+    from_cr = callers.cr.post(path, world.cr_handler, body(b"claimant's")).body["dataAttachmentGuid"]
+    from_insurer = callers.comp.post(path, world.comp_handler, body(b"insurer's")).body["dataAttachmentGuid"]
+    info = step(world, world.comp_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
+    info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
+    step(world, world.cr_handler, info, "resendRejectedClaim", compensator=world.mib.path, cnf=cnf())
+    mib = caller_for(world.mib)
+    listed = mib.get(path, world.mib_handler)
+    assert listed.status == 200
+    assert [row["dataAttachmentGuid"] for row in listed.body] == [from_cr]
+    assert mib.get(f"/attachments/{from_cr}", world.mib_handler).status == 200
+    got = mib.get(f"/attachments/{from_insurer}", world.mib_handler)
+    assert (got.status, got.code) == (404, "NOT_FOUND")
+    assert raw_download(mib, world.mib_handler, from_insurer).status_code == 404
+    claim = mib.get(f"/claims/{info.application_id:08d}", world.mib_handler).body
+    (row,) = mib.get("/claims", world.mib_handler).body["claims"]
+    assert claim["attachmentsCount"] == row["attachmentsCount"] == 1, "the counts match the list"
+    cr = callers.cr.get(path, world.cr_handler).body
+    assert [row["dataAttachmentGuid"] for row in cr] == [from_cr, from_insurer]
+    assert (
+        callers.cr.get(f"/claims/{info.application_id:08d}", world.cr_handler).body["attachmentsCount"] == 2
+    )
+
+
+def test_a_compensator_of_the_same_group_gets_the_attachments_after_a_reassignment(
+    world: World, callers: Callers
+) -> None:
+    info = send_claim(world)
+    path = _path(info.application_id)
+    from_insurer = callers.comp.post(path, world.comp_handler, body()).body["dataAttachmentGuid"]
+    step(world, world.comp_handler, info, "reassignToAnotherCM", organisationPath=world.tpa.path)
+    listed = callers.tpa.get(path, world.tpa_handler)
+    assert [row["dataAttachmentGuid"] for row in listed.body] == [from_insurer]
+    assert callers.tpa.get(f"/attachments/{from_insurer}", world.tpa_handler).status == 200
+    claim = callers.tpa.get(f"/claims/{info.application_id:08d}", world.tpa_handler).body
+    assert claim["attachmentsCount"] == 1

@@ -15,8 +15,8 @@ import pytest
 from claimsportal.documents import printable
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.organisations.models import User
-from tests.a2a.conftest import BASE, Caller, Callers
-from tests.conftest import World, send_claim, step
+from tests.a2a.conftest import BASE, Caller, Callers, caller_for
+from tests.conftest import World, cnf, send_claim, step
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,38 @@ def test_a_later_version_is_listed_after_the_first(callers: Callers, world: Worl
     step(world, world.comp_handler, info, "sendLiabilityDecision", liabilityDecision="A")
     kinds = [d["kind"] for d in listed(callers.comp, world.comp_handler, info.application_id)]
     assert kinds == [Kind.CNF, Kind.CNF_INSURER_RESPONSE]
+
+
+def test_a_compensator_the_claim_is_resent_to_gets_none_of_the_first_ones_documents(
+    callers: Callers, world: World, renders: list[int]
+) -> None:
+    info = send_claim(world)
+    info = step(world, world.comp_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
+    info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
+    step(world, world.cr_handler, info, "resendRejectedClaim", compensator=world.mib.path, cnf=cnf())
+    first = PrintableDocument.objects.get(claim_id=info.application_id, kind=Kind.CNF, version=1)
+    mib = caller_for(world.mib)
+    rows = listed(mib, world.mib_handler, info.application_id)
+    assert [(row["kind"], row["version"]) for row in rows] == [(Kind.CNF, 2)]
+    assert download(mib, world.mib_handler, rows[0]["printableDocumentId"]).status_code == 200
+    for accept in ("application/pdf", "application/json"):
+        response = download(mib, world.mib_handler, str(first.document_id), Accept=accept)
+        assert (response.status_code, response.json()["code"]) == (404, "NOT_FOUND")
+    assert renders == [PrintableDocument.objects.get(document_id=rows[0]["printableDocumentId"]).pk]
+    claim = mib.get(f"/claims/{info.application_id:08d}", world.mib_handler).body
+    (row,) = mib.get("/claims", world.mib_handler).body["claims"]
+    assert claim["printableDocumentsCount"] == row["printableDocumentsCount"] == 1, "as the list"
+    assert len(listed(callers.cr, world.cr_handler, info.application_id)) == 4
+    assert download(callers.cr, world.cr_handler, str(first.document_id)).status_code == 200
+
+
+def test_a_compensator_of_the_same_group_gets_the_documents_after_a_reassignment(
+    callers: Callers, world: World
+) -> None:
+    info = send_claim(world)
+    step(world, world.comp_handler, info, "reassignToAnotherCM", organisationPath=world.tpa.path)
+    (row,) = listed(callers.tpa, world.tpa_handler, info.application_id)
+    assert row["kind"] == Kind.CNF
+    assert download(callers.tpa, world.tpa_handler, row["printableDocumentId"]).status_code == 200
+    claim = callers.tpa.get(f"/claims/{info.application_id:08d}", world.tpa_handler).body
+    assert claim["printableDocumentsCount"] == 1

@@ -13,7 +13,7 @@ from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError
 from claimsportal.web.selectors import claim_list
-from tests.claims.test_perform_refusals import refused
+from tests.claims.conftest import refused
 from tests.conftest import World, cnf
 
 pytestmark = pytest.mark.django_db

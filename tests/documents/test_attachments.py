@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from claimsportal.claims import selectors
 from claimsportal.claims.models import Claim, ClaimEvent
@@ -23,7 +24,7 @@ from claimsportal.documents.storage import private_storage
 from claimsportal.notifications.models import Notification
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError
-from tests.conftest import World, send_claim, step
+from tests.conftest import World, cnf, send_claim, step
 
 
 def private_dir() -> Path:
@@ -237,6 +238,75 @@ def test_a_claim_locked_by_another_user_refuses_attachments(world: World) -> Non
     add(world, world.comp_handler, info)  # the lock holder may
 
 
+def resent_elsewhere(world: World) -> tuple[ClaimInfo, Attachment, Attachment]:
+    """A claim with an attachment of each side, rejected by the insurer and resent by the claimant
+    representative to the MIB (another compensator, of no group): (claim, the claimant side's
+    attachment, the insurer's)."""
+    info = send_claim(world)
+    from_cr = add(world, world.cr_handler, info, b"claimant's", title="Claimant's photos")
+    from_insurer = add(world, world.comp_handler, info, b"insurer's", title="Insurer's engineer report")
+    info = step(world, world.comp_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
+    info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
+    info = step(world, world.cr_handler, info, "resendRejectedClaim", compensator=world.mib.path, cnf=cnf())
+    assert Claim.objects.get(pk=info.application_id).comp_organisation_id == world.mib.pk
+    return info, from_cr, from_insurer
+
+
+def counts(world: World, user: User, info: ClaimInfo) -> set[tuple[int, int]]:
+    """(attachments, documents) as the claim's row (getClaim), the claim page and the worklist count
+    them for ``user``: one value if they agree."""
+    actor = world.actor(user)
+    claim = selectors.get_visible_claim(actor, info.application_id, with_counts=True)
+    found = {selectors.document_counts(claim, actor)}
+    found.add(selectors.document_counts(selectors.get_visible_claim(actor, info.application_id), actor))
+    for row in selectors.worklist(actor).claims:
+        if row.pk == info.application_id:
+            found.add(selectors.document_counts(row, actor))
+    return found
+
+
+def test_a_compensator_the_claim_is_resent_to_does_not_see_the_first_ones_attachments(world: World) -> None:
+    info, from_cr, from_insurer = resent_elsewhere(world)
+    mib = world.actor(world.mib_handler)
+    assert [a.guid for a in attachments.list_attachments(mib, info.application_id)] == [from_cr.guid]
+    assert attachments.get_attachment(mib, from_cr.guid).guid == from_cr.guid
+    with pytest.raises(PortalError) as caught:
+        attachments.get_attachment(mib, from_insurer.guid)
+    assert (caught.value.code, fields_of(caught.value)) == ("NOT_FOUND", ["attachmentGuid"])
+    documents = PrintableDocument.objects.filter(claim_id=info.application_id, visible_to_side="").count()
+    assert counts(world, world.mib_handler, info) == {(1, documents - 1)}, "the counts match the lists"
+    # What the MIB adds it sees; the claimant side sees every attachment of its claim.
+    own = add(world, world.mib_handler, info, b"mib's", title="MIB's notes")
+    assert [a.guid for a in attachments.list_attachments(mib, info.application_id)] == [
+        from_cr.guid,
+        own.guid,
+    ]
+    cr = world.actor(world.cr_handler)
+    assert [a.guid for a in attachments.list_attachments(cr, info.application_id)] == [
+        from_cr.guid,
+        from_insurer.guid,
+        own.guid,
+    ]
+    assert attachments.get_attachment(cr, from_insurer.guid).guid == from_insurer.guid
+    assert counts(world, world.cr_handler, info) == {(3, 4)}
+
+
+def test_a_compensator_of_the_same_group_keeps_seeing_the_attachments_after_a_reassignment(
+    world: World,
+) -> None:
+    info = send_claim(world)
+    from_insurer = add(world, world.comp_handler, info, b"insurer's")
+    info = step(world, world.comp_handler, info, "reassignToAnotherCM", organisationPath=world.tpa.path)
+    from_tpa = add(world, world.tpa_handler, info, b"tpa's")
+    tpa = world.actor(world.tpa_handler)
+    assert [a.guid for a in attachments.list_attachments(tpa, info.application_id)] == [
+        from_insurer.guid,
+        from_tpa.guid,
+    ]
+    assert attachments.get_attachment(tpa, from_insurer.guid).guid == from_insurer.guid
+    assert counts(world, world.tpa_handler, info) == {(2, 1)}
+
+
 # --------------------------------------------------------------------------------------------------
 # Limits (WORKFLOW.md §7.5)
 # --------------------------------------------------------------------------------------------------
@@ -392,6 +462,19 @@ def test_a_callers_transaction_that_rolls_back_takes_the_file_with_it(world: Wor
     with pytest.raises(ZeroDivisionError):
         rolled_back()
     assert list(Attachment.objects.values_list("guid", flat=True)) == [kept.guid]
+    assert stored_files() == [path_of(kept)]
+
+
+def test_no_orphan_files_finds_the_rows_it_kept_by_their_guids(world: World) -> None:
+    """Not by their storage names: ``file`` has no index, ``guid`` a unique one."""
+    info = send_claim(world)
+    with CaptureQueriesContext(connection) as queries, attachments.no_orphan_files():
+        kept = add(world, world.cr_handler, info, b"kept")
+    lookup = queries.captured_queries[-1]["sql"]  # no_orphan_files's, on the way out
+    assert lookup.startswith("SELECT") and 'FROM "documents_attachment"' in lookup, lookup
+    where = lookup.split("WHERE", 1)[1]
+    assert '"documents_attachment"."guid" IN' in where, lookup
+    assert '"documents_attachment"."file"' not in where, lookup
     assert stored_files() == [path_of(kept)]
 
 

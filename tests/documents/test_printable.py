@@ -9,6 +9,7 @@ render for real with WeasyPrint, which takes a few tenths of a second a document
 from __future__ import annotations
 
 import hashlib
+import importlib
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -17,7 +18,9 @@ from typing import Any
 
 import psycopg
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.utils import DatabaseError
 
 from claimsportal.claims.models import Claim, ClaimEvent
@@ -29,6 +32,7 @@ from claimsportal.documents.models import PrintableDocument
 from claimsportal.documents.storage import private_storage
 from claimsportal.organisations.models import Organisation
 from claimsportal.protocols.errors import PortalError
+from claimsportal.protocols.forms.withheld import without_withheld
 from claimsportal.web.claims.labels import operation_label
 from tests.claims.test_concurrency_postgres import run_together
 from tests.claims.test_stage2_paths import (
@@ -113,7 +117,7 @@ def test_a_sent_claim_has_its_cnf_and_the_defendant_only_cnf_for_the_claimant_si
     assert context["claimType"] == "RTA"
     assert context["createdOn"] == "2026-03-02"
     assert context["createdBy"] == {"operation": "addClaim", "side": "CR"}
-    assert context["cnf"] == claim.cnf, "the CNF as stored (with the portal's routing filled in)"
+    assert context["cnf"] == without_withheld(claim.cnf), "the CNF as stored, less the withheld paths"
     assert context["forms"] == []
     assert context["claimantRepresentative"]["name"] == "Claimant Firm LLP"
     assert context["claimantRepresentative"]["organisationId"] == world.cr.org_id
@@ -175,7 +179,7 @@ def test_the_liability_decision_creates_the_cnf_with_the_insurer_response(world:
     assert (form["operation"], form["side"]) == ("sendLiabilityDecision", "COMP")
     stored = {k: v for k, v in event.payload.items() if not k.startswith("_")}
     assert form["form"] == stored, "the form as its event stores it (without the portal's own keys)"
-    assert document.context["cnf"] == Claim.objects.get(pk=info.application_id).cnf
+    assert document.context["cnf"] == without_withheld(Claim.objects.get(pk=info.application_id).cnf)
     assert document.context["references"]["compensator"] == "ACME/2024/42", "the reference just given"
 
 
@@ -426,7 +430,7 @@ def test_the_worker_renders_a_bounded_number_per_pass(
     assert run_pass()["documentsRendered"] == 0
 
 
-def test_a_document_that_fails_to_render_is_left_for_the_next_pass(
+def test_a_document_that_fails_to_render_is_left_for_a_later_pass(
     world: World, clock: FixedClock, fake_renderer: FakeRenderer
 ) -> None:
     info = send_claim(world)
@@ -436,6 +440,8 @@ def test_a_document_that_fails_to_render_is_left_for_the_next_pass(
     assert (result.rendered, result.failed) == (1, 1)
     assert PrintableDocument.objects.get(pk=broken.pk).rendered_at is None
     fake_renderer.fail_for = set()
+    assert printable.render_pending().rendered == 0, "not before its backoff is over"
+    clock.advance(timedelta(minutes=1))
     assert printable.render_pending().rendered == 1
 
 
@@ -473,3 +479,267 @@ def test_concurrent_renders_of_one_document_render_and_store_it_once(
     assert len(stored_files()) == 1
     pending = run_together(*(lambda: printable.render_pending(batch_size=1).rendered for _ in range(2)))
     assert sum(pending) == 1, "SKIP LOCKED: the two workers share the one document left"
+
+
+# --------------------------------------------------------------------------------------------------
+# Failures: contained, retried with a backoff, never an orphan file
+# --------------------------------------------------------------------------------------------------
+
+
+def rendered_files() -> list[str]:
+    """The files the rendered rows name (relative to documents/, as ``stored_files``)."""
+    names = PrintableDocument.objects.exclude(rendered_at=None).values_list("file", flat=True)
+    return sorted(name.removeprefix("documents/") for name in names)
+
+
+def test_a_storage_error_or_a_row_that_cannot_be_updated_stops_neither_the_batch_nor_leaves_a_file(
+    world: World, clock: FixedClock, fake_renderer: FakeRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = send_claim(world), send_claim(world)
+    no_space, no_row = latest(first, Kind.CNF), latest(second, Kind.CNF)
+    storage = private_storage()
+    real_save = storage.save
+
+    def save(name: str, content: Any, max_length: int | None = None) -> str:
+        if str(no_space.document_id) in name:
+            raise OSError(28, "No space left on device")
+        return real_save(name, content, max_length=max_length)
+
+    real_update = QuerySet.update
+
+    def update(self: QuerySet[Any], **values: Any) -> int:
+        if str(values.get("file", "")).endswith(f"{no_row.document_id}.pdf"):
+            with connection.cursor() as cursor:  # a real database error (PostgreSQL: the transaction aborts)
+                cursor.execute("UPDATE documents_no_such_table SET x = 1")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(storage, "save", save)
+    monkeypatch.setattr(QuerySet, "update", update)
+    result = printable.render_pending(batch_size=20)  # all four in one batch
+    assert (result.rendered, result.failed) == (2, 2)
+    monkeypatch.undo()
+    left = PrintableDocument.objects.filter(rendered_at=None).order_by("id")
+    assert [d.pk for d in left] == [no_space.pk, no_row.pk]
+    for document in left:
+        assert document.render_attempts == 1
+        assert document.next_attempt_at == clock.now() + timedelta(minutes=1)
+    assert stored_files() == rendered_files(), "the file whose row failed was removed"
+    assert len(stored_files()) == 2
+
+
+def test_a_batch_that_cannot_commit_takes_its_files_with_it(
+    world: World, clock: FixedClock, fake_renderer: FakeRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = send_claim(world)
+    fake_renderer.fail_for = {latest(info, Kind.DEFENDANT_ONLY_CNF).pk}  # rendered after the CNF
+
+    def database_gone(document: PrintableDocument, now: Any) -> None:
+        raise psycopg.OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(printable, "_failed", database_gone)
+    with pytest.raises(psycopg.OperationalError):
+        printable.render_pending()
+    assert stored_files() == rendered_files(), "no file without its rendered row"
+
+
+def test_a_document_that_always_fails_is_tried_ever_less_often_at_most_daily(
+    world: World, clock: FixedClock, fake_renderer: FakeRenderer
+) -> None:
+    info = send_claim(world)
+    broken = latest(info, Kind.CNF)
+    fake_renderer.fail_for = {broken.pk}
+    assert printable.render_pending().failed == 1
+    waits = []
+    for attempts in range(1, 14):
+        document = PrintableDocument.objects.get(pk=broken.pk)
+        assert (document.render_attempts, document.rendered_at) == (attempts, None)
+        assert document.next_attempt_at is not None
+        wait = document.next_attempt_at - clock.now()
+        waits.append(wait)
+        clock.advance(wait - timedelta(seconds=1))
+        tried = len(fake_renderer.calls)
+        assert printable.render_pending().failed == 0, "not yet due"
+        assert len(fake_renderer.calls) == tried
+        clock.advance(timedelta(seconds=1))
+        assert printable.render_pending().failed == 1
+    minute = timedelta(minutes=1)
+    assert waits[:5] == [minute, 2 * minute, 4 * minute, 8 * minute, 16 * minute]
+    assert max(waits) == waits[-1] == timedelta(days=1)
+    assert printable.retry_delay(10_000) == timedelta(days=1)
+
+
+def test_documents_that_always_fail_do_not_hold_up_the_others(
+    world: World, clock: FixedClock, fake_renderer: FakeRenderer
+) -> None:
+    for n in range(2):
+        send_claim(world, surname=f"Broken{n}")
+    broken = set(PrintableDocument.objects.values_list("pk", flat=True))
+    fake_renderer.fail_for = broken
+    assert printable.render_pending().failed == 4
+    clock.advance(timedelta(minutes=5))  # every retry is due again
+    fresh = send_claim(world, surname="Fresh")
+    result = printable.render_pending(batch_size=2, max_documents=2)
+    assert result.rendered == 2, "the documents never tried go first"
+    assert not PrintableDocument.objects.filter(claim_id=fresh.application_id, rendered_at=None).exists()
+    queue = printable.pending_documents(clock.now())
+    assert set(queue.values_list("pk", flat=True)) == broken
+    assert [d.next_attempt_at for d in queue] == sorted(d.next_attempt_at for d in queue)  # type: ignore[type-var]
+
+
+def test_a_download_renders_at_once_whatever_the_backoff(
+    world: World, clock: FixedClock, fake_renderer: FakeRenderer
+) -> None:
+    info = send_claim(world)
+    PrintableDocument.objects.filter(claim_id=info.application_id).update(
+        render_attempts=9, next_attempt_at=clock.now() + timedelta(hours=8)
+    )
+    assert printable.render_pending().rendered == 0
+    document = printable.ensure_rendered(latest(info, Kind.CNF))
+    assert document.rendered_at == clock.now()
+    assert stored_files() == rendered_files() and len(stored_files()) == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# Who has which document: a compensator, those of its own time on the claim (or its group's)
+# --------------------------------------------------------------------------------------------------
+
+
+def resent_to_the_mib(world: World, clock: FixedClock) -> ClaimInfo:
+    info = send_claim(world)
+    info = step(world, world.comp_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
+    info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
+    on(clock, date(2026, 3, 10))
+    return step(world, world.cr_handler, info, "resendRejectedClaim", compensator=world.mib.path, cnf=cnf())
+
+
+def test_each_document_records_the_compensator_of_its_time(world: World, clock: FixedClock) -> None:
+    info = resent_to_the_mib(world, clock)
+    rows = PrintableDocument.objects.filter(claim_id=info.application_id).order_by("id")
+    assert [(d.kind, d.version, d.comp_organisation_id) for d in rows] == [
+        (Kind.CNF, 1, world.comp.pk),
+        (Kind.DEFENDANT_ONLY_CNF, 1, world.comp.pk),
+        (Kind.CNF, 2, world.mib.pk),
+        (Kind.DEFENDANT_ONLY_CNF, 2, world.mib.pk),
+    ]
+
+
+def test_a_compensator_the_claim_is_resent_to_has_none_of_the_first_ones_documents(
+    world: World, clock: FixedClock
+) -> None:
+    info = resent_to_the_mib(world, clock)
+    claim = Claim.objects.get(pk=info.application_id)
+    first = PrintableDocument.objects.get(claim_id=info.application_id, kind=Kind.CNF, version=1)
+    second = latest(info, Kind.CNF)
+    assert first.context["compensator"]["name"] == "Insurer plc", "what the first CNF prints"
+    mib = world.actor(world.mib_handler)
+    assert [(d.kind, d.version) for d in printable.documents_of(mib, claim)] == [(Kind.CNF, 2)]
+    assert printable.visible_document(mib, second.document_id).pk == second.pk
+    with pytest.raises(PortalError) as caught:
+        printable.visible_document(mib, first.document_id)
+    assert caught.value.code == "NOT_FOUND"
+    cr = world.actor(world.cr_handler)
+    assert len(printable.documents_of(cr, claim)) == 4, "the claimant side has every version"
+    assert printable.visible_document(cr, first.document_id).pk == first.pk
+
+
+def test_a_compensator_of_the_same_group_keeps_the_documents_after_a_reassignment(world: World) -> None:
+    info = send_claim(world)
+    info = step(world, world.comp_handler, info, "reassignToAnotherCM", organisationPath=world.tpa.path)
+    info = step(world, world.tpa_handler, info, "acceptClaim")
+    info = step(world, world.tpa_handler, info, "applyArticle75", isArticle75=False)
+    info = step(world, world.tpa_handler, info, "sendLiabilityDecision", liabilityDecision="A")
+    claim = Claim.objects.get(pk=info.application_id)
+    tpa = world.actor(world.tpa_handler)
+    listed = list(printable.documents_of(tpa, claim))
+    assert [(d.kind, d.comp_organisation_id) for d in listed] == [
+        (Kind.CNF, world.comp.pk),
+        (Kind.CNF_INSURER_RESPONSE, world.tpa.pk),
+    ]
+    assert printable.visible_document(tpa, listed[0].document_id).pk == listed[0].pk
+
+
+def test_the_migration_gives_existing_documents_their_claims_current_compensator(world: World) -> None:
+    info = send_claim(world)
+    other = send_claim(world)
+    Claim.objects.filter(pk=other.application_id).update(comp_organisation=world.tpa)
+    PrintableDocument.objects.update(comp_organisation=None)
+    migration = importlib.import_module(
+        "claimsportal.documents.migrations.0002_document_compensator_retries_and_indexes"
+    )
+    migration.backfill_compensator(django_apps, connection.schema_editor())
+    assert set(
+        PrintableDocument.objects.filter(claim_id=info.application_id).values_list(
+            "comp_organisation_id", flat=True
+        )
+    ) == {world.comp.pk}
+    assert set(
+        PrintableDocument.objects.filter(claim_id=other.application_id).values_list(
+            "comp_organisation_id", flat=True
+        )
+    ) == {world.tpa.pk}
+
+
+# --------------------------------------------------------------------------------------------------
+# The snapshot keeps nothing that is withheld (the referral source)
+# --------------------------------------------------------------------------------------------------
+
+
+def test_no_snapshot_keeps_the_referral_source(
+    world: World, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The resent CNF's form joins the pack too here, so that a form's CNF is snapshotted as well.
+    monkeypatch.setitem(printable.RULES, "resendRejectedClaim", (printable.DocumentRule(Kind.CNF),))
+    info = resent_to_the_mib(world, clock)
+    stored = Claim.objects.get(pk=info.application_id).cnf
+    assert stored is not None
+    assert stored["claimAndClaimantDetails"]["claimantRepresentative"]["referralSourceInfo"], "kept as sent"
+    documents = PrintableDocument.objects.filter(claim_id=info.application_id).order_by("id")
+    assert documents.count() == 3
+    for document in documents:
+        representative = document.context["cnf"]["claimAndClaimantDetails"]["claimantRepresentative"]
+        assert "referralSourceInfo" not in representative
+        assert representative == {
+            k: v
+            for k, v in stored["claimAndClaimantDetails"]["claimantRepresentative"].items()
+            if k != "referralSourceInfo"
+        }, "the rest of the CNF is as stored"
+    (form,) = documents.last().context["forms"]  # type: ignore[union-attr]
+    assert form["operation"] == "resendRejectedClaim"
+    assert (
+        "referralSourceInfo" not in form["form"]["cnf"]["claimAndClaimantDetails"]["claimantRepresentative"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CAST(context AS TEXT) FROM documents_printabledocument WHERE claim_id = %s",
+            [info.application_id],
+        )
+        texts = [row[0] for row in cursor.fetchall()]
+    assert len(texts) == 3
+    for text in texts:
+        assert "referralSourceInfo" not in text and "Referrals Ltd" not in text
+
+
+def test_a_cnf_without_the_withheld_paths_is_snapshotted_as_it_is(world: World) -> None:
+    info = send_claim(world, "EL")
+    document = latest(info, Kind.CNF)
+    assert document.context["cnf"] == Claim.objects.get(pk=info.application_id).cnf
+
+
+# --------------------------------------------------------------------------------------------------
+# The schema
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_claim_foreign_keys_have_no_index_of_their_own_and_the_queue_its_partial_one() -> None:
+    with connection.cursor() as cursor:
+        for table in ("documents_attachment", "documents_printabledocument"):
+            indexes = {
+                name: found["columns"]
+                for name, found in connection.introspection.get_constraints(cursor, table).items()
+                if found["index"] and not found["primary_key"]
+            }
+            assert ["claim_id"] not in indexes.values(), (table, indexes)
+            assert ["claim_id", "created_at"] in indexes.values(), "the composite serves lookups by claim"
+        queue = connection.introspection.get_constraints(cursor, "documents_printabledocument")
+    assert queue["document_to_render"]["columns"] == ["next_attempt_at", "created_at", "id"]

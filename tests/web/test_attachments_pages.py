@@ -8,13 +8,19 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    TemporaryFileUploadHandler,
+)
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from claimsportal.claims.services import ClaimInfo, format_application_id
 from claimsportal.documents.attachments import MAX_FILE_SIZE
 from claimsportal.documents.models import Attachment
-from tests.conftest import World, send_claim, step
+from claimsportal.web.claims.attachments import UploadQuota
+from tests.conftest import World, cnf, send_claim, step
 from tests.documents.test_attachments import stored_files
 from tests.web.signing_in import error_summary, page
 
@@ -217,3 +223,114 @@ def test_signed_out_visitors_are_sent_to_sign_in(world: World, client: Client) -
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
     assert not Attachment.objects.exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# One file part, in the file field: nothing else is kept, or even spooled
+# --------------------------------------------------------------------------------------------------
+
+
+class CountingHandler(FileUploadHandler):
+    """Placed after the quota handler: counts the bytes the parser hands on to be kept."""
+
+    def __init__(self, request: Any = None) -> None:
+        super().__init__(request)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def test_only_the_first_file_of_the_file_field_is_read_and_the_rest_never_spooled() -> None:
+    first = b"%PDF-1.4 the one file\n"
+    megabyte = b"x" * (1024 * 1024)
+    request = RequestFactory().post(
+        "/upload/",
+        {
+            "title": "Report",
+            "file": [
+                SimpleUploadedFile("one.pdf", first, "application/pdf"),
+                SimpleUploadedFile("two.pdf", megabyte, "application/pdf"),
+            ],
+            "other": SimpleUploadedFile("three.bin", megabyte),
+        },
+    )
+    quota, counting = UploadQuota(request), CountingHandler(request)
+    request.upload_handlers = [
+        quota,
+        counting,
+        MemoryFileUploadHandler(request),
+        TemporaryFileUploadHandler(request),
+    ]
+    files = request.FILES
+    assert list(files) == ["file"]
+    (kept,) = files.getlist("file")
+    assert (kept.name, kept.read()) == ("one.pdf", first), "the first file is kept intact"
+    assert counting.received == len(first), "the other parts were skipped, not spooled"
+    assert quota.unexpected and not quota.exceeded
+    assert request.POST["title"] == "Report"
+
+
+def test_a_post_with_more_than_one_file_is_refused(world: World, client: Client) -> None:
+    info = send_claim(world)
+    _sign_in(client, "cr.handler")
+    two = [SimpleUploadedFile("a.pdf", CONTENT, "application/pdf"), SimpleUploadedFile("b.pdf", CONTENT)]
+    extra = {"title": "Medical report", "other": SimpleUploadedFile("c.pdf", CONTENT)}
+    for data in ({"title": "Medical report", "file": two}, {**extra, "file": two[0]}):
+        response = client.post(_add_url(info), data)
+        assert response.status_code == 422
+        assert "Choose one file to upload" in error_summary(response)
+        assert '<a href="#id_file">Choose one file to upload' in page(response)
+    assert not Attachment.objects.exists()
+    assert stored_files() == []
+    assert _upload(client, info).status_code == 302, "one file in the file field is what the form sends"
+
+
+# --------------------------------------------------------------------------------------------------
+# A compensator sees the claimant side's attachments and its own (or its group's), not another's
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a_compensator_the_claim_is_resent_to_sees_none_of_the_first_ones_attachments(
+    world: World, client: Client
+) -> None:
+    info = send_claim(world)
+    _sign_in(client, "cr.handler")
+    _upload(client, info, title="Claimant photos")
+    client.logout()
+    _sign_in(client, "comp.handler")
+    _upload(client, info, title="Insurer engineer report")
+    client.logout()
+    from_cr, from_insurer = Attachment.objects.order_by("id")
+    info = step(world, world.comp_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
+    info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
+    info = step(world, world.cr_handler, info, "resendRejectedClaim", compensator=world.mib.path, cnf=cnf())
+    _sign_in(client, "mib.handler")
+    text = _text(page(client.get(_claim_url(info))))
+    assert "Claimant photos" in text
+    assert "Insurer engineer report" not in text
+    for attachment, status in ((from_cr, 200), (from_insurer, 404)):
+        url = reverse("claims:attachment", args=[_number(info), str(attachment.guid)])
+        assert client.get(url).status_code == status
+    client.logout()
+    _sign_in(client, "cr.handler")
+    text = _text(page(client.get(_claim_url(info))))
+    assert "Claimant photos" in text and "Insurer engineer report" in text
+
+
+def test_a_compensator_of_the_same_group_sees_the_attachments_after_a_reassignment(
+    world: World, client: Client
+) -> None:
+    info = send_claim(world)
+    _sign_in(client, "comp.handler")
+    _upload(client, info, title="Insurer engineer report")
+    client.logout()
+    info = step(world, world.comp_handler, info, "reassignToAnotherCM", organisationPath=world.tpa.path)
+    _sign_in(client, "tpa.handler")
+    assert "Insurer engineer report" in _text(page(client.get(_claim_url(info))))
+    url = reverse("claims:attachment", args=[_number(info), str(Attachment.objects.get().guid)])
+    assert client.get(url).status_code == 200

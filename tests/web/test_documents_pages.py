@@ -14,7 +14,7 @@ from django.urls import reverse
 from claimsportal.documents import printable
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.organisations.models import User
-from tests.conftest import World, send_claim, step
+from tests.conftest import World, cnf, send_claim, step
 
 PASSWORD = "Passw0rd!Passw0rd"
 FAKE_PDF = b"%PDF-1.7 a fake document\n%%EOF\n"
@@ -112,3 +112,32 @@ def test_the_defendant_only_cnf_page_shows_the_letter_the_document_prints(world:
     html = page.content.decode()
     assert page.status_code == 200
     assert "John Roe" in html and "POL123" in html, "the letter (web/claims/_defendant_only_letter.html)"
+
+
+def test_a_compensator_the_claim_is_resent_to_has_none_of_the_first_ones_documents(world: World) -> None:
+    info = send_claim(world)
+    info = step(world, world.comp_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
+    info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
+    info = step(world, world.cr_handler, info, "resendRejectedClaim", compensator=world.mib.path, cnf=cnf())
+    number = f"{info.application_id:08d}"
+    first, second = PrintableDocument.objects.filter(claim_id=info.application_id, kind=Kind.CNF).order_by(
+        "version"
+    )
+    client = signed_in(world.mib_handler)
+    mib_page = client.get(reverse("claim", args=[number])).content.decode()
+    (link,) = links(mib_page)
+    assert str(second.document_id) in link
+    assert client.get(link).status_code == 200
+    url = reverse("claims:document", args=[number, str(first.document_id)])
+    assert client.get(url).status_code == 404, "the first insurer's CNF"
+    cr = signed_in(world.cr_handler)
+    assert len(links(cr.get(reverse("claim", args=[number])).content.decode())) == 4
+    assert cr.get(url).status_code == 200
+
+
+def test_a_compensator_of_the_same_group_has_the_documents_after_a_reassignment(world: World) -> None:
+    info = send_claim(world)
+    info = step(world, world.comp_handler, info, "reassignToAnotherCM", organisationPath=world.tpa.path)
+    client = signed_in(world.tpa_handler)
+    (link,) = links(client.get(reverse("claim", args=[f"{info.application_id:08d}"])).content.decode())
+    assert client.get(link).status_code == 200

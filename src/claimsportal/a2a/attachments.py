@@ -4,7 +4,8 @@ The fields are those of WORKFLOW.md §7.2 ``attachmentInput`` / ``attachment``; 
 base64 in ``dataAttachmentFileZip`` (despite the name, the raw file, not a zip). ``getAttachment``
 answers JSON with the content in base64, as the real operation does; a client that sends
 ``Accept: application/octet-stream`` (and not ``application/json``) gets the raw bytes instead, as a
-download. The rules are ``documents.attachments``'s; this module only parses JSON and maps errors.
+download served as the metadata's ``contentType`` says (the recorded type if it is an inert one, else
+``application/octet-stream``: the web download's rule). The rules are ``documents.attachments``'s; this module only parses JSON and maps errors.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 
 from claimsportal.a2a.api import READ_ERRORS, _claims_caller, _json_object, api
 from claimsportal.a2a.idempotency import run_idempotently
@@ -41,7 +42,9 @@ INPUT_FIELDS = (service.TITLE, service.DESCRIPTION, service.FILE_NAME, service.C
 
 
 class AttachmentOut(Schema):
-    """``attachment`` of WORKFLOW.md §7.2 (metadata), plus the owner's side, size, SHA-256 and type."""
+    """``attachment`` of WORKFLOW.md §7.2 (metadata), plus the owner's side, size, SHA-256 and types:
+    ``contentType`` is what a download is served as, ``declaredContentType`` the type recorded when
+    the file was added (the browser's, or the file name's extension's guess)."""
 
     applicationId: str
     dataAttachmentGuid: str
@@ -53,7 +56,14 @@ class AttachmentOut(Schema):
     dataAttachmentOwnerSide: str
     size: int
     sha256: str
-    contentType: str
+    contentType: str = Field(
+        description="What a download of the file is served as: the declared type if it is an inert "
+        "one (PDF, images, plain text, office documents…), else application/octet-stream"
+    )
+    declaredContentType: str = Field(
+        description="The type recorded when the file was added: the one declared (web upload) or "
+        "guessed from the file name's extension (A2A)"
+    )
 
 
 class AttachmentContentOut(AttachmentOut):
@@ -74,7 +84,8 @@ def attachment_record(attachment: Attachment) -> dict[str, Any]:
         "dataAttachmentOwnerSide": attachment.owner_side,
         "size": attachment.size,
         "sha256": attachment.sha256,
-        "contentType": attachment.content_type,
+        "contentType": service.served_content_type(attachment),
+        "declaredContentType": attachment.content_type,
     }
 
 
@@ -138,7 +149,11 @@ def _attachment_input(request: HttpRequest, application_id: str) -> dict[str, An
     response={200: list[AttachmentOut], **READ_ERRORS},
     operation_id="getAttachmentsList",
     summary="The claim's attachments (metadata, oldest first)",
-    description="Both parties see every attachment of a claim they can see. The content: getAttachment.",
+    description=(
+        "The claimant side sees every attachment of its claim; a compensator sees those added by the "
+        "claimant side and by its own organisation or an organisation of its group (not those of a "
+        "compensator the claim was with before being resent). The content: getAttachment."
+    ),
     tags=["attachments"],
 )
 def get_attachments_list(request: HttpRequest, applicationId: str) -> list[dict[str, Any]]:
@@ -221,14 +236,22 @@ def _wants_raw(request: HttpRequest) -> bool:
     response={200: AttachmentContentOut, **READ_ERRORS},
     operation_id="getAttachment",
     summary="One attachment with its content (base64), or the raw file with Accept: application/octet-stream",
+    description=(
+        "The metadata with the content in base64 (`dataAttachmentFileZip`). With `Accept: "
+        "application/octet-stream` (and not application/json) the raw bytes instead, as a download "
+        "(`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`) served as the "
+        "metadata's `contentType`: the recorded type if it is one of a few inert ones, else "
+        "application/octet-stream. An attachment the acting user may not see is 404: a compensator "
+        "sees those of the claimant side and of its own organisation or group, not another "
+        "compensator's."
+    ),
     tags=["attachments"],
     openapi_extra={
         "responses": {
             200: {
                 "content": {
-                    "application/octet-stream": {
-                        "schema": {"type": "string", "format": "binary"},
-                    }
+                    media_type: {"schema": {"type": "string", "format": "binary"}}
+                    for media_type in sorted(service.SAFE_CONTENT_TYPES | {service.OCTET_STREAM})
                 }
             }
         }
@@ -239,7 +262,7 @@ def get_attachment(request: HttpRequest, attachmentGuid: str) -> HttpResponse | 
     attachment = service.get_attachment(actor, attachmentGuid)
     content = service.read_content(attachment)
     if _wants_raw(request):
-        response = HttpResponse(content, content_type=service.OCTET_STREAM)
+        response = HttpResponse(content, content_type=service.served_content_type(attachment))
         response["Content-Disposition"] = (
             content_disposition_header(True, attachment.file_name) or "attachment"
         )

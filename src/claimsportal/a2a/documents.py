@@ -2,8 +2,9 @@
 (WORKFLOW.md §7.3, §10).
 
 The claim must be visible to the acting user (the one visibility rule; otherwise 404, never 403) and
-the document's side must be the caller's (the Defendant Only CNF is the claimant side's): a document
-the caller may not have is "not found" too. A document the timer worker has not rendered yet is
+the document must be one the caller may have (``documents.visibility``: the Defendant Only CNF is
+the claimant side's, and a compensator has only the documents created while the claim was with its
+organisation or group): a document the caller may not have is "not found" too. A document the timer worker has not rendered yet is
 rendered by the download itself, so a client never waits for the worker or polls for it.
 
 ``getPrintableDocument`` answers ``application/pdf`` (``Content-Disposition: attachment``) by
@@ -83,12 +84,14 @@ def document_record(document: PrintableDocument) -> dict[str, Any]:
     "/claims/{applicationId}/documents",
     response={200: list[PrintableDocumentOut], **READ_ERRORS},
     operation_id="getPrintableDocumentsList",
-    summary="The printable documents of a claim the acting user's side may have, oldest first",
+    summary="The printable documents of a claim the acting user may have, oldest first",
     description=(
         "One entry per version: an updated pack (a response, a counter offer) is a new version of "
         "its document and earlier versions stay as they were printed. `size` and `sha256` are known "
         "once the PDF is rendered (`rendered`); getPrintableDocument renders it at once if need be. "
-        "The Defendant Only CNF is listed for the claimant side only."
+        "The Defendant Only CNF is listed for the claimant side only. A compensator has only the "
+        "documents created while the claim was with its organisation or group (not those of a "
+        "compensator the claim was with before being resent)."
     ),
     tags=["documents"],
     openapi_extra={"responses": {200: {"content": {"application/json": {"example": [DOCUMENT_EXAMPLE]}}}}},
@@ -113,8 +116,8 @@ def _wants_json(request: HttpRequest) -> bool:
         "Answers `application/pdf` with `Content-Disposition: attachment` by default. With "
         "`Accept: application/json` (and not application/pdf) the answer is the document's metadata "
         "with the PDF base64-encoded in `content`. A document not yet rendered is rendered now. A "
-        "document whose claim the acting user cannot see, or which is not for the acting user's "
-        "side, is 404."
+        "document whose claim the acting user cannot see, or which the acting user may not have (see "
+        "getPrintableDocumentsList), is 404."
     ),
     tags=["documents"],
     openapi_extra={

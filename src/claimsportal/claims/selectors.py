@@ -26,6 +26,7 @@ from claimsportal.claims.services import (
     parse_application_id,
 )
 from claimsportal.documents.models import Attachment, PrintableDocument
+from claimsportal.documents.visibility import attachments_q, documents_q
 from claimsportal.organisations.models import User
 from claimsportal.protocols.definitions import Operation
 from claimsportal.protocols.engine import check_side
@@ -124,14 +125,15 @@ def visible_claims(actor: Actor) -> QuerySet[Claim]:
     return Claim.objects.filter(actor.scope.q())
 
 
-def with_document_counts(rows: QuerySet[Claim], side: Side) -> QuerySet[Claim]:
-    """Annotate ``attachments_count`` and ``printable_documents_count`` (the printable documents
-    ``side`` may see) of the §7.2 ``claim`` row: one correlated ``COUNT`` subquery each, on the
-    (claim, created_at) indexes, so a page of rows is still one query."""
+def with_document_counts(rows: QuerySet[Claim], actor: Actor) -> QuerySet[Claim]:
+    """Annotate ``attachments_count`` and ``printable_documents_count`` (the attachments and printable
+    documents ``actor`` sees: ``documents.visibility``, as the lists) of the §7.2 ``claim`` row: one
+    correlated ``COUNT`` subquery each, on the (claim, created_at) indexes, so a page of rows is
+    still one query."""
 
-    def count(model: type[Attachment] | type[PrintableDocument], **where: Any) -> Subquery:
+    def count(model: type[Attachment] | type[PrintableDocument], where: Q) -> Subquery:
         counted = (
-            model.objects.filter(claim_id=OuterRef("pk"), **where)
+            model.objects.filter(where, claim_id=OuterRef("pk"))
             .order_by()
             .annotate(n=Func(F("pk"), function="COUNT"))
             .values("n")
@@ -139,21 +141,19 @@ def with_document_counts(rows: QuerySet[Claim], side: Side) -> QuerySet[Claim]:
         return Subquery(counted, output_field=IntegerField())
 
     return rows.annotate(
-        attachments_count=count(Attachment),
-        printable_documents_count=count(PrintableDocument, visible_to_side__in=("", side.value)),
+        attachments_count=count(Attachment, attachments_q(actor)),
+        printable_documents_count=count(PrintableDocument, documents_q(actor)),
     )
 
 
-def document_counts(claim: Claim, side: Side) -> tuple[int, int]:
-    """(attachments, printable documents ``side`` may see) of ``claim``: the annotations of
+def document_counts(claim: Claim, actor: Actor) -> tuple[int, int]:
+    """(attachments, printable documents ``actor`` sees) of ``claim``: the annotations of
     ``with_document_counts`` when it has them, else two counts."""
     attachments = getattr(claim, "attachments_count", None)
     documents = getattr(claim, "printable_documents_count", None)
     if attachments is None or documents is None:
-        attachments = Attachment.objects.filter(claim_id=claim.pk).count()
-        documents = PrintableDocument.objects.filter(
-            claim_id=claim.pk, visible_to_side__in=("", side.value)
-        ).count()
+        attachments = Attachment.objects.filter(attachments_q(actor), claim_id=claim.pk).count()
+        documents = PrintableDocument.objects.filter(documents_q(actor), claim_id=claim.pk).count()
     return int(attachments), int(documents)
 
 
@@ -187,7 +187,7 @@ def worklist(actor: Actor, *, cursor: str | None = None, limit: int | None = Non
     """Claims awaiting the actor's organisation that the actor can see, oldest application first."""
     size = _page_size(limit)
     rows = with_document_counts(
-        visible_claims(actor).filter(awaiting_organisation_id=actor.organisation_pk), actor.side
+        visible_claims(actor).filter(awaiting_organisation_id=actor.organisation_pk), actor
     )
     if cursor:
         (after,) = _decode_cursor(cursor, [int])
@@ -231,7 +231,7 @@ def search(
         raise _invalid("sortField", f"must be one of {', '.join(SORT_FIELDS)}")
     if criteria.sortOrder not in ("Asc", "Desc"):
         raise _invalid("sortOrder", "must be Asc or Desc")
-    rows = with_document_counts(visible_claims(actor), actor.side).annotate(
+    rows = with_document_counts(visible_claims(actor), actor).annotate(
         sort_sent=Coalesce("sent_at", "created_at", output_field=DateTimeField()),
         sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField()),
     )
@@ -316,7 +316,7 @@ def get_visible_claim(actor: Actor, application_id: int | str, *, with_counts: b
     number = parse_application_id(application_id)
     rows = Claim.objects.filter(pk=number)
     if with_counts:
-        rows = with_document_counts(rows, actor.side)
+        rows = with_document_counts(rows, actor)
     claim = rows.select_related(
         "cr_organisation", "comp_organisation", "cr_branch", "comp_branch", "locked_by"
     ).first()
@@ -409,7 +409,7 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
     user_ids = dict(
         User.objects.filter(pk__in=[pk for pk in allocated.values() if pk]).values_list("pk", "user_id")
     )
-    attachments, documents = document_counts(claim, actor.side)
+    attachments, documents = document_counts(claim, actor)
     return {
         "claimInfo": claim_info(claim),
         "claimType": claim.claim_type,

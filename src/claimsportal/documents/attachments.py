@@ -4,9 +4,11 @@
 The rules, in one place for the A2A API and the web UI:
 
 * **Who.** Anybody who can see the claim (the one visibility rule, ``VisibilityScope``), of either
-  side, whoever's turn it is. A claim the actor cannot see is ``NOT_FOUND``, never "forbidden".
-  Both parties see every attachment of a claim they can see (the compensator sees a draft's
-  attachments once the claim is sent to it).
+  side, whoever's turn it is, may add. A claim the actor cannot see is ``NOT_FOUND``, never
+  "forbidden". The claimant side sees every attachment of its claim; a compensator sees those the
+  claimant side added (a draft's too, once the claim is sent to it) and those of its own
+  organisation or group, not another compensator's (a claim resent elsewhere:
+  ``documents.visibility``). An attachment it may not see is ``NOT_FOUND`` too.
 * **When.** In every active phase (``addAttachment`` is cross-cutting, WORKFLOW.md §4.2), drafts
   included; never once the claim has ended (a terminal phase: ``WRONG_PHASE``). A claim locked by
   another user refuses it (``CLAIM_LOCKED``), as every other change does.
@@ -36,7 +38,8 @@ The rules, in one place for the A2A API and the web UI:
 * **No orphan files.** The file is written first (outside the transaction, so the claim is not held
   locked while 4 MB go to the storage), then the rows; if the transaction fails the file is removed.
   A caller that wraps ``add_attachment`` in a transaction of its own (the A2A Idempotency-Key does)
-  runs it inside ``no_orphan_files()``, which removes the files whose rows did not survive.
+  runs it inside ``no_orphan_files()``, which removes the files whose rows did not survive (looked
+  up by their GUIDs, which are unique: no scan of the table).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ from claimsportal.core import clock
 from claimsportal.core.models import AuditEntry
 from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.documents.storage import private_storage
+from claimsportal.documents.visibility import attachments_q
 from claimsportal.notifications.messages import SIDE_LABELS
 from claimsportal.notifications.models import Notification
 from claimsportal.organisations.models import Organisation
@@ -287,7 +291,10 @@ def _check(actor: Actor, claim: Claim, size: int) -> None:
 # Files
 # --------------------------------------------------------------------------------------------------
 
-_written: ContextVar[list[str] | None] = ContextVar("attachment_files_written", default=None)
+# The (GUID, storage name) of each file written inside ``no_orphan_files()``.
+_written: ContextVar[list[tuple[uuid.UUID, str]] | None] = ContextVar(
+    "attachment_files_written", default=None
+)
 
 
 def _remove_file(name: str) -> None:
@@ -302,16 +309,20 @@ def no_orphan_files() -> Iterator[None]:
     """Around a transaction of the caller's that calls ``add_attachment`` (outside any transaction
     itself): afterwards, committed or rolled back, remove every file written in it whose attachment
     row does not exist."""
-    written: list[str] = []
+    written: list[tuple[uuid.UUID, str]] = []
     token = _written.set(written)
     try:
         yield
     finally:
         _written.reset(token)
         if written:
-            kept = set(Attachment.objects.filter(file__in=written).values_list("file", flat=True))
-            for name in written:
-                if name not in kept:
+            kept = set(
+                Attachment.objects.filter(guid__in=[guid for guid, _name in written]).values_list(
+                    "guid", flat=True
+                )
+            )
+            for guid, name in written:
+                if guid not in kept:
                     _remove_file(name)
 
 
@@ -378,7 +389,7 @@ def add_attachment(
     )
     pending = _written.get()
     if pending is not None:
-        pending.append(stored)
+        pending.append((guid, stored))
     try:
         with transaction.atomic():
             claim = _visible_claim(actor, number, for_update=True)
@@ -459,19 +470,21 @@ def add_attachment(
 
 
 def list_attachments(actor: Actor, application_id: int | str | Claim) -> list[Attachment]:
-    """``getAttachmentsList``: the claim's attachments (metadata), oldest first. ``application_id``
-    may be a claim already read (the claim page): visibility is checked again, without a query."""
+    """``getAttachmentsList``: the claim's attachments (metadata) that ``actor`` sees, oldest first.
+    ``application_id`` may be a claim already read (the claim page): visibility is checked again,
+    without a query."""
     if isinstance(application_id, Claim):
         if not actor.scope.can_see(application_id):
             raise _not_found()
         number = application_id.pk
     else:
         number = _visible_claim(actor, parse_application_id(application_id)).pk
-    return list(Attachment.objects.filter(claim_id=number).order_by("created_at", "id"))
+    return list(Attachment.objects.filter(attachments_q(actor), claim_id=number).order_by("created_at", "id"))
 
 
 def get_attachment(actor: Actor, guid: str | uuid.UUID) -> Attachment:
-    """``getAttachment``: one attachment of a claim the actor can see (its content: ``read_content``)."""
+    """``getAttachment``: one attachment the actor sees, of a claim they can see (its content:
+    ``read_content``)."""
     try:
         wanted = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid).strip())
     except ValueError:
@@ -479,7 +492,7 @@ def get_attachment(actor: Actor, guid: str | uuid.UUID) -> Attachment:
             "NOT_FOUND", "No such attachment", [ErrorDetail("attachmentGuid", "not an attachment GUID")]
         ) from None
     attachment = (
-        Attachment.objects.filter(guid=wanted)
+        Attachment.objects.filter(attachments_q(actor), guid=wanted)
         .select_related("claim")
         .defer("claim__cnf", "claim__state")
         .first()

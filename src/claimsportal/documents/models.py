@@ -19,7 +19,10 @@ class Attachment(models.Model):
     """A file a party added to a claim (``attachment`` of WORKFLOW.md §7.2)."""
 
     guid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)  # dataAttachmentGuid
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="attachments")
+    # No index of its own: the (claim, created_at) index below serves every lookup by claim.
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="attachments", db_index=False
+    )
     title = models.CharField(max_length=100)  # dataAttachmentTitle
     description = models.CharField(max_length=500, blank=True, default="")  # dataAttachmentDesc
     file_name = models.CharField(max_length=255)  # dataAttachmentFileName
@@ -65,7 +68,10 @@ class PrintableDocument(models.Model):
         COURT_PROCEEDINGS_PACK = "COURT_PROCEEDINGS_PACK", "Court Proceedings Pack"
 
     document_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)  # printableDocumentId
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="printable_documents")
+    # No index of its own: the (claim, created_at) index and the unique (claim, kind, …) serve it.
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="printable_documents", db_index=False
+    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     title = models.CharField(max_length=200)
     sequence = models.PositiveSmallIntegerField(default=1)  # e.g. the n-th interim settlement pack
@@ -75,14 +81,30 @@ class PrintableDocument(models.Model):
     file = models.FileField(storage=private_storage, max_length=255, blank=True, default="")
     size = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, default="")
+    # The compensator the claim was with when the document was created (the INSERT … SELECT takes it
+    # from the claim row): a compensator sees only the documents of its own time on the claim, or of
+    # its group's (``documents.visibility``). Null: the claim had no compensator.
+    comp_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,  # read by claim only; organisations are disabled, never deleted
+    )
     created_at = models.DateTimeField()
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # The worker's retries (``printable.render_pending``): failed renders so far, and when the next
+    # may be tried (null: never tried, due at once). A download renders at once whatever these say.
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["claim", "created_at"], name="document_claim_created"),
+            # The worker's queue: only the documents not rendered yet, in the order it takes them.
             models.Index(
-                fields=["created_at"],
+                fields=["next_attempt_at", "created_at", "id"],
                 name="document_to_render",
                 condition=models.Q(rendered_at__isnull=True),
             ),

@@ -4,10 +4,13 @@
 transaction, after the claim row and its event are written. An operation that creates no document
 costs one dict lookup (``RULES``). One that does gets one ``INSERT … SELECT`` per document, which
 snapshots what the document prints into ``context`` in the same statement: the claim's CNF as
-stored, the parties' organisation names and addresses and the references as they are now, the
-claim type, the application ID, the date, and the forms of the pack (the previous version's forms
-plus the one just sent). A refused operation raises before this point, so it creates nothing; a
-failed insert rolls the operation back.
+stored less what no PDF prints (the referral source, ``forms.withheld``: removed in the statement),
+the parties' organisation names and addresses and the references as they are now, the claim type,
+the application ID, the date, and the forms of the pack (the previous version's forms plus the one
+just sent). The row also records the claim's compensator at that moment
+(``comp_organisation``): a compensator sees only the documents created while the claim was with it
+or its group (``documents.visibility``). A refused operation raises before this point, so it
+creates nothing; a failed insert rolls the operation back.
 
 **Versions.** An operation either starts a new pack (the next ``sequence`` of its kind, version 1:
 an interim request, the Stage 2 Settlement Pack, the additional damages request, the court
@@ -19,29 +22,36 @@ version of the CNF. Earlier versions are never changed.
 once created, whatever happens later to the organisations (ADMINISTRATION.md §3): the timer worker
 renders pending documents in batches (``render_pending``; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
 and a download of a document the worker has not reached renders it at once (``ensure_rendered``).
-Both check and set under the row's lock, so two renders never both store a file.
+Both check and set under the row's lock, so two renders never both store a file. A document that
+fails (to render, or to be stored) is retried by later passes with an exponential backoff (1 minute,
+2, 4 … at most a day: ``next_attempt_at``), so documents that always fail do not hold up the
+others; each document is stored under a savepoint of its own, and a file whose row could not be
+updated is removed. A download renders at once whatever the backoff says.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import structlog
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q, QuerySet
 
 from claimsportal.core import clock
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.documents.storage import private_storage
+from claimsportal.documents.visibility import documents_q
 from claimsportal.protocols.errors import ErrorDetail, PortalError
+from claimsportal.protocols.forms.withheld import WITHHELD_CNF_PATHS, form_without_withheld
 from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import Side
 
@@ -120,8 +130,22 @@ def document_title(kind: str, claim_type: str) -> str:
 
 _COLUMNS = (
     "document_id, claim_id, kind, title, sequence, version, visible_to_side, context, file, size,"
-    " sha256, created_at, rendered_at"
+    " sha256, created_at, rendered_at, comp_organisation_id, render_attempts, next_attempt_at"
 )
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _cnf_without_withheld(pg: bool) -> str:
+    """The claim's CNF less the withheld paths (``forms.withheld.WITHHELD_CNF_PATHS``), in SQL: no
+    PDF prints them, so the snapshot does not keep them. A path that is not there is no change."""
+    for path in WITHHELD_CNF_PATHS:
+        assert all(_KEY.fullmatch(key) for key in path), path  # spliced into the statement below
+    if pg:
+        removed = "".join(f" #- '{{{','.join(path)}}}'" for path in WITHHELD_CNF_PATHS)
+        # ``#-`` refuses a scalar (it never is one: the CNF is validated before it is stored).
+        return f"CASE WHEN jsonb_typeof(c.cnf) = 'object' THEN c.cnf{removed} ELSE c.cnf END"
+    paths = ", ".join(f"'$.{'.'.join(path)}'" for path in WITHHELD_CNF_PATHS)
+    return f"json(json_remove(c.cnf, {paths}))"
 
 
 @cache
@@ -168,14 +192,14 @@ def _insert_sql(vendor: str, new_pack: bool, with_form: bool) -> str:
         f" 'compensator', c.comp_reference, 'claimantSurname', c.claimant_surname),"
         f" 'claimantRepresentative', {organisation('cr')},"
         f" 'compensator', {organisation('comp')},"
-        f" 'cnf', {as_json.format('c.cnf')},"
+        f" 'cnf', {_cnf_without_withheld(pg)},"
         f" 'forms', {forms})"
     )
     document_id, kind, title, side, created_at = typed
     return (
         f"INSERT INTO documents_printabledocument ({_COLUMNS})"
         f" SELECT {document_id}, c.application_id, {kind}, {title}, {sequence}, {version}, {side},"
-        f" {context}, '', NULL, '', {created_at}, NULL"
+        f" {context}, '', NULL, '', {created_at}, NULL, c.comp_organisation_id, 0, NULL"
         " FROM claims_claim c"
         " JOIN organisations_organisation cr ON cr.id = c.cr_organisation_id"
         " LEFT JOIN organisations_organisation comp ON comp.id = c.comp_organisation_id"
@@ -204,7 +228,7 @@ def due_documents(
             "operation": outcome.operation.name,
             "side": side.value,
             "submittedAt": now.isoformat(),
-            "form": {k: v for k, v in form.items() if not k.startswith("_")},
+            "form": form_without_withheld({k: v for k, v in form.items() if not k.startswith("_")}),
         },
         None,
     )
@@ -236,15 +260,11 @@ def due_documents(
 # --------------------------------------------------------------------------------------------------
 
 
-def _side_q(actor: Actor) -> Q:
-    return Q(visible_to_side="") | Q(visible_to_side=actor.side.value)
-
-
 def documents_of(actor: Actor, claim: Claim) -> QuerySet[PrintableDocument]:
     """The documents of ``claim`` (which the caller has already found visible to ``actor``) that the
-    actor's side may have, oldest first."""
+    actor may have (``documents.visibility``), oldest first."""
     return (
-        PrintableDocument.objects.filter(_side_q(actor), claim_id=claim.pk)
+        PrintableDocument.objects.filter(documents_q(actor), claim_id=claim.pk)
         .defer("context")
         .order_by("created_at", "id")
     )
@@ -259,16 +279,17 @@ def _not_found() -> PortalError:
 
 
 def visible_document(actor: Actor, document_id: str | uuid.UUID) -> PrintableDocument:
-    """One document, if its claim is visible to ``actor`` (the one visibility rule) and its side may
-    have it; otherwise "not found", never "forbidden"."""
+    """One document, if its claim is visible to ``actor`` (the one visibility rule) and the actor may
+    have it (``documents.visibility``: its side, and for a compensator its time on the claim);
+    otherwise "not found", never "forbidden"."""
     try:
         key = document_id if isinstance(document_id, uuid.UUID) else uuid.UUID(str(document_id))
     except ValueError:
         raise _not_found() from None
-    document = PrintableDocument.objects.filter(document_id=key).select_related("claim").first()
+    document = (
+        PrintableDocument.objects.filter(documents_q(actor), document_id=key).select_related("claim").first()
+    )
     if document is None or not actor.scope.can_see(document.claim):
-        raise _not_found()
-    if document.visible_to_side and document.visible_to_side != actor.side.value:
         raise _not_found()
     return document
 
@@ -290,6 +311,15 @@ def read_pdf(document: PrintableDocument) -> bytes:
 # Rendering: outside the operation, check-and-set under the row's lock
 # --------------------------------------------------------------------------------------------------
 
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_MAX = timedelta(days=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long the worker waits after the ``attempts``-th failure in a row: 1 minute, 2, 4 … at
+    most a day."""
+    return min(RETRY_FIRST * (1 << min(max(attempts, 1) - 1, 20)), RETRY_MAX)
+
 
 def _row_locks() -> bool:
     """PostgreSQL locks rows (render while holding the row); SQLite's IMMEDIATE transactions lock the
@@ -297,18 +327,34 @@ def _row_locks() -> bool:
     return bool(connection.features.has_select_for_update)
 
 
-def _store(document: PrintableDocument, pdf: bytes, now: datetime) -> None:
-    """Write the PDF to the private storage and mark the row rendered (caller holds the row)."""
+def _remove_file(name: str) -> None:
+    try:
+        private_storage().delete(name)
+    except OSError:  # pragma: no cover - logged; an operator removes it
+        log.exception("document.file_not_removed", file=name)
+
+
+def _store(document: PrintableDocument, pdf: bytes, now: datetime) -> str:
+    """Write the PDF to the private storage and mark the row rendered (caller holds the row); the
+    stored file's name. If the row cannot be updated, the file is removed again."""
     name = private_storage().save(
         f"documents/{document.claim_id:08d}/{document.document_id}.pdf", ContentFile(pdf)
     )
+    digest = hashlib.sha256(pdf).hexdigest()
+    try:
+        _mark_rendered(document.pk, name, len(pdf), digest, now)
+    except BaseException:
+        _remove_file(name)
+        raise
     document.file.name = name
     document.size = len(pdf)
-    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.sha256 = digest
     document.rendered_at = now
-    PrintableDocument.objects.filter(pk=document.pk).update(
-        file=name, size=document.size, sha256=document.sha256, rendered_at=now
-    )
+    return name
+
+
+def _mark_rendered(pk: int, name: str, size: int, digest: str, now: datetime) -> None:
+    PrintableDocument.objects.filter(pk=pk).update(file=name, size=size, sha256=digest, rendered_at=now)
 
 
 def _render(document: PrintableDocument) -> bytes:
@@ -319,17 +365,49 @@ def _render(document: PrintableDocument) -> bytes:
 
 def ensure_rendered(document: PrintableDocument, *, now: datetime | None = None) -> PrintableDocument:
     """``document`` with its PDF stored, rendering it now if nobody has (a download never waits for
-    the worker). Idempotent: whoever takes the row's lock first stores the file; anyone else finds
-    it rendered and stores nothing."""
+    the worker, nor for a retry's backoff). Idempotent: whoever takes the row's lock first stores the
+    file; anyone else finds it rendered and stores nothing."""
     if document.rendered_at is not None:
         return document
     pdf = None if _row_locks() else _render(document)
-    with transaction.atomic():
-        current = PrintableDocument.objects.select_for_update().get(pk=document.pk)
-        if current.rendered_at is None:
-            _store(current, pdf if pdf is not None else _render(current), now or clock.now())
-            log.info("document.rendered", document_id=str(current.document_id), on_demand=True)
+    stored = ""
+    try:
+        with transaction.atomic():
+            current = PrintableDocument.objects.select_for_update().get(pk=document.pk)
+            if current.rendered_at is None:
+                stored = _store(current, pdf if pdf is not None else _render(current), now or clock.now())
+                log.info("document.rendered", document_id=str(current.document_id), on_demand=True)
+    except BaseException:
+        if stored:  # the row's update did not commit: its file must not stay
+            _remove_file(stored)
+        raise
     return current
+
+
+def _failed(document: PrintableDocument, now: datetime) -> None:
+    """Log a failed render (or store) and put the document back in the queue after its backoff."""
+    attempts = document.render_attempts + 1
+    retry_at = now + retry_delay(attempts)
+    log.exception(
+        "document.render_failed",
+        document_id=str(document.document_id),
+        attempts=attempts,
+        next_attempt_at=retry_at.isoformat(),
+    )
+    PrintableDocument.objects.filter(pk=document.pk).update(
+        render_attempts=attempts, next_attempt_at=retry_at
+    )
+
+
+def pending_documents(now: datetime) -> QuerySet[PrintableDocument]:
+    """The worker's queue: documents not rendered yet and due (never tried, or their backoff over),
+    those never tried first (oldest first), then the retries in the order they fell due (the partial
+    index ``document_to_render``)."""
+    return (
+        PrintableDocument.objects.filter(rendered_at__isnull=True)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by(F("next_attempt_at").asc(nulls_first=True), "created_at", "id")
+    )
 
 
 @dataclass
@@ -342,37 +420,52 @@ class RenderResult:
 def render_pending(
     *, batch_size: int = 20, max_documents: int = 200, now: datetime | None = None
 ) -> RenderResult:
-    """Render documents not yet rendered, oldest first, in batches of ``batch_size``, at most
+    """Render the due documents (``pending_documents``) in batches of ``batch_size``, at most
     ``max_documents`` per call (the worker's pass goes on to its other jobs; the next pass continues).
     On PostgreSQL each batch is taken ``FOR UPDATE SKIP LOCKED`` (two workers, or a worker and a
-    download, never render the same row). A document that fails to render is logged and left for
-    the next pass; the others go on."""
+    download, never render the same row) and each document is rendered and stored under a savepoint
+    of its own. A document that fails to render or to be stored is logged and retried after its
+    backoff (``retry_delay``); the others go on, and no file is left without its row."""
     started = time.monotonic()
+    when = now or clock.now()
     result = RenderResult()
     failed: list[int] = []
-    pending = PrintableDocument.objects.filter(rendered_at__isnull=True).order_by("created_at", "id")
+    pending = pending_documents(when)
     while result.rendered + len(failed) < max_documents:
         size = min(batch_size, max_documents - result.rendered - len(failed))
         if _row_locks():
-            with transaction.atomic():
-                batch = list(pending.exclude(pk__in=failed).select_for_update(skip_locked=True)[:size])
-                for document in batch:
-                    try:
-                        pdf = _render(document)
-                    except Exception:
-                        log.exception("document.render_failed", document_id=str(document.document_id))
-                        failed.append(document.pk)
-                        continue
-                    _store(document, pdf, now or clock.now())
-                    result.rendered += 1
+            saved: list[str] = []
+            try:
+                with transaction.atomic():
+                    batch = list(pending.exclude(pk__in=failed).select_for_update(skip_locked=True)[:size])
+                    for document in batch:
+                        stored = ""
+                        try:
+                            with transaction.atomic():  # a savepoint: a failure undoes this one only
+                                stored = _store(document, _render(document), now or clock.now())
+                        except Exception:
+                            if stored:  # pragma: no cover - the savepoint's release failed
+                                _remove_file(stored)
+                            failed.append(document.pk)
+                            _failed(document, now or clock.now())  # a database error here ends the batch
+                            continue
+                        saved.append(stored)
+                        result.rendered += 1
+            except BaseException:
+                for name in saved:  # the batch did not commit: its files must not stay
+                    _remove_file(name)
+                raise
         else:
             batch = list(pending.exclude(pk__in=failed)[:size])
             for document in batch:
                 try:
                     ensure_rendered(document, now=now)
                 except Exception:
-                    log.exception("document.render_failed", document_id=str(document.document_id))
                     failed.append(document.pk)
+                    try:
+                        _failed(document, now or clock.now())
+                    except DatabaseError:  # e.g. the database is locked: retried without a backoff
+                        log.exception("document.retry_not_recorded", document_id=str(document.document_id))
                     continue
                 result.rendered += 1
         if len(batch) < size:

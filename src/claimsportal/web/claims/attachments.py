@@ -6,7 +6,9 @@ goes back to the claim page, an invalid one shows the form again on a page of it
 errors (the GOV.UK pattern; a browser cannot fill a file input in again anyway).
 
 An uploaded file is never read past the 4 MB limit: an upload handler placed before the request's
-body is parsed skips the rest of a larger file (so it is not even written to a temporary file).
+body is parsed skips the rest of a larger file (so it is not even written to a temporary file), and
+skips every file part but the first one of the form's file field (a POST may carry up to
+``DATA_UPLOAD_MAX_NUMBER_FILES`` parts: none of the others is kept, and the upload is refused).
 That needs the handler in place before the CSRF check reads the form, so the upload view checks
 CSRF itself, after placing it (Django's documented pattern for upload handlers).
 """
@@ -131,19 +133,38 @@ def section(actor: Actor, claim: Claim, form: AttachmentForm | None = None) -> A
 # --------------------------------------------------------------------------------------------------
 
 
+FILE_FIELD = "file"
+ONE_FILE = "Choose one file to upload"
+
+
 class UploadQuota(FileUploadHandler):
-    """Skips the rest of an uploaded file once it is over the per-file limit (and remembers it)."""
+    """Keeps only the first file of the form's file field, and skips the rest of it once it is over
+    the per-file limit; remembers either (``exceeded``, ``unexpected``) for the view to refuse.
+
+    A part to skip is skipped from its first chunk (``SkipFile`` from ``receive_data_chunk``): the
+    parser then reads it to its end without handing it to the handlers after this one, so nothing is
+    spooled. (Not from ``new_file``: there the parser would close the file already received.)"""
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.exceeded = False
+        self.unexpected = False  # a file part in another field, or a second file
+        self._files = 0
+        self._skip = False
         self._received = 0
 
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
+    def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
+        super().new_file(field_name, *args, **kwargs)
         self._received = 0
+        self._skip = field_name != FILE_FIELD or self._files > 0
+        if self._skip:
+            self.unexpected = True
+        else:
+            self._files += 1
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if self._skip:
+            raise SkipFile
         self._received += len(raw_data)
         if self._received > service.MAX_FILE_SIZE:
             self.exceeded = True
@@ -184,6 +205,10 @@ def _attachment_add(request: HttpRequest, actor: Actor, application_id: str) -> 
     if quota is not None and quota.exceeded:
         form.errors.pop("file", None)  # it came, but was too large to keep ("Choose a file" is wrong)
         form.add_error("file", TOO_LARGE)
+        valid = False
+    elif quota is not None and quota.unexpected:
+        form.errors.pop("file", None)
+        form.add_error("file", ONE_FILE)  # not what the form sends: refused, not silently trimmed
         valid = False
     if not valid:
         return _form_page(request, claim, form, status=422)
