@@ -111,6 +111,11 @@ _FORM_NUMBERS: dict[str, tuple[str, str]] = {  # (RTA, EL/ELD/PL), WORKFLOW.md ย
 }
 
 
+# Forms that can be printed as a draft before they are sent, and the document each would create
+# (ยง10: the compensator's "IR draft" of the liability decision; the draft CNF has its own page).
+DRAFT_PRINTS: dict[str, str] = {"sendLiabilityDecision": Kind.CNF_INSURER_RESPONSE}
+
+
 def document_title(kind: str, claim_type: str) -> str:
     """The title printed and listed: the kind's name and the protocol's form number."""
     label = str(Kind(kind).label)

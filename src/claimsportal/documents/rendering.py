@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from claimsportal.claims.models import Claim
 from claimsportal.documents.models import PrintableDocument
-from claimsportal.documents.printable import document_title
+from claimsportal.documents.printable import DRAFT_PRINTS, document_title
 from claimsportal.organisations.models import Organisation
 from claimsportal.protocols.forms.defendant_only import defendant_only_cnf
 from claimsportal.protocols.forms.withheld import form_without_withheld, without_withheld
@@ -224,13 +224,24 @@ def render_pdf(document: PrintableDocument) -> bytes:
 
 
 def draft_cnf_pdf(claim: Claim, now: datetime) -> bytes:
-    """A draft's CNF printed as it stands (WORKFLOW.md §10: "draft printing possible before sending"),
-    marked as a draft on every page and never stored: it is not one of the claim's documents."""
-    title = document_title(Kind.CNF, claim.claim_type)
+    """A draft's CNF printed as it stands (WORKFLOW.md §10: "draft printing possible before sending")."""
+    return draft_pdf(claim, Kind.CNF, [], now)
+
+
+def draft_operation_pdf(claim: Claim, operation: str, form: dict[str, Any], now: datetime) -> bytes:
+    """The document ``operation`` would create, with ``form`` as typed so far, printed as a draft."""
+    entry = {"operation": operation, "submittedAt": now.isoformat(), "side": "COMP", "form": form}
+    return draft_pdf(claim, DRAFT_PRINTS[operation], [entry], now)
+
+
+def draft_pdf(claim: Claim, kind: str, forms: list[dict[str, Any]], now: datetime) -> bytes:
+    """A document of ``kind`` as it would be printed now, marked "Draft - not sent" on every page and
+    never stored: it is not one of the claim's documents. What is withheld stays withheld."""
+    title = document_title(kind, claim.claim_type)
     comp = claim.comp_organisation
     document = PrintableDocument(
         claim_id=claim.pk,
-        kind=Kind.CNF,
+        kind=kind,
         title=title,
         context={
             "applicationId": f"{claim.pk:08d}",
@@ -238,11 +249,15 @@ def draft_cnf_pdf(claim: Claim, now: datetime) -> bytes:
             "title": f"Draft {title}",
             "createdAt": now.isoformat(),
             "createdOn": now.astimezone(LONDON).date().isoformat(),
-            "references": {"claimantRepresentative": claim.cr_reference},
+            "references": {
+                "claimantRepresentative": claim.cr_reference,
+                "compensator": claim.comp_reference,
+                "claimantSurname": claim.claimant_surname,
+            },
             "claimantRepresentative": _organisation_snapshot(claim.cr_organisation),
             "compensator": _organisation_snapshot(comp) if comp is not None else None,
             "cnf": claim.cnf or {},
-            "forms": [],
+            "forms": forms,
         },
         created_at=now,
     )

@@ -33,6 +33,7 @@ from claimsportal.claims.selectors import SORT_FIELDS, SearchCriteria
 from claimsportal.claims.services import Actor, format_application_id, perform
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
+from claimsportal.documents.printable import DRAFT_PRINTS
 from claimsportal.notifications import services as notification_services
 from claimsportal.organisations.directory import search_compensators, search_insurer_index
 from claimsportal.organisations.models import User
@@ -278,6 +279,7 @@ def _page_context(
         "form": root,
         "errors": errors,
         "error_message": error_message,
+        "draft_print": op_name in DRAFT_PRINTS,
     }
 
 
@@ -309,6 +311,8 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         root = bind(form.tree, _adjust_groups(form.tree, values, request.POST), form.settings)
         return render(request, "web/claims/operation.html", _page_context(claim, operation, root, []))
     payload, compact = parse(form.tree, values, form.settings)
+    if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
+        return _draft_print(claim, operation, payload)
     try:
         info = perform(
             actor=actor,
@@ -344,6 +348,19 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
     if operation in ("unlockClaim", "forceUnlockClaim", "lockClaim", "deallocateUser", "allocateUser"):
         return _back(request, _claim_url(info.application_id))
     return redirect(_claim_url(info.application_id))
+
+
+def _draft_print(claim: Claim, operation: str, payload: dict[str, Any]) -> HttpResponse:
+    """The form as typed so far, printed as the document it would create, marked as a draft; nothing
+    is sent or stored (WORKFLOW.md §10, the compensator's "IR draft")."""
+    from claimsportal.documents.rendering import draft_operation_pdf  # WeasyPrint loads on first use
+
+    pdf = draft_operation_pdf(claim, operation, payload, clock.now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"draft-{format_application_id(claim.pk)}-{operation}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _done_message(operation: str, phase_name: str) -> str:
