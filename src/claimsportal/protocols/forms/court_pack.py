@@ -55,6 +55,7 @@ from claimsportal.protocols.forms.losses import (
     Heads,
     PackModel,
     Problem,
+    RepliesForm,
     TariffFields,
     duplicate_loss_type_errors,
 )
@@ -408,7 +409,7 @@ class CourtProceedingsPackPartBResponse(PackModel):
 DEFENDANT_RESPONSE_LOC = ("defendantReplies", "lastDefendantResponse")
 
 
-class _CourtPackResponse(PackModel):
+class _CourtPackResponse(RepliesForm):
     if TYPE_CHECKING:
         defendantReplies: ElplCourtPackDefendantReplies | RtaCourtPackDefendantReplies
         disbursmentDisputed: DisbursmentDisputedResponse | None
@@ -417,10 +418,6 @@ class _CourtPackResponse(PackModel):
     @property
     def replies(self) -> list[LastDefendantResponseFields]:
         return list(self.defendantReplies.lastDefendantResponse)
-
-    @property
-    def answers(self) -> list[Answer]:
-        return [reply.answer(i) for i, reply in enumerate(self.replies)]
 
     @property
     def totalAfterContrib(self) -> Decimal:

@@ -44,6 +44,7 @@ from claimsportal.protocols.forms.losses import (
     HeadFigures,
     Heads,
     PackModel,
+    RepliesForm,
     duplicate_loss_type_errors,
     total_net,
 )
@@ -227,7 +228,7 @@ class InterimTotal(PackModel):
 REPLIES_LOC = ("defendantReplies", "defendantResponse")
 
 
-class _InterimResponse(PackModel):
+class _InterimResponse(RepliesForm):
     if TYPE_CHECKING:  # declared by each variant, in the schema's order
         defendantReplies: ElplInterimDefendantReplies | RtaInterimDefendantReplies
         total: InterimTotal
@@ -235,10 +236,6 @@ class _InterimResponse(PackModel):
     @property
     def replies(self) -> list[InterimReplyFields]:
         return list(self.defendantReplies.defendantResponse)
-
-    @property
-    def answers(self) -> list[Answer]:
-        return [reply.answer(i) for i, reply in enumerate(self.replies)]
 
     @property
     def amountOffered(self) -> Decimal:

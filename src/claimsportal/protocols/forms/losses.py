@@ -176,6 +176,19 @@ class Answer:
         return after_contribution(self.gross, self.percent)
 
 
+class RepliesForm(PackModel):
+    """A compensator's form of replies, one per head: its ``answers`` as the rules compare them, from
+    the ``replies`` each form finds under its own element names."""
+
+    @property
+    def replies(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [reply.answer(i) for i, reply in enumerate(self.replies)]
+
+
 # --- head blocks ----------------------------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ from claimsportal.protocols.forms.losses import (
     ElplClaimantOffer,
     Heads,
     PackModel,
+    RepliesForm,
     RtaClaimantOffer,
     TariffFields,
     duplicate_loss_type_errors,
@@ -166,7 +167,7 @@ class RtaStage2Request(ClaimantHeadsForm):
 REPLIES_LOC = ("defendantReplies", "currentDefendantResponse")
 
 
-class ReplyHeadsForm(PackModel):
+class ReplyHeadsForm(RepliesForm):
     """A form with the compensator's replies under ``defendantReplies.currentDefendantResponse`` and the
     CRU deductions under ``total.currentTotal``: one reply per loss type, the totals computed from the
     replies, and the CRU deductions at most the losses offered after deduction."""
@@ -178,10 +179,6 @@ class ReplyHeadsForm(PackModel):
     @property
     def replies(self) -> list[Any]:
         return list(self.defendantReplies.currentDefendantResponse)
-
-    @property
-    def answers(self) -> list[Answer]:
-        return [reply.answer(i) for i, reply in enumerate(self.replies)]
 
     @property
     def totalGrossValue(self) -> Decimal:
