@@ -47,6 +47,7 @@ from claimsportal.a2a.schemas import (
     TokenOut,
     UserInfoOut,
     request_body,
+    request_examples,
 )
 from claimsportal.claims import selectors
 from claimsportal.claims.services import PROCESS_VERSION, Actor, perform
@@ -93,6 +94,10 @@ class A2AApi(NinjaAPI):
         }
         for path, item in schema.get("paths", {}).items():
             for method, operation in item.items():
+                body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+                if body is not None and operation.get("operationId") in PAYLOAD_MODELS:
+                    name = operation["operationId"]
+                    body["examples"] = request_examples(name, with_guid=name != "addClaim")
                 if path.endswith(("/token", "/changePassword")):
                     operation["security"] = []
                     continue

@@ -106,7 +106,7 @@ def invalidate_caches() -> None:
 
 
 def _issue(client: A2AClient) -> TokenPair:
-    now = clock.now()
+    now = clock.real_now()
     family = uuid.uuid4()
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
     AccessToken.objects.bulk_create(
@@ -139,7 +139,7 @@ def _secret_matches(client: A2AClient, secret: str) -> bool:
     return bool(
         client.previous_secret_hash
         and grace is not None
-        and clock.now() < grace
+        and clock.real_now() < grace
         and check_password(secret, client.previous_secret_hash)
     )
 
@@ -182,7 +182,7 @@ def secret_expired(client: A2AClient) -> bool:
     """ADMINISTRATION.md §2.3: from 2023 an A2A password expires every 90 calendar days: a secret
     set on 2 March works to the end of 30 May and is refused from 31 May (London dates)."""
     days = secret_max_days()
-    return days > 0 and (clock.today() - timezone.localdate(client.secret_set_at)).days >= days
+    return days > 0 and (clock.real_today() - timezone.localdate(client.secret_set_at)).days >= days
 
 
 def secret_expires_on(client: A2AClient) -> date | None:
@@ -224,7 +224,7 @@ def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:
             "The new password does not meet the password rules",
             [ErrorDetail("newPassword", message) for message in problems],
         )
-    now = clock.now()
+    now = clock.real_now()
     with transaction.atomic():
         # Compare-and-set on the secret checked above: of two changes racing from the same old
         # secret, the second finds it changed and is refused (its new secret would silently vanish).
@@ -249,7 +249,7 @@ def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:
 
 def token_for_refresh_token(refresh_token: str) -> TokenPair:
     """``grant_type=refresh_token``: a new pair; the old pair is revoked (a refresh token is used once)."""
-    now = clock.now()
+    now = clock.real_now()
     with transaction.atomic():
         row = (
             AccessToken.objects.select_for_update()
@@ -281,14 +281,14 @@ def revoke_token(token: str) -> bool:
     row = AccessToken.objects.filter(token_hash=token_hash(token)).only("family").first()
     if row is None:
         return False
-    AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=clock.now())
+    AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=clock.real_now())
     invalidate_caches()
     return True
 
 
 def revoke_client(client: A2AClient) -> None:
     """Revoke a client and every token it holds."""
-    now = clock.now()
+    now = clock.real_now()
     with transaction.atomic():
         A2AClient.objects.filter(pk=client.pk).update(revoked_at=now)
         AccessToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
@@ -300,9 +300,9 @@ def rotate_secret(client: A2AClient, *, grace: timedelta = SECRET_GRACE) -> str:
     secret = secrets.token_urlsafe(32)
     A2AClient.objects.filter(pk=client.pk).update(
         previous_secret_hash=client.secret_hash,
-        previous_secret_valid_until=clock.now() + grace,
+        previous_secret_valid_until=clock.real_now() + grace,
         secret_hash=make_password(secret),
-        secret_changed_at=clock.now(),
+        secret_changed_at=clock.real_now(),
     )
     client.refresh_from_db()
     return secret
@@ -318,7 +318,7 @@ def client_for_access_token(token: str) -> ClientContext:
     if not token:
         raise _auth_invalid("Send Authorization: Bearer <access_token>")
     digest = token_hash(token)
-    now = clock.now()
+    now = clock.real_now()
     monotonic = time.monotonic()
     with _lock:
         cached = _tokens.get(digest)

@@ -35,12 +35,21 @@ def _later(business_days_hint: int) -> str:
     return (clock.today() + timedelta(days=business_days_hint)).isoformat()
 
 
+# addClaim's examples: one per claim type, each sent to a demo compensator that handles it.
+CLAIM_TYPE_EXAMPLES = ("RTA", "EL", "ELD", "PL")
+
+
+def add_claim_example(claim_type: str) -> dict[str, Any]:
+    """A complete ``addClaim`` body of ``claim_type`` (RTA, EL, ELD, PL)."""
+    return {"claimType": claim_type, "compensator": "/COMP001", "cnf": cnf_example(claim_type)}
+
+
 def example_payload(operation: str, protocol: str) -> dict[str, Any]:
     """The example body (without ``activityEngineGuid``) of ``operation`` in ``protocol`` (RTA, ELPL)."""
     rta = protocol == "RTA"
     claim_type = "RTA" if rta else "EL"
     fixed: dict[str, dict[str, Any]] = {
-        "addClaim": {"claimType": claim_type, "compensator": "/COMP001", "cnf": cnf_example(claim_type)},
+        "addClaim": add_claim_example(claim_type),
         "resendRejectedClaim": {"cnf": cnf_example(claim_type)},
         "acceptClaim": {"insurerClaimReferenceNumber": "INS/2026/000123"},
         "rejectClaimToCR": {"rejectionReasonCode": "1"},

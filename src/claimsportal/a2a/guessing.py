@@ -39,7 +39,7 @@ def _keys(client_id: str, address: str) -> list[tuple[str, int]]:
 
 def check_allowed(client_id: str, address: str, field: str) -> None:
     """Refuse the attempt when one of its keys has reached its limit in the current window."""
-    now = clock.now()
+    now = clock.real_now()
     keys = dict(_keys(client_id, address))
     for row in CredentialFailure.objects.filter(key__in=keys):
         ends = row.window_started_at + WINDOW
@@ -56,7 +56,7 @@ def check_allowed(client_id: str, address: str, field: str) -> None:
 
 def record_failure(client_id: str, address: str) -> None:
     """Count one wrong secret for each key (its own transaction: it stays when the request fails)."""
-    now = clock.now()
+    now = clock.real_now()
     with transaction.atomic():
         for key, _limit in _keys(client_id, address):
             _count(key, now)
@@ -86,5 +86,5 @@ def clear(client_id: str, address: str) -> None:
 
 def purge_expired() -> int:
     """Delete counts whose window has ended (the timer worker's pass)."""
-    deleted, _ = CredentialFailure.objects.filter(window_started_at__lt=clock.now() - WINDOW).delete()
+    deleted, _ = CredentialFailure.objects.filter(window_started_at__lt=clock.real_now() - WINDOW).delete()
     return deleted

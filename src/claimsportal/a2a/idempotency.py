@@ -56,7 +56,7 @@ def run_idempotently(request: HttpRequest, client_pk: int, run: Callable[[], Ans
             [ErrorDetail("Idempotency-Key", "1 to 128 characters")],
         )
     fingerprint = _fingerprint(request)
-    since = clock.now() - RETENTION
+    since = clock.real_now() - RETENTION
     existing = IdempotencyRecord.objects.filter(client_id=client_pk, key=key, created_at__gte=since).first()
     if existing is not None:
         return _replay(existing, fingerprint)
@@ -70,7 +70,7 @@ def run_idempotently(request: HttpRequest, client_pk: int, run: Callable[[], Ans
                 request_hash=fingerprint,
                 status_code=status,
                 response=body,
-                created_at=clock.now(),
+                created_at=clock.real_now(),
             )
     except IntegrityError:
         record = IdempotencyRecord.objects.get(client_id=client_pk, key=key)
@@ -80,5 +80,5 @@ def run_idempotently(request: HttpRequest, client_pk: int, run: Callable[[], Ans
 
 def purge_expired() -> int:
     """Delete records older than ``RETENTION`` (run by the timer worker)."""
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=clock.now() - RETENTION).delete()
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=clock.real_now() - RETENTION).delete()
     return deleted

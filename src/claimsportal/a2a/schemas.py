@@ -15,7 +15,7 @@ from ninja import Schema
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from claimsportal.a2a.examples import EXAMPLE_GUID, example_payload
+from claimsportal.a2a.examples import CLAIM_TYPE_EXAMPLES, EXAMPLE_GUID, add_claim_example, example_payload
 from claimsportal.protocols.tables import DEFINITIONS
 
 COMPONENT_REF = "#/components/schemas/{model}"
@@ -244,8 +244,11 @@ def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def request_body(operation: str, *, with_guid: bool = True) -> dict[str, Any]:
-    """The OpenAPI requestBody of ``operation``: its schema (one per protocol when they differ) and
-    a complete example per protocol."""
+    """The OpenAPI requestBody of ``operation``: its schema (one per protocol when they differ).
+
+    Built when the routes are declared, so it reads nothing that changes: the examples, whose dates
+    follow the business clock (a database read in sandbox mode), are added by
+    :func:`request_examples` each time the document is served."""
     by_protocol = PAYLOAD_MODELS[operation]
     distinct = list(dict.fromkeys(by_protocol.values()))
     schemas = [
@@ -255,13 +258,21 @@ def request_body(operation: str, *, with_guid: bool = True) -> dict[str, Any]:
         for model in distinct
     ]
     schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def request_examples(operation: str, *, with_guid: bool = True) -> dict[str, Any]:
+    """A complete example body of ``operation`` per protocol, and for ``addClaim`` per claim type
+    (RTA, EL, ELD, PL), each one that succeeds as sent on the demo data."""
+    if operation == "addClaim":
+        return {
+            claim_type: {"summary": f"{claim_type} claim", "value": add_claim_example(claim_type)}
+            for claim_type in CLAIM_TYPE_EXAMPLES
+        }
     examples = {}
-    for protocol in by_protocol:
+    for protocol in PAYLOAD_MODELS[operation]:
         value = example_payload(operation, protocol)
         if with_guid:
             value = {"activityEngineGuid": EXAMPLE_GUID, **value}
         examples[protocol] = {"summary": f"{protocol} claim", "value": value}
-    return {
-        "required": True,
-        "content": {"application/json": {"schema": schema, "examples": examples}},
-    }
+    return examples

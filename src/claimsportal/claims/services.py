@@ -69,7 +69,7 @@ class Actor:
     def for_user(cls, user: User) -> Actor:
         if user.organisation is None:
             raise PortalError("FORBIDDEN_PROFILE", "Operator accounts cannot act on claims")
-        if not user.may_sign_in(clock.today()):
+        if not user.may_sign_in(clock.real_today()):
             raise PortalError(
                 "LOGIN_AS_INVALID",
                 "The acting user is disabled, inactive or past their expiry date",

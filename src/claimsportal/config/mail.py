@@ -23,6 +23,6 @@ MAILERS: dict[str, dict[str, Any]] = {
             },
         }
         if _host
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        else {"BACKEND": "claimsportal.core.console_mail.EmailBackend"}
     )
 }

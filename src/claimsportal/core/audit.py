@@ -20,7 +20,7 @@ def audit(
 ) -> None:
     """Record one action, in the caller's transaction. ``actor`` None is the system or an A2A client."""
     AuditEntry.objects.create(
-        occurred_at=clock.now(),
+        occurred_at=clock.real_now(),
         actor_user=actor,
         actor_user_id_text=actor.user_id if actor else "SYSTEM",
         organisation=organisation or (actor.organisation if actor else None),

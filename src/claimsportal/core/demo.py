@@ -188,7 +188,7 @@ def _demo_console() -> None:
     held back from claims) and one registration waiting for the operator. Idempotent."""
     if User.objects.filter(user_id=DEMO_OPERATOR).exists():
         return
-    now = clock.now()
+    now = clock.real_now()
     for demo in DEMO_USERS:  # administrators added after the first demo data
         if not User.objects.filter(user_id=demo.user_id).exists():
             _create_demo_user(demo)
@@ -200,7 +200,7 @@ def _demo_console() -> None:
         profiles=[],
         is_operator=True,
         created_at=now,
-        expiry_date=default_expiry(clock.today()),
+        expiry_date=default_expiry(clock.real_today()),
         password=make_password(DEMO_PASSWORD),
         password_changed_at=now,
         must_change_password=False,

@@ -14,7 +14,7 @@ def beat(name: str, last_pass: dict[str, Any]) -> None:
     WorkerHeartbeat.objects.update_or_create(
         name=name,
         defaults={
-            "beat_at": clock.now(),
+            "beat_at": clock.real_now(),
             "host": socket.gethostname()[:128],
             "pid": os.getpid(),
             "last_pass": last_pass,

@@ -10,4 +10,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness: the database answers and the clock reads."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "now": clock.now().isoformat()})
+    return JsonResponse(
+        {"status": "ok", "now": clock.now().isoformat(), "realNow": clock.real_now().isoformat()}
+    )

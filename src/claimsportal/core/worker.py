@@ -15,7 +15,6 @@ from claimsportal.core import clock
 from claimsportal.documents.printable import render_pending
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts
-from claimsportal.protocols.timers import LONDON
 
 log = structlog.get_logger(__name__)
 
@@ -35,9 +34,10 @@ def run_pass(
         "notificationsPurged": notifications.purge_expired(now),
         "credentialFailuresPurged": guessing.purge_expired(),
         "idempotencyRecordsPurged": idempotency.purge_expired(),
-        "usersDisabledIdle": accounts.disable_idle_users(now),
-        "expiryReminders": accounts.send_expiry_reminders(now.astimezone(LONDON).date()),
-        "usersDeleted": accounts.delete_long_disabled_users(now),
+        # Accounts follow real time, never the sandbox's business clock (core/clock.py).
+        "usersDisabledIdle": accounts.disable_idle_users(clock.real_now()),
+        "expiryReminders": accounts.send_expiry_reminders(clock.real_today()),
+        "usersDeleted": accounts.delete_long_disabled_users(clock.real_now()),
     }
     # After the rest: a PDF can wait, a time limit cannot; and a failure here (storage down) must not
     # stop the worker, whose next pass runs the timeouts again.

@@ -134,7 +134,7 @@ def password_rules() -> str:
 
 
 def current_agreement() -> UserAgreement | None:
-    return UserAgreement.objects.filter(published_at__lte=clock.now()).order_by("-published_at").first()
+    return UserAgreement.objects.filter(published_at__lte=clock.real_now()).order_by("-published_at").first()
 
 
 def agreement_accepted(organisation_pk: int) -> bool:
@@ -147,7 +147,9 @@ def agreement_accepted(organisation_pk: int) -> bool:
 
 
 def publish_agreement(*, version: str, title: str, text: str) -> UserAgreement:
-    return UserAgreement.objects.create(version=version, title=title, text=text, published_at=clock.now())
+    return UserAgreement.objects.create(
+        version=version, title=title, text=text, published_at=clock.real_now()
+    )
 
 
 def accept_agreement(user: User, agreement: UserAgreement) -> AgreementAcceptance:
@@ -157,7 +159,7 @@ def accept_agreement(user: User, agreement: UserAgreement) -> AgreementAcceptanc
     acceptance, _created = AgreementAcceptance.objects.get_or_create(
         organisation_id=user.organisation_id,
         agreement=agreement,
-        defaults={"accepted_by": user, "accepted_at": clock.now()},
+        defaults={"accepted_by": user, "accepted_at": clock.real_now()},
     )
     log.info(
         "agreement.accepted", organisation=user.organisation_id, version=agreement.version, user=user.user_id
@@ -231,12 +233,12 @@ def password_expired(user: User, now: datetime | None = None) -> bool:
 
 def _days_since(moment: datetime, now: datetime | None = None) -> int:
     """Calendar days (Europe/London) from ``moment`` to now: the rules count days, not hours."""
-    return ((now or clock.now()).astimezone(LONDON).date() - moment.astimezone(LONDON).date()).days
+    return ((now or clock.real_now()).astimezone(LONDON).date() - moment.astimezone(LONDON).date()).days
 
 
 def set_password(user: User, new_password: str, *, must_change: bool = False) -> None:
     """Store a new password (the old hash goes to the history)."""
-    now = clock.now()
+    now = clock.real_now()
     if user.password:
         PasswordHistory.objects.create(user=user, password=user.password, created_at=now)
         stale = (
@@ -284,7 +286,7 @@ def _find(user_id: str) -> User | None:
 def disable(user: User, reason: Disabled) -> None:
     user.is_enabled = False
     user.disabled_reason = reason.value
-    user.disabled_at = clock.now()
+    user.disabled_at = clock.real_now()
     if reason is Disabled.ADMIN:
         user.is_active = False  # §2.4: an Administrator's un-tick also clears Active
     user.save(update_fields=["is_enabled", "is_active", "disabled_reason", "disabled_at"])
@@ -302,7 +304,7 @@ def sign_in(user_id: str, password: str, section: Section | str) -> SignInOutcom
     if user is None:
         check_password(password or "", _DUMMY_HASH)
         return SignInOutcome(message=LOGIN_FAILED)
-    now = clock.now()
+    now = clock.real_now()
     if not check_password(password or "", user.password):
         if user.is_enabled:
             user.failed_logins += 1
@@ -312,7 +314,7 @@ def sign_in(user_id: str, password: str, section: Section | str) -> SignInOutcom
         return SignInOutcome(message=LOGIN_FAILED)
     if not user.is_enabled or not user.is_active:
         return SignInOutcome(message=YOUR_LOGIN_FAILED)
-    if user.expiry_date is not None and clock.today() > user.expiry_date:
+    if user.expiry_date is not None and clock.real_today() > user.expiry_date:
         disable(user, Disabled.EXPIRED)
         return SignInOutcome(message=ACCOUNT_EXPIRED)
     if _days_since(_idle_since(user), now) >= INACTIVITY_DAYS:
@@ -353,7 +355,7 @@ def _clear_failures(user: User) -> None:
 
 
 def complete_sign_in(user: User) -> None:
-    user.last_login = clock.now()
+    user.last_login = clock.real_now()
     user.save(update_fields=["last_login"])
     log.info("user.signed_in", user=user.user_id)
 
@@ -365,7 +367,7 @@ def complete_sign_in(user: User) -> None:
 
 def _new_code(user: User, purpose: OneTimeCode.Purpose, lifetime: timedelta) -> str:
     code = f"{secrets.randbelow(10**6):06d}"
-    now = clock.now()
+    now = clock.real_now()
     OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(used_at=now)
     OneTimeCode.objects.create(
         user=user, purpose=purpose, code_hash=make_password(code), created_at=now, expires_at=now + lifetime
@@ -389,7 +391,7 @@ def send_sign_in_code(user: User) -> None:
 
 def check_code(user: User, purpose: OneTimeCode.Purpose, code: str) -> bool:
     """True once for the right, unexpired code; a code allows at most 5 attempts."""
-    now = clock.now()
+    now = clock.real_now()
     with transaction.atomic():
         current = (
             OneTimeCode.objects.select_for_update()
@@ -424,7 +426,7 @@ def _totp(secret: str, step: int) -> str:
 
 
 def _step(now: datetime | None = None) -> int:
-    return int((now or clock.now()).timestamp()) // TOTP_STEP_SECONDS
+    return int((now or clock.real_now()).timestamp()) // TOTP_STEP_SECONDS
 
 
 def start_totp_setup(user: User) -> str:
@@ -488,7 +490,7 @@ def may_reset_own_password(user: User) -> bool:
     Administrator disabled only by lockout or inactivity may use it, and is re-enabled by it."""
     if Profile.ADMINISTRATOR not in user.profile_set or not user.is_active:
         return False
-    if user.expiry_date is not None and clock.today() > user.expiry_date:
+    if user.expiry_date is not None and clock.real_today() > user.expiry_date:
         return False
     return user.is_enabled or user.disabled_reason in (Disabled.LOCKOUT.value, Disabled.INACTIVITY.value)
 
@@ -511,7 +513,7 @@ def request_password_reset(user_id: str, email: str) -> ResetRequest:
     user = _find(user_id)
     if user is None or user.email.lower() != (email or "").strip().lower():
         return ResetRequest(WRONG_USER_OR_PASSWORD, sent=False)
-    if user.expiry_date is not None and clock.today() > user.expiry_date:
+    if user.expiry_date is not None and clock.real_today() > user.expiry_date:
         return ResetRequest(RESET_ADMIN_EXPIRED, sent=False)
     if not may_reset_own_password(user):
         return ResetRequest(RESET_SENT, sent=False)
@@ -547,7 +549,7 @@ def complete_password_reset(user_id: str, code: str, new: str, confirm: str) -> 
             user.disabled_reason = ""
             user.disabled_at = None
         user.failed_logins = 0
-        user.last_login = clock.now()  # a reset is activity: it must not be disabled again as idle
+        user.last_login = clock.real_now()  # a reset is activity: it must not be disabled again as idle
         user.save(
             update_fields=["is_enabled", "disabled_reason", "disabled_at", "failed_logins", "last_login"]
         )
@@ -565,7 +567,7 @@ DELETE_AFTER_DISABLED_DAYS = 365
 
 def send_expiry_reminders(today: date | None = None) -> int:
     """E-mail each enabled, active Administrator whose own expiry date is 14 days away, once."""
-    day = today or clock.today()
+    day = today or clock.real_today()
     target = day + timedelta(days=EXPIRY_REMINDER_DAYS)
     sent = 0
     admins = User.objects.filter(
@@ -588,7 +590,7 @@ def send_expiry_reminders(today: date | None = None) -> int:
 
 def disable_idle_users(now: datetime | None = None) -> int:
     """Clear Enabled for users without a sign-in for 90 days (set-based)."""
-    now = now or clock.now()
+    now = now or clock.real_now()
     today = now.astimezone(LONDON).date()
     # Idle when the last sign-in was 90 or more calendar days ago: before the start of the 89th day back.
     cutoff = datetime.combine(today - timedelta(days=INACTIVITY_DAYS - 1), datetime.min.time(), tzinfo=LONDON)
@@ -602,7 +604,7 @@ def delete_long_disabled_users(now: datetime | None = None) -> int:
     """Delete users disabled for 12 months who acted on no claim that still exists."""
     from claimsportal.claims.models import Claim, ClaimEvent
 
-    now = now or clock.now()
+    now = now or clock.real_now()
     cutoff = now - timedelta(days=DELETE_AFTER_DISABLED_DAYS)
     candidates = User.objects.filter(is_enabled=False, disabled_at__lt=cutoff, organisation__isnull=False)
     acted = ClaimEvent.objects.filter(actor_user_id__isnull=False).values("actor_user_id")

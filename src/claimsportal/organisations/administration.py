@@ -48,7 +48,7 @@ def check_administrator(admin: User) -> Organisation:
     """The Administrator's organisation, if they may use the console now."""
     if admin.organisation is None or Profile.ADMINISTRATOR not in admin.profile_set:
         raise _forbidden("Only an Administrator of the organisation can do this")
-    if not admin.may_sign_in(clock.today()):
+    if not admin.may_sign_in(clock.real_today()):
         raise _forbidden("Your account is disabled, inactive or past its expiry date")
     return admin.organisation
 
@@ -155,7 +155,7 @@ def edit_user(admin: User, user_id: str, changes: UserChanges) -> str:
             raise invalid("branch", f"no enabled branch {changes.branch_id!r} in your organisation")
         changed["branch"] = branch
     if changes.expiry_date is not None:
-        if changes.expiry_date <= clock.today():
+        if changes.expiry_date <= clock.real_today():
             raise invalid("expiryDate", "must be a date in the future")
         changed["expiry_date"] = changes.expiry_date
         changed["expiry_reminder_sent_for"] = None
@@ -194,7 +194,7 @@ def set_enabled(admin: User, user_id: str, *, enabled: bool, confirmed: bool = F
             user.disabled_reason = ""
             user.disabled_at = None
             user.failed_logins = 0
-            user.last_login = clock.now()  # re-enabling restarts the 90-day inactivity count
+            user.last_login = clock.real_now()  # re-enabling restarts the 90-day inactivity count
             user.save(
                 update_fields=[
                     "is_enabled",
@@ -408,7 +408,7 @@ def login_as(leader: User, user_id: str) -> User:
         )
     if not target.claims_profiles():
         raise invalid("userId", "this user has no claims profile")
-    if not target.may_sign_in(clock.today()):
+    if not target.may_sign_in(clock.real_today()):
         raise invalid("userId", "this user is disabled, inactive or past their expiry date")
     audit(leader, "user.login_as", target.user_id)
     return target

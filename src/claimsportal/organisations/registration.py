@@ -126,7 +126,7 @@ def submit_application(**fields: Any) -> OrganisationApplication:
     admin_email = _email(str(fields.get("admin_email") or ""), "adminEmail")
     if any(admin_email.lower().split("@")[1].startswith(domain) for domain in FREE_MAIL):
         raise invalid("adminEmail", "must be a business e-mail address of the Administrator")
-    today = clock.today()
+    today = clock.real_today()
     with transaction.atomic():
         count = OrganisationApplication.objects.count() + 1
         application = OrganisationApplication.objects.create(
@@ -147,7 +147,7 @@ def submit_application(**fields: Any) -> OrganisationApplication:
             admin_forename=_text(fields, "admin_forename", 1, 60),
             admin_surname=_text(fields, "admin_surname", 1, 60),
             admin_email=admin_email,
-            submitted_at=clock.now(),
+            submitted_at=clock.real_now(),
             due_on=get_calendar().add_business_days(today, TARGET_WORKING_DAYS),
         )
         audit(None, "registration.submitted", application.reference, name=name)
@@ -174,7 +174,7 @@ def pending_applications(operator: User) -> QuerySet[OrganisationApplication]:
 def is_overdue(application: OrganisationApplication, today: date | None = None) -> bool:
     return (
         application.status == OrganisationApplication.Status.PENDING
-        and (today or clock.today()) > application.due_on
+        and (today or clock.real_today()) > application.due_on
     )
 
 
@@ -226,7 +226,7 @@ def approve(operator: User, reference: str) -> Organisation:
             surname=application.admin_surname,
         ).user
         application.status = OrganisationApplication.Status.APPROVED
-        application.decided_at = clock.now()
+        application.decided_at = clock.real_now()
         application.decided_by = operator
         application.organisation = organisation
         application.save()
@@ -250,7 +250,7 @@ def reject(operator: User, reference: str, reason: str) -> OrganisationApplicati
         application = _pending(reference)
         application.status = OrganisationApplication.Status.REJECTED
         application.rejection_reason = reason
-        application.decided_at = clock.now()
+        application.decided_at = clock.real_now()
         application.decided_by = operator
         application.save()
         audit(operator, "registration.rejected", application.reference, reason=reason)

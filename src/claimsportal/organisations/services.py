@@ -85,7 +85,7 @@ def create_organisation(
         claim_types=families,
         compensator_type=compensator_type,
         group=group.strip(),
-        created_at=clock.now(),
+        created_at=clock.real_now(),
     )
     Branch.objects.create(
         organisation=org,
@@ -157,7 +157,7 @@ def create_user(
     if organisation.users.annotate(mail=Lower("email")).filter(mail=email.lower()).exists():
         raise invalid("email", "is already the MFA e-mail of another user of this organisation")
     initial = password or generate_password()
-    now = clock.now()
+    now = clock.real_now()
     try:
         with transaction.atomic():
             user = User.objects.create(
@@ -169,7 +169,7 @@ def create_user(
                 branch=branch,
                 profiles=[p.value for p in parsed],
                 created_at=now,
-                expiry_date=default_expiry(clock.today()),
+                expiry_date=default_expiry(clock.real_today()),
                 password=make_password(initial),
                 password_changed_at=now,
                 must_change_password=True,  # the issued password is changed at the first sign-in
@@ -197,6 +197,6 @@ def create_a2a_client(
         client_id=client_id,
         secret_hash=make_password(secret),
         name=name,
-        created_at=clock.now(),
+        created_at=clock.real_now(),
     )
     return NewA2AClient(client, secret)

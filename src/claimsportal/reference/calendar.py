@@ -48,7 +48,7 @@ def set_override(*, day: date, kind: str, reason: str) -> int:
         raise ValueError("a reason is required")
     with transaction.atomic():
         NonWorkingDayOverride.objects.update_or_create(
-            day=day, defaults={"kind": kind, "reason": reason.strip(), "created_at": clock.now()}
+            day=day, defaults={"kind": kind, "reason": reason.strip(), "created_at": clock.real_now()}
         )
         transaction.on_commit(invalidate)
     invalidate()

@@ -63,7 +63,7 @@ def start(request: HttpRequest, outcome: SignInOutcome, section: Section, next_u
         "code": outcome.needs_code,
         "agreement": outcome.needs_agreement,
         "next": safe_next(request, next_url, section),
-        "started": clock.now().isoformat(),
+        "started": clock.real_now().isoformat(),
         "code_sent": False,
         "wrong_codes": 0,
     }
@@ -76,7 +76,7 @@ def pending(request: HttpRequest) -> tuple[dict[str, Any], User] | None:
     if not isinstance(state, dict):
         return None
     started = datetime.fromisoformat(state["started"])
-    if clock.now() - started > timedelta(minutes=PENDING_MINUTES):
+    if clock.real_now() - started > timedelta(minutes=PENDING_MINUTES):
         request.session.pop(PENDING_KEY, None)
         messages.error(request, TIMED_OUT)
         return None
@@ -118,7 +118,7 @@ def next_step(request: HttpRequest) -> HttpResponse:
 
 
 def finish(request: HttpRequest, state: dict[str, Any], user: User) -> HttpResponse:
-    if not user.may_sign_in(clock.today()):  # disabled while signing in
+    if not user.may_sign_in(clock.real_today()):  # disabled while signing in
         return abandon(request, accounts.YOUR_LOGIN_FAILED)
     request.session.pop(PENDING_KEY, None)
     login(request, user)  # a new session key; Django's own last_login is replaced just below

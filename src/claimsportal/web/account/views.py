@@ -328,7 +328,7 @@ def act_as_return(request: HttpRequest) -> HttpResponse:
     if real_pk is None:
         return redirect("account-home")
     real = User.objects.select_related("organisation").filter(pk=real_pk).first()
-    if real is None or not real.may_sign_in(clock.today()):
+    if real is None or not real.may_sign_in(clock.real_today()):
         logout(request)
         messages.error(request, accounts.YOUR_LOGIN_FAILED)
         return redirect("login")

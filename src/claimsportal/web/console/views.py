@@ -441,8 +441,8 @@ def a2a_clients(request: HttpRequest, admin: User, organisation: Organisation) -
                 (client, a2a_auth.secret_expires_on(client))
                 for client in organisation.a2a_clients.order_by("created_at", "client_id")
             ],
-            "now": clock.now(),
-            "today": clock.today(),
+            "now": clock.real_now(),
+            "today": clock.real_today(),
         },
     )
 
@@ -475,7 +475,7 @@ def a2a_rotate(request: HttpRequest, admin: User, organisation: Organisation, cl
     return render(
         request,
         "web/console/a2a_rotate.html",
-        {"client": client, "grace_days": grace.days, "until": clock.now() + grace},
+        {"client": client, "grace_days": grace.days, "until": clock.real_now() + grace},
     )
 
 

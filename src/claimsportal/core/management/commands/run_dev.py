@@ -9,7 +9,26 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from claimsportal.core.demo import DEMO_A2A_CLIENTS, DEMO_PASSWORD, DEMO_USERS
+from claimsportal.core.demo import DEMO_A2A_CLIENTS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_USERS
+
+
+def banner(host: str, port: int) -> str:
+    """What ``make run`` prints first: where it serves, and every demo login (the operator too)."""
+    lines = [
+        "",
+        f"Claims Portal is starting on http://{host}:{port}",
+        f"Demo users (password {DEMO_PASSWORD}; the sign-in Section in brackets):",
+    ]
+    for user in DEMO_USERS:
+        section = "Administration" if user.profiles == "ADMINISTRATOR" else "Claims Portal"
+        lines.append(f"  {user.user_id:<22} {user.organisation:<8} {user.description} [{section}]")
+    lines.append(f"  {DEMO_OPERATOR:<22} {'':<8} the portal's operator [Administration]")
+    lines.append("Demo A2A clients:")
+    for org, client_id, secret in DEMO_A2A_CLIENTS:
+        lines.append(f"  {org:<8} client_id={client_id} client_secret={secret}")
+    lines.append(f"A2A API docs: http://{host}:{port}/a2a/v1/docs")
+    lines.append("")
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
@@ -21,15 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--timer-interval", type=float, default=10.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        url = f"http://{options['host']}:{options['port']}"
-        self.stdout.write(f"\nClaims Portal is starting on {url}\n")
-        self.stdout.write(f"Demo users (password {DEMO_PASSWORD}):")
-        for user in DEMO_USERS:
-            self.stdout.write(f"  {user.user_id:<22} {user.organisation:<8} {user.description}")
-        self.stdout.write("Demo A2A clients:")
-        for org, client_id, secret in DEMO_A2A_CLIENTS:
-            self.stdout.write(f"  {org:<8} client_id={client_id} client_secret={secret}")
-        self.stdout.write("")
+        self.stdout.write(banner(options["host"], options["port"]))
         # A developer's machine: plain HTTP on localhost, and the training mode (no e-mailed sign-in
         # code), unless the environment says otherwise.
         env = {
@@ -52,6 +63,8 @@ class Command(BaseCommand):
                     "2",
                     "--access-logfile",
                     "-",
+                    # No control socket: it defaults to one path per machine, shared by every instance.
+                    "--no-control-socket",
                 ],
                 env=env,
             ),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -22,6 +23,13 @@ class Command(JsonCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["quiet"]:
-            self.run(**options)
+            # Quiet means quiet: the progress log lines too (warnings and errors still show).
+            root = logging.getLogger()
+            level = root.level
+            root.setLevel(logging.WARNING)
+            try:
+                self.run(**options)
+            finally:
+                root.setLevel(level)
             return
         super().handle(*args, **options)
