@@ -716,7 +716,8 @@ def _reference_claim(claim_type: str, comp_organisation_id: int, cnf: dict[str, 
     compensator, read inside a transaction that is rolled back."""
     from django.db import connection, transaction
 
-    from claimsportal.claims.services import Actor, perform
+    from claimsportal.claims.acting import Actor
+    from claimsportal.claims.services import perform
     from claimsportal.organisations.models import Organisation, User
 
     actor = Actor.for_user(User.objects.select_related("organisation").get(user_id="bench.cr.handler"))

@@ -111,7 +111,8 @@ def _worker(
         setup_django()
         from django.db import connection, connections
 
-        from claimsportal.claims.services import Actor, perform
+        from claimsportal.claims.acting import Actor
+        from claimsportal.claims.services import perform
         from claimsportal.organisations.models import User
 
         connections.close_all()  # nothing inherited: every worker opens its own connection

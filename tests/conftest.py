@@ -13,8 +13,9 @@ from django.conf import settings as django_settings
 from django.core.files.storage import storages
 from django.db import connection
 
+from claimsportal.claims.acting import Actor, ClaimInfo
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.claims.services import perform
 from claimsportal.core import clock as clock_module
 from claimsportal.core.clock import FixedClock, use_clock
 from claimsportal.documents.models import Attachment, PrintableDocument

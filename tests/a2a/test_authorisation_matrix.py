@@ -56,8 +56,9 @@ from pytest_django import DjangoDbBlocker
 from claimsportal.a2a import auth, ratelimit
 from claimsportal.a2a.examples import example_payload
 from claimsportal.a2a.schemas import PAYLOAD_MODELS
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import TEAM_LEADER_OPERATIONS, ClaimInfo
+from claimsportal.claims.services import TEAM_LEADER_OPERATIONS
 from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core import clock as clock_module
 from claimsportal.core.clock import FixedClock, use_clock
@@ -73,7 +74,7 @@ from claimsportal.protocols.timers import (
     TimerKind,
     in_last_business_days,
 )
-from claimsportal.protocols.types import Actor as Who
+from claimsportal.protocols.types import ActingSide as Who
 from claimsportal.protocols.types import ProtocolName, Side
 from claimsportal.reference import calendar as calendar_service
 from tests.a2a.conftest import Answer, Caller, Callers, caller_for

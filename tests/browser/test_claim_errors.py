@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from claimsportal.claims.services import format_application_id
+from claimsportal.claims.acting import format_application_id
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms.examples import cnf_example

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import format_application_id
 from tests.browser.conftest import BROWSER_TESTS
 from tests.browser.test_claim_journeys import shot, sign_in_as
 from tests.conftest import World, send_claim, step

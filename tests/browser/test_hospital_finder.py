@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from claimsportal.claims import drafts
+from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import format_application_id
 from claimsportal.reference.hospitals import DEMO_SITES_FILE, import_ods_sites
 from claimsportal.web.claims.views import NO_HOSPITAL_CRITERIA
 from tests.browser.conftest import BROWSER_TESTS, PASSWORD, check_page

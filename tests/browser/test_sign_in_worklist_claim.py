@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from claimsportal.claims.services import format_application_id
+from claimsportal.claims.acting import format_application_id
 from tests.browser.conftest import BROWSER_TESTS, PASSWORD, check_page, sign_in
 from tests.conftest import World, send_claim, step
 

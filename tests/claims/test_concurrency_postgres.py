@@ -16,8 +16,9 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import ClaimInfo, perform
+from claimsportal.claims.services import perform
 from claimsportal.claims.timers import SweepResult, run_due_timeouts
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from claimsportal.claims import drafts
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import ClaimInfo
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError

@@ -29,9 +29,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from claimsportal.claims.acting import Actor
 from claimsportal.claims.deadlines import spec_from_row
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import Actor, perform
+from claimsportal.claims.services import perform
 from claimsportal.claims.timers import TIMEOUT_OPERATION, run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User

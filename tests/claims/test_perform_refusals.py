@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from claimsportal.claims.acting import Actor, ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.claims.services import perform
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError

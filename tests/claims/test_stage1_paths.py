@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import ClaimInfo, perform
+from claimsportal.claims.services import perform
 from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import Organisation, User

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from claimsportal.claims.services import ClaimInfo
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.core.clock import FixedClock
 from claimsportal.notifications.models import Notification
 from claimsportal.organisations.models import Organisation, User
@@ -40,7 +40,7 @@ from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.timers import LONDON, DeadlineSpec
-from claimsportal.protocols.types import Actor, ClaimType, OperationKind, ProtocolName, Side
+from claimsportal.protocols.types import ActingSide, ClaimType, OperationKind, ProtocolName, Side
 from claimsportal.reference.calendar import get_calendar
 from tests.claims.conftest import database, refused
 from tests.claims.test_stage1_paths import (
@@ -153,7 +153,7 @@ def _next(definition: ProtocolDefinition, node: _Node, calendar: BusinessCalenda
         for op in definition.operations_from(node.phase):
             if op.kind is not OperationKind.WORKFLOW or op.name == "exitProcess":
                 continue
-            side = Side(op.actor.value) if op.actor in (Actor.CR, Actor.COMP) else node.owner
+            side = Side(op.actor.value) if op.actor in (ActingSide.CR, ActingSide.COMP) else node.owner
             assert side is not None
             for shorthand in _payloads(definition, op.name, node.phase):
                 payload = form_shorthand(definition.name.value, op.name, shorthand, node.state)

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import ClaimInfo
 from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import ClaimInfo
 from claimsportal.claims.timers import HEARTBEAT_NAME, SweepResult, run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import WorkerHeartbeat

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import ClaimInfo, perform
+from claimsportal.claims.services import perform
 from claimsportal.claims.visibility import DRAFT_PHASE, VisibilityScope
 from claimsportal.organisations.models import Branch, User
 from claimsportal.protocols.timers import LONDON

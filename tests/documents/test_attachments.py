@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from claimsportal.claims import selectors
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import ClaimInfo
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import AuditEntry
 from claimsportal.documents import attachments

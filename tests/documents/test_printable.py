@@ -23,8 +23,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.utils import DatabaseError
 
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import ClaimInfo
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.worker import run_pass
 from claimsportal.documents import printable, rendering

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from claimsportal.claims.acting import Actor
 from claimsportal.claims.models import ClaimEvent
-from claimsportal.claims.services import Actor
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations import accounts
 from claimsportal.organisations.accounts import Section

@@ -15,7 +15,7 @@ import pytest
 from claimsportal.protocols.definitions import SAME, ProtocolDefinition
 from claimsportal.protocols.docs import FILENAMES, render_all
 from claimsportal.protocols.tables import DEFINITIONS, ELPL, RTA, definition_for, timeouts_by_phase
-from claimsportal.protocols.types import Actor, ClaimType, OperationKind, ProtocolName, Side
+from claimsportal.protocols.types import ActingSide, ClaimType, OperationKind, ProtocolName, Side
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BOTH = pytest.mark.parametrize("definition", [RTA, ELPL], ids=["RTA", "ELPL"])
@@ -279,10 +279,10 @@ def test_a_workflow_operation_belongs_to_the_side_that_owns_each_of_its_phases(
     for op in definition.operations:
         if op.kind is not OperationKind.WORKFLOW:
             continue
-        assert op.actor is not Actor.EITHER, op.name
+        assert op.actor is not ActingSide.EITHER, op.name
         for source in op.sources:
             owner = definition.phases[source].owner
-            if op.actor is Actor.OWNER:
+            if op.actor is ActingSide.OWNER:
                 assert owner is not None or source == "ExitProcess", (op.name, source)
             else:
                 assert owner is Side(op.actor.value), (op.name, source)

@@ -10,8 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import ClaimInfo
 from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.protocols.timers import LONDON

@@ -16,7 +16,7 @@ from django.core.files.uploadhandler import (
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from claimsportal.claims.services import ClaimInfo, format_application_id
+from claimsportal.claims.acting import ClaimInfo, format_application_id
 from claimsportal.documents.attachments import MAX_FILE_SIZE
 from claimsportal.documents.models import Attachment
 from claimsportal.web.claims.attachments import UploadQuota

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from claimsportal.claims.acting import ClaimInfo, format_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import ClaimInfo, format_application_id
 from claimsportal.notifications.models import Notification
 from claimsportal.organisations.directory import add_insurer_index_entry
 from claimsportal.protocols.forms.examples import cnf_example

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from claimsportal.claims.acting import ClaimInfo, format_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import ClaimInfo, format_application_id
 from claimsportal.core.clock import FixedClock
 from claimsportal.web import selectors
 from claimsportal.web.selectors import WorklistQuery

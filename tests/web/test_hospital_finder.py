@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claimsportal.claims import drafts
+from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import format_application_id
 from claimsportal.reference.hospitals import DEMO_SITES_FILE, import_ods_sites, search_hospitals
 from claimsportal.web.claims.views import HOSPITAL_RESULTS, NO_HOSPITAL_CRITERIA
 from tests.conftest import World

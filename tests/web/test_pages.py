@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from claimsportal.claims.services import format_application_id
+from claimsportal.claims.acting import format_application_id
 from tests.conftest import World, send_claim
 
 BUILT = "GOV.UK Frontend is vendored into static/govuk/ by 'make assets' (make test does it)"

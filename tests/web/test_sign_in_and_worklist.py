@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from claimsportal.claims.services import format_application_id
+from claimsportal.claims.acting import format_application_id
 from tests.conftest import World, send_claim, step
 
 PUBLIC_URL_NAMES = {

@@ -50,7 +50,8 @@ from claimsportal.a2a.schemas import (
     request_examples,
 )
 from claimsportal.claims import selectors
-from claimsportal.claims.services import PROCESS_VERSION, Actor, perform
+from claimsportal.claims.acting import Actor
+from claimsportal.claims.services import PROCESS_VERSION, perform
 from claimsportal.core import clock
 from claimsportal.notifications import services as notification_services
 from claimsportal.organisations.directory import search_compensators, search_insurer_index

@@ -22,7 +22,7 @@ from ninja import Field, Schema, Status
 from claimsportal.a2a.api import READ_ERRORS, _claims_caller, _json_object, api
 from claimsportal.a2a.idempotency import run_idempotently
 from claimsportal.a2a.schemas import ERROR_RESPONSES, ErrorOut
-from claimsportal.claims.services import format_application_id
+from claimsportal.claims.acting import format_application_id
 from claimsportal.documents import attachments as service
 from claimsportal.documents.models import Attachment
 from claimsportal.protocols.errors import ErrorDetail, PortalError, limit_exceeded

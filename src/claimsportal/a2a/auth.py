@@ -28,7 +28,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from claimsportal.a2a.models import AccessToken
-from claimsportal.claims.services import Actor
+from claimsportal.claims.acting import Actor
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.organisations.accounts import strength_problems

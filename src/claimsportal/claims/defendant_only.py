@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from claimsportal.claims.acting import Actor, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import Actor, format_application_id, parse_application_id
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.forms.defendant_only import DefendantOnlyCnf, defendant_only_cnf

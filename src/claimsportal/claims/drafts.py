@@ -23,15 +23,9 @@ from typing import Any
 import structlog
 from django.db import transaction
 
+from claimsportal.claims.acting import Actor, ClaimInfo, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import (
-    PROCESS_VERSION,
-    Actor,
-    ClaimInfo,
-    format_application_id,
-    parse_application_id,
-    perform,
-)
+from claimsportal.claims.services import PROCESS_VERSION, perform
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
 from claimsportal.documents.attachments import delete_claim_files

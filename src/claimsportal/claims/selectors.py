@@ -18,13 +18,9 @@ from typing import Any
 from django.db.models import DateTimeField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from claimsportal.claims.acting import Actor, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import (
-    TEAM_LEADER_OPERATIONS,
-    Actor,
-    format_application_id,
-    parse_application_id,
-)
+from claimsportal.claims.services import TEAM_LEADER_OPERATIONS
 from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.documents.visibility import attachments_q, documents_q
 from claimsportal.organisations.models import User

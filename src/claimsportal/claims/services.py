@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -22,12 +22,12 @@ import structlog
 from django.db import connection, transaction
 from django.db.models.functions import Lower
 
+from claimsportal.claims.acting import Actor, ClaimInfo, parse_application_id
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
 from claimsportal.documents import printable
 from claimsportal.notifications.messages import change_message
-from claimsportal.organisations.accounts import AGREEMENT_NOT_ACCEPTED, agreement_accepted
 from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols import payloads as p
@@ -46,91 +46,6 @@ log = structlog.get_logger(__name__)
 PROCESS_VERSION = (7, 0)
 TEAM_LEADER_OPERATIONS = frozenset({"forceUnlockClaim", "allocateUser", "deallocateUser"})
 BRANCH_ALLOCATION_OPERATIONS = frozenset({"allocateClaimToBranch"})
-
-
-# --------------------------------------------------------------------------------------------------
-# Who acts
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The user on whose behalf an operation runs, resolved once (per request or per worker)."""
-
-    user_pk: int
-    user_id: str
-    organisation_pk: int
-    org_id: str
-    side: Side
-    scope: VisibilityScope
-    claim_types: frozenset[str] = field(default_factory=frozenset)
-
-    @classmethod
-    def for_user(cls, user: User) -> Actor:
-        if user.organisation is None:
-            raise PortalError("FORBIDDEN_PROFILE", "Operator accounts cannot act on claims")
-        if not user.may_sign_in(clock.real_today()):
-            raise PortalError(
-                "LOGIN_AS_INVALID",
-                "The acting user is disabled, inactive or past their expiry date",
-                [ErrorDetail("userId", "not an enabled, active, in-date user")],
-            )
-        org = user.organisation
-        if not org.enabled:
-            raise PortalError("LOGIN_AS_INVALID", "The acting user's organisation is disabled")
-        if not agreement_accepted(org.pk):
-            raise PortalError(
-                "LOGIN_AS_INVALID",
-                AGREEMENT_NOT_ACCEPTED,
-                [ErrorDetail("userId", "user agreement not accepted")],
-            )
-        return cls(
-            user_pk=user.pk,
-            user_id=user.user_id,
-            organisation_pk=org.pk,
-            org_id=org.org_id,
-            side=Side(org.org_type),
-            scope=VisibilityScope.for_user(user),
-            claim_types=frozenset(org.claim_types),
-        )
-
-
-# --------------------------------------------------------------------------------------------------
-# What an operation returns
-# --------------------------------------------------------------------------------------------------
-
-
-def format_application_id(application_id: int) -> str:
-    return f"{application_id:08d}"
-
-
-def parse_application_id(value: str | int) -> int:
-    """Application IDs are shown with leading zeros and accepted without them."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise PortalError(
-            "NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "must be a number")]
-        ) from None
-    if number <= 0:
-        raise PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "must be positive")])
-    return number
-
-
-@dataclass(frozen=True)
-class ClaimInfo:
-    application_id: int
-    activity_guid: uuid.UUID
-    phase: str
-    phase_name: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "applicationId": format_application_id(self.application_id),
-            "activityEngineGuid": str(self.activity_guid),
-            "phaseCacheId": self.phase,
-            "phaseCacheName": self.phase_name,
-        }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -161,7 +76,7 @@ _ROW_COLUMNS = (
 
 
 @dataclass
-class ClaimRow:
+class LockedClaim:
     application_id: int
     claim_type: str
     phase: str
@@ -203,7 +118,7 @@ def _hot(sql: str, params: list[Any], *, fetch: bool = False) -> tuple[Any, ...]
         return cursor.fetchone() if fetch else None
 
 
-def _load_row(application_id: int) -> ClaimRow | None:
+def _load_row(application_id: int) -> LockedClaim | None:
     values = _hot(_select_sql(), [application_id], fetch=True)
     if values is None:
         return None
@@ -212,7 +127,7 @@ def _load_row(application_id: int) -> ClaimRow | None:
     raw[10] = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid))
     raw[16] = json.loads(state) if isinstance(state, str) else state
     raw[18] = _aware(raw[18])
-    return ClaimRow(*raw)
+    return LockedClaim(*raw)
 
 
 def _aware(value: Any) -> datetime | None:
@@ -338,7 +253,9 @@ def _parse_guid(value: str | uuid.UUID | None) -> uuid.UUID:
         ) from None
 
 
-def _check_time_limit(definition: ProtocolDefinition, row: ClaimRow, operation: str, now: datetime) -> None:
+def _check_time_limit(
+    definition: ProtocolDefinition, row: LockedClaim, operation: str, now: datetime
+) -> None:
     """Once a phase's time limit has passed, its timeout has won: no workflow operation of that phase
     may still be done, even if the timer worker has not yet moved the claim (it will, in its next
     pass). Housekeeping (locks, allocation) stays possible."""
@@ -356,7 +273,7 @@ def _check_time_limit(definition: ProtocolDefinition, row: ClaimRow, operation: 
     )
 
 
-def _check_lock(actor: Actor, row: ClaimRow, operation: str) -> None:
+def _check_lock(actor: Actor, row: LockedClaim, operation: str) -> None:
     if row.locked_by_id is None or row.locked_by_id == actor.user_pk:
         return
     if operation == "forceUnlockClaim":
@@ -368,7 +285,7 @@ def _check_lock(actor: Actor, row: ClaimRow, operation: str) -> None:
     )
 
 
-def _check_profile(actor: Actor, row: ClaimRow, outcome: Outcome) -> None:
+def _check_profile(actor: Actor, row: LockedClaim, outcome: Outcome) -> None:
     name = outcome.operation.name
     rules = actor.scope.rules_for(row)
     if name in TEAM_LEADER_OPERATIONS and not any(r.team_leader for r in rules):
@@ -387,7 +304,7 @@ def _check_profile(actor: Actor, row: ClaimRow, outcome: Outcome) -> None:
         )
 
 
-def _housekeeping_changes(actor: Actor, row: ClaimRow, outcome: Outcome, now: datetime) -> dict[str, Any]:
+def _housekeeping_changes(actor: Actor, row: LockedClaim, outcome: Outcome, now: datetime) -> dict[str, Any]:
     name = outcome.operation.name
     allocated_column = "cr_allocated_user_id" if actor.side is Side.CR else "comp_allocated_user_id"
     if name == "lockClaim":
@@ -433,13 +350,13 @@ def _housekeeping_changes(actor: Actor, row: ClaimRow, outcome: Outcome, now: da
     raise AssertionError(f"no housekeeping rule for {name}")  # pragma: no cover - the table is closed
 
 
-def _with_allocation(row: ClaimRow, column: str, user_pk: int) -> ClaimRow:
-    copy = ClaimRow(**row.__dict__)
+def _with_allocation(row: LockedClaim, column: str, user_pk: int) -> LockedClaim:
+    copy = LockedClaim(**row.__dict__)
     setattr(copy, column, user_pk)
     return copy
 
 
-def _service_changes(actor: Actor, row: ClaimRow, outcome: Outcome) -> dict[str, Any]:
+def _service_changes(actor: Actor, row: LockedClaim, outcome: Outcome) -> dict[str, Any]:
     """Column changes that need the database: a new compensator (reassign, resend), references."""
     name = outcome.operation.name
     claim_type = ClaimType(row.claim_type)
@@ -546,7 +463,7 @@ _INSERT_NOTIFICATION = (
 
 def _write(
     actor: Actor | None,
-    row: ClaimRow,
+    row: LockedClaim,
     definition: ProtocolDefinition,
     outcome: Outcome,
     changes: dict[str, Any],

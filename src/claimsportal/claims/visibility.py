@@ -22,7 +22,7 @@ TYPES_BY_FAMILY = {
 }
 
 
-class ClaimRow(Protocol):
+class ScopedClaim(Protocol):
     claim_type: str
     phase: str
     cr_organisation_id: int
@@ -61,7 +61,7 @@ class VisibilityScope:
         return cls(user.pk, user.organisation_id, side, user.branch_id, rules)
 
     # -- one claim ---------------------------------------------------------------------------------
-    def rules_for(self, row: ClaimRow) -> list[ScopeRule]:
+    def rules_for(self, row: ScopedClaim) -> list[ScopeRule]:
         """The profile rules through which this user reaches the claim (empty: not visible)."""
         if self.side is Side.CR:
             if row.cr_organisation_id != self.organisation_pk:
@@ -90,7 +90,7 @@ class VisibilityScope:
             out.append(rule)
         return out
 
-    def can_see(self, row: ClaimRow) -> bool:
+    def can_see(self, row: ScopedClaim) -> bool:
         return bool(self.rules_for(row))
 
     # -- many claims -------------------------------------------------------------------------------

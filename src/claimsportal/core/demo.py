@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from claimsportal.claims.services import Actor, ClaimInfo, perform
+from claimsportal.claims.acting import Actor, ClaimInfo
+from claimsportal.claims.services import perform
 from claimsportal.core import clock
 from claimsportal.organisations import accounts, administration, registration
 from claimsportal.organisations.directory import add_insurer_index_entry

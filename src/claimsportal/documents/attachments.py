@@ -58,8 +58,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
+from claimsportal.claims.acting import Actor, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import Actor, format_application_id, parse_application_id
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
 from claimsportal.core.models import AuditEntry

@@ -56,8 +56,9 @@ from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import Side
 
 if TYPE_CHECKING:
+    from claimsportal.claims.acting import Actor
     from claimsportal.claims.models import Claim
-    from claimsportal.claims.services import Actor, ClaimRow
+    from claimsportal.claims.services import LockedClaim
     from claimsportal.protocols.engine import Outcome
 
 log = structlog.get_logger(__name__)
@@ -216,7 +217,7 @@ def _insert_sql(vendor: str, new_pack: bool, with_form: bool) -> str:
 
 
 def due_documents(
-    row: ClaimRow, outcome: Outcome, side: Side, form: dict[str, Any], now: datetime
+    row: LockedClaim, outcome: Outcome, side: Side, form: dict[str, Any], now: datetime
 ) -> Iterator[tuple[str, list[Any]]]:
     """The statements that create the documents ``outcome`` makes due (none for most operations).
     ``form`` is the operation's payload as its event stores it. The caller runs them in the

@@ -26,7 +26,7 @@ from claimsportal.organisations.models import Organisation
 from claimsportal.protocols.types import Side
 
 if TYPE_CHECKING:
-    from claimsportal.claims.services import Actor
+    from claimsportal.claims.acting import Actor
 
 
 def group_organisations(organisation_pk: int) -> QuerySet[Organisation, Any]:

@@ -20,8 +20,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from claimsportal.claims.acting import Actor, format_application_id
 from claimsportal.claims.selectors import visible_claims
-from claimsportal.claims.services import Actor, format_application_id
 from claimsportal.core import clock
 from claimsportal.notifications.messages import limit_label
 from claimsportal.notifications.models import Notification

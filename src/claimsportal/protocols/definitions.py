@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import DeadlineSpec, TimerKind
-from claimsportal.protocols.types import Actor, OperationKind, ProtocolName, Side
+from claimsportal.protocols.types import ActingSide, OperationKind, ProtocolName, Side
 
 SAME = "<same>"  # a route target: the claim stays in the phase it is in
 
@@ -84,7 +84,7 @@ class TimerEffect:
 class Operation:
     name: str
     refs: str  # T-numbers in WORKFLOW.md
-    actor: Actor
+    actor: ActingSide
     sources: frozenset[str]
     routes: tuple[Route, ...]
     payload: type[BaseModel]

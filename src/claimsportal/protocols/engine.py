@@ -16,7 +16,7 @@ from claimsportal.protocols.definitions import SAME, Context, Operation, Protoco
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import LONDON, DeadlineSpec
-from claimsportal.protocols.types import Actor, Side
+from claimsportal.protocols.types import ActingSide, Side
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ def find_operation(definition: ProtocolDefinition, name: str, phase: str) -> Ope
 
 def check_side(op: Operation, side: Side, owner: Side | None) -> None:
     allowed: set[Side]
-    if op.actor is Actor.OWNER:
+    if op.actor is ActingSide.OWNER:
         allowed = {owner} if owner else set()
-    elif op.actor is Actor.EITHER:
+    elif op.actor is ActingSide.EITHER:
         allowed = {Side.CR, Side.COMP}
     else:
         allowed = {Side(op.actor.value)}

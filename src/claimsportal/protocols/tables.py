@@ -54,7 +54,7 @@ from claimsportal.protocols.timers import (
     interim_decision_days,
     liability_days,
 )
-from claimsportal.protocols.types import Actor, ClaimType, InsurerType, OperationKind, ProtocolName, Side
+from claimsportal.protocols.types import ActingSide, ClaimType, InsurerType, OperationKind, ProtocolName, Side
 
 CR, COMP = Side.CR, Side.COMP
 
@@ -762,7 +762,7 @@ STAGE1_PAYMENT_PHASES = frozenset(
 def _op(
     name: str,
     refs: str,
-    actor: Actor,
+    actor: ActingSide,
     sources: set[str] | frozenset[str] | str,
     *routes: Route,
     payload: type[BaseModel] = p.EmptyPayload,
@@ -794,7 +794,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addClaim",
             "T01",
-            Actor.CR,
+            ActingSide.CR,
             "ClaimDataInputEdit",
             _to(first_phase),
             payload=p.RtaAddClaimPayload if rta else p.ElplAddClaimPayload,
@@ -805,7 +805,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "resendRejectedClaim",
             "T20",
-            Actor.CR,
+            ActingSide.CR,
             "ClaimsRejectedToCR",
             _to(first_phase),
             payload=p.RtaResendRejectedClaimPayload if rta else p.ElplResendRejectedClaimPayload,
@@ -815,14 +815,18 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             description="Correct and re-send a rejected CNF, possibly to another compensator; the "
             "notification date becomes today and the liability timer restarts.",
         ),
-        _op("exitRejectedClaim", "T21", Actor.CR, "ClaimsRejectedToCR", _to("ExitRejectedClaim")),
+        _op("exitRejectedClaim", "T21", ActingSide.CR, "ClaimsRejectedToCR", _to("ExitRejectedClaim")),
         _op(
-            "acknowledgeRejectedClaim", "T19", Actor.CR, "AcknowledgeRejectedClaim", _to("ClaimsRejectedToCR")
+            "acknowledgeRejectedClaim",
+            "T19",
+            ActingSide.CR,
+            "AcknowledgeRejectedClaim",
+            _to("ClaimsRejectedToCR"),
         ),
         _op(
             "acceptClaim",
             "T03",
-            Actor.COMP,
+            ActingSide.COMP,
             "ClaimSubmitted",
             *(
                 (
@@ -842,7 +846,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "rejectClaimToCR",
             "T04",
-            Actor.COMP,
+            ActingSide.COMP,
             "ClaimSubmitted",
             _to("AcknowledgeRejectedClaim"),
             payload=p.RejectClaimPayload,
@@ -860,7 +864,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "reassignToAnotherCM",
             "T05",
-            Actor.COMP,
+            ActingSide.COMP,
             {"ClaimSubmitted"} | (set() if rta else {"ClaimAcknowledgement"}),
             _to(SAME),
             payload=p.ReassignPayload,
@@ -870,7 +874,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "stateFraud",
             "T11",
-            Actor.COMP,
+            ActingSide.COMP,
             stage1_comp,
             _to("FraudStated"),
             payload=p.FraudPayload,
@@ -879,7 +883,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "sendLiabilityDecision",
             "T08-T10",
-            Actor.COMP,
+            ActingSide.COMP,
             "LiabilityDecision",
             _to(
                 "LiabilityAdmitted", lambda c: c.field("liabilityDecision") == "A" and is_adult(c), "A, adult"
@@ -891,41 +895,41 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             effect=_child_snapshot("stage1Response"),
             decisions=("A child at the liability decision goes to LiabilityAdmittedForChild [I].",),
         ),
-        _op("acknowledgeLiabilityAdmitted", "T13", Actor.CR, "LiabilityAdmitted", _to("StartOfStage21")),
+        _op("acknowledgeLiabilityAdmitted", "T13", ActingSide.CR, "LiabilityAdmitted", _to("StartOfStage21")),
         _op(
             "acknowledgeLiabilityAdmittedForChild",
             "T14",
-            Actor.CR,
+            ActingSide.CR,
             "LiabilityAdmittedForChild",
             _to("StartOfStage21"),
         ),
         _op(
             "acknowledgeLiabilityAdmittedWithNeg",
             "T15",
-            Actor.CR,
+            ActingSide.CR,
             "LiabilityAdmittedWithNegligence",
             _to("LiabilityAdmittedWithNegligenceEnd"),
         ),
         _op(
             "acknowledgeDeniedLiability",
             "T16",
-            Actor.CR,
+            ActingSide.CR,
             "LiabilityNotAdmitted",
             _to("LiabilityNotAdmittedEnd"),
         ),
         _op(
             "acknowledgeLiabilityDecisionTimeout",
             "T17",
-            Actor.CR,
+            ActingSide.CR,
             "LiabilityDecisionTimeout",
             _to("LiabilityDecisionTimeoutEnd"),
         ),
-        _op("acknowledgeFraudStated", "T18", Actor.CR, "FraudStated", _to("FraudStatedEnd")),
+        _op("acknowledgeFraudStated", "T18", ActingSide.CR, "FraudStated", _to("FraudStatedEnd")),
         # ---- Stage 2.1 ----------------------------------------------------------------------------
         _op(
             "setInterimPaymentNeeded",
             "T22-T23",
-            Actor.CR,
+            ActingSide.CR,
             "StartOfStage21",
             _to("InterimSettlementPackForm", flag("isInterimPaymentNeeded"), "needed"),
             _to("Stage2SettlementPackForm", label="not needed"),
@@ -944,7 +948,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addInterimSPFRequest",
             "T24",
-            Actor.CR,
+            ActingSide.CR,
             "InterimSettlementPackForm",
             _to("InterimPaymentDecision"),
             payload=p.RtaInterimRequestPayload if rta else p.ElplInterimRequestPayload,
@@ -966,7 +970,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addInterimSPFResponse",
             "T25-T26",
-            Actor.COMP,
+            ActingSide.COMP,
             "InterimPaymentDecision",
             _to(
                 "WaitingForInterimPayment",
@@ -992,7 +996,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "rejectInterimSettlementPack",
             "T27",
-            Actor.COMP,
+            ActingSide.COMP,
             "InterimPaymentDecision",
             _to("InterimSettlementPackRejected"),
             payload=p.RejectInterimPayload,
@@ -1000,7 +1004,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "extendInterimPaymentDecisionTimeout",
             "T28",
-            Actor.COMP,
+            ActingSide.COMP,
             "InterimPaymentDecision",
             _to(SAME),
             effect=_record(interim_extension_used=True),
@@ -1024,24 +1028,28 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "acknowledgeRejectedInterimSettlementPack",
             "T30",
-            Actor.CR,
+            ActingSide.CR,
             "InterimSettlementPackRejected",
             _to("StartOfStage21"),
         ),
         _op(
             "acknowledgeInterimPaymentDecisionTimeout",
             "T31",
-            Actor.CR,
+            ActingSide.CR,
             "InterimPaymentDecisionTimeout",
             _to("Stage2SettlementPackForm"),
         ),
         _op(
-            "returnToStartOfStage21", "T32", Actor.CR, "InterimPaymentDecisionTimeout", _to("StartOfStage21")
+            "returnToStartOfStage21",
+            "T32",
+            ActingSide.CR,
+            "InterimPaymentDecisionTimeout",
+            _to("StartOfStage21"),
         ),
         _op(
             "acceptPartialInterimPayment",
             "T33",
-            Actor.CR,
+            ActingSide.CR,
             "AcceptanceOfPartialInterimPayment",
             _to("DecisionOfPartialInterimPayment"),
             payload=p.PartialAcceptancePayload,
@@ -1050,14 +1058,14 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "acknowledgePartialPaymentDecision",
             "T34",
-            Actor.COMP,
+            ActingSide.COMP,
             "DecisionOfPartialInterimPayment",
             _to("WaitingForInterimPayment"),
         ),
         _op(
             "setStage21Payment",
             "T35-T36",
-            Actor.CR,
+            ActingSide.CR,
             "WaitingForInterimPayment",
             _to(
                 "StartOfStage21",
@@ -1092,7 +1100,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addStage2SPFRequest",
             "T37",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackForm",
             _to("Stage2SettlementPackDecision"),
             payload=p.RtaStage2RequestPayload if rta else p.ElplStage2RequestPayload,
@@ -1107,7 +1115,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addStage2SPFResponse",
             "T38-T40",
-            Actor.COMP,
+            ActingSide.COMP,
             "Stage2SettlementPackDecision",
             _to("Stage2SettlementPackConfirmation", flag("settlementPackDecision", "C"), "C confirm"),
             _to(
@@ -1134,7 +1142,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "extendStage2SPFDecisionTimeout",
             "T42",
-            Actor.COMP,
+            ActingSide.COMP,
             {"Stage2SettlementPackDecision", "Stage2SettlementPackCounterOfferDecisionCM"},
             _to(SAME),
             payload=p.ExtensionPayload,
@@ -1144,7 +1152,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "extendStage2SPFCounterOfferTimeout",
             "T49",
-            Actor.OWNER,
+            ActingSide.OWNER,
             {
                 "Stage2SettlementPackCounterOfferDecision",
                 "Stage2SettlementPackCounterOfferCR",
@@ -1158,7 +1166,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "acknowledgeStage2SPFConfirmation",
             "T43-T44",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackConfirmation",
             _to("Stage2SettlementPackConfirmationEnd", is_adult, "adult"),
             _to(after_agreement_child, label="child"),
@@ -1170,21 +1178,21 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "acknowledgeStage2SPFRepudiation",
             "T45",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackRepudiation",
             _to("Stage2SettlementPackRepudiationEnd"),
         ),
         _op(
             "acknowledgeStage2SPFDecisionTimeout",
             "T46",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackDecisionTimeout",
             _to("Stage2SettlementPackDecisionTimeoutEnd"),
         ),
         _op(
             "setStage2SPFCounterOfferNeeded",
             "T47-T48",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackCounterOfferDecision",
             _to(
                 "Stage2SettlementPackCounterOfferCR",
@@ -1209,7 +1217,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addStage2SPFCounterOfferByCR",
             "T50",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackCounterOfferCR",
             _to("Stage2SettlementPackCounterOfferDecisionCM"),
             payload=p.RtaCounterOfferByCRPayload if rta else p.ElplCounterOfferByCRPayload,
@@ -1230,7 +1238,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addStage2SPFCounterOfferByCM",
             "T51-T52",
-            Actor.COMP,
+            ActingSide.COMP,
             "Stage2SettlementPackCounterOfferDecisionCM",
             _to(
                 "Stage2SettlementPackConfirmation",
@@ -1259,7 +1267,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "setStage2SPFAgreementDecision",
             "T53-T54",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackAgreementDecision",
             _to("Stage2SettlementPackAgreedCR", flag("isAgreed"), "agreed"),
             _to(not_agreed_next, label="not agreed"),
@@ -1269,7 +1277,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "setStage2SPFAgreementDecision",
             "T51/T54 [I]",
-            Actor.COMP,
+            ActingSide.COMP,
             "Stage2SettlementPackCounterOfferDecisionCM",
             _to("Stage2SettlementPackConfirmation", flag("isAgreed"), "agreed"),
             _to("Stage2SettlementPackNotAgreed", label="declined"),
@@ -1290,7 +1298,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "acknowledgeStage2SPFAgreed",
             "T55-T56",
-            Actor.COMP,
+            ActingSide.COMP,
             "Stage2SettlementPackAgreedCR",
             _to("Stage2SettlementPackAgreedEnd", is_adult, "adult"),
             _to(after_agreement_child, label="child"),
@@ -1302,7 +1310,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "acknowledgeStage2SPFNotAgreed",
             "T57",
-            Actor.CR,
+            ActingSide.CR,
             "Stage2SettlementPackNotAgreed",
             _to(not_agreed_next),
             effect=_record(original_damages_agreed=False),
@@ -1311,7 +1319,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addCPPFRequest",
             "T69",
-            Actor.CR,
+            ActingSide.CR,
             "CourtProceedingsPackForm",
             _to("CourtProceedingsPackFormResponse"),
             payload=p.RtaCourtPackRequestPayload if rta else p.ElplCourtPackRequestPayload,
@@ -1324,7 +1332,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "addCPPFResponse",
             "T70",
-            Actor.COMP,
+            ActingSide.COMP,
             "CourtProceedingsPackFormResponse",
             _to("EndOfStage2"),
             payload=p.RtaCourtPackResponsePayload if rta else p.ElplCourtPackResponsePayload,
@@ -1337,12 +1345,12 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                 ),
             ),
         ),
-        _op("acknowledgeCPPFResponse", "T71", Actor.CR, "EndOfStage2", _to("EndOfStage2Acknowledged")),
+        _op("acknowledgeCPPFResponse", "T71", ActingSide.CR, "EndOfStage2", _to("EndOfStage2Acknowledged")),
         # ---- Exits --------------------------------------------------------------------------------
         _op(
             "exitProcess",
             "T72",
-            Actor.OWNER,
+            ActingSide.OWNER,
             EXIT_PHASES_RTA if rta else EXIT_PHASES_ELPL,
             _to("ExitProcess"),
             payload=p.ExitPayload,
@@ -1366,22 +1374,22 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
                 "acknowledgement-only phases, or while the compensator checks the court pack [I].",
             ),
         ),
-        _op("acknowledgeExitProcess", "T73", Actor.OWNER, "ExitProcess", _to("ExitProcessEnd")),
+        _op("acknowledgeExitProcess", "T73", ActingSide.OWNER, "ExitProcess", _to("ExitProcessEnd")),
         # ---- Housekeeping (no phase change) ---------------------------------------------------------
         _op(
             "lockClaim",
             "§7.3",
-            Actor.OWNER,
+            ActingSide.OWNER,
             active,
             _to(SAME),
             kind=OperationKind.HOUSEKEEPING,
             description="Lock the claim to the acting user; only the lock holder may change it.",
         ),
-        _op("unlockClaim", "§7.3", Actor.OWNER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
+        _op("unlockClaim", "§7.3", ActingSide.OWNER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
         _op(
             "forceUnlockClaim",
             "§7.3",
-            Actor.OWNER,
+            ActingSide.OWNER,
             active,
             _to(SAME),
             kind=OperationKind.HOUSEKEEPING,
@@ -1390,7 +1398,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
         _op(
             "allocateUser",
             "§7.3",
-            Actor.EITHER,
+            ActingSide.EITHER,
             active,
             _to(SAME),
             payload=p.AllocateUserPayload,
@@ -1398,11 +1406,11 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             description="Team leaders allocate the claim to a user of their own organisation (each side keeps "
             "its own allocation).",
         ),
-        _op("deallocateUser", "§7.3", Actor.EITHER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
+        _op("deallocateUser", "§7.3", ActingSide.EITHER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
         _op(
             "allocateClaimToBranch",
             "T06",
-            Actor.COMP,
+            ActingSide.COMP,
             active - {"ClaimDataInputEdit"},
             _to(SAME),
             payload=p.AllocateBranchPayload,
@@ -1415,7 +1423,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "applyArticle75",
                 "T07",
-                Actor.COMP,
+                ActingSide.COMP,
                 "Article75Decision",
                 _to(
                     "LiabilityDecision",
@@ -1430,7 +1438,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "setStage1Payment",
                 "N1",
-                Actor.CR,
+                ActingSide.CR,
                 STAGE1_PAYMENT_PHASES,
                 _to(SAME),
                 payload=p.Stage1PaymentPayload,
@@ -1442,7 +1450,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "setAdditionalDamagesExistence",
                 "T58-T59",
-                Actor.CR,
+                ActingSide.CR,
                 "StartS2SPAdditionalDamages",
                 _to("S2SPAdditionalDamagesRequestForm", flag("additionalDamagesExist"), "additional damages"),
                 _to("CourtProceedingsPackForm", label="none"),
@@ -1451,7 +1459,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "addS2SPFAdditionalDamagesRequest",
                 "T60",
-                Actor.CR,
+                ActingSide.CR,
                 "S2SPAdditionalDamagesRequestForm",
                 _to("AdditionalDamagesDecision"),
                 payload=p.AdditionalDamagesRequestPayload,
@@ -1463,7 +1471,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "addS2SPFAdditionalDamagesResponse",
                 "T61-T62",
-                Actor.COMP,
+                ActingSide.COMP,
                 "AdditionalDamagesDecision",
                 _to("AllDamagesAgreed", flag("additionalDamagesDecision", "A"), "A agreed"),
                 _to("AdditionalDamagesDecisionCR", label="CO counter offer"),
@@ -1473,7 +1481,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "extendAdditionalDamagesDecisionTimeout",
                 "T63",
-                Actor.COMP,
+                ActingSide.COMP,
                 "AdditionalDamagesDecision",
                 _to(SAME),
                 payload=p.AdditionalDamagesExtensionPayload,
@@ -1483,7 +1491,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "acknowledgeAllDamagesAgreed",
                 "T65",
-                Actor.CR,
+                ActingSide.CR,
                 "AllDamagesAgreed",
                 _to(
                     "Stage2SettlementPackAllDamagesAgreedEnd",
@@ -1500,7 +1508,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "setS2SPFAdditionalDamagesDecision",
                 "T66",
-                Actor.CR,
+                ActingSide.CR,
                 "AdditionalDamagesDecisionCR",
                 _to(
                     "AdditionalDamagesAllAgreedCR",
@@ -1519,7 +1527,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "acknowledgeAdditionalDamagesAgreement",
                 "T67",
-                Actor.COMP,
+                ActingSide.COMP,
                 {
                     "AdditionalDamagesAllAgreedCR",
                     "AdditionalDamagesOriginalNotAgreed",
@@ -1536,7 +1544,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "acknowledgeAdditionalDamagesAgreement",
                 "T67/T68",
-                Actor.CR,
+                ActingSide.CR,
                 "AdditionalDamagesTimeout",
                 _to("CourtProceedingsPackForm"),
                 decisions=("The CR may also acknowledge an additional damages timeout with this operation.",),
@@ -1544,7 +1552,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "acknowledgeAdditionalDamagesDecisionTimeout",
                 "T68",
-                Actor.CR,
+                ActingSide.CR,
                 "AdditionalDamagesTimeout",
                 _to("CourtProceedingsPackForm"),
             ),
@@ -1554,7 +1562,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _op(
                 "acknowledgeClaim",
                 "T02",
-                Actor.COMP,
+                ActingSide.COMP,
                 "ClaimAcknowledgement",
                 _to("ClaimSubmitted"),
                 effect=_record(acknowledged_on=lambda c: c.today),

@@ -50,7 +50,7 @@ class OperationKind(StrEnum):
     HOUSEKEEPING = "housekeeping"
 
 
-class Actor(StrEnum):
+class ActingSide(StrEnum):
     """Who may call an operation: a fixed side, or whichever side owns the current phase."""
 
     CR = "CR"

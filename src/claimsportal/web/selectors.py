@@ -20,8 +20,8 @@ from typing import Any
 from django.db.models import DateTimeField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import format_application_id
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
 from claimsportal.notifications.models import Notification

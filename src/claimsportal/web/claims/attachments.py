@@ -30,8 +30,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claimsportal.claims import selectors as claim_selectors
+from claimsportal.claims.acting import Actor, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import Actor, format_application_id, parse_application_id
 from claimsportal.documents import attachments as service
 from claimsportal.documents.models import Attachment
 from claimsportal.protocols.errors import PortalError

@@ -14,8 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from claimsportal.claims.acting import Actor, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import Actor, format_application_id, parse_application_id
 from claimsportal.documents import printable
 from claimsportal.documents.responses import pdf_response
 from claimsportal.web.claims.views import with_actor

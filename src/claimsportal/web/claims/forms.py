@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from claimsportal.claims.acting import Actor
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import Actor
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.organisations.models import Branch, User
 from claimsportal.protocols.codes import EXIT_CODES, REJECTION_REASONS

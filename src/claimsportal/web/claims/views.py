@@ -27,10 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claimsportal.claims import drafts
 from claimsportal.claims import selectors as claim_selectors
+from claimsportal.claims.acting import Actor, format_application_id
 from claimsportal.claims.defendant_only import defendant_only_cnf_for
 from claimsportal.claims.models import Claim
 from claimsportal.claims.selectors import SORT_FIELDS, SearchCriteria
-from claimsportal.claims.services import Actor, format_application_id, perform
+from claimsportal.claims.services import perform
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
 from claimsportal.documents.printable import DRAFT_PRINTS
