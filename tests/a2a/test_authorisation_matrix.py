@@ -58,13 +58,13 @@ from claimsportal.a2a.examples import example_payload
 from claimsportal.a2a.schemas import PAYLOAD_MODELS
 from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.services import TEAM_LEADER_OPERATIONS
 from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core import clock as clock_module
 from claimsportal.core.clock import FixedClock, use_clock
 from claimsportal.notifications.models import Notification
 from claimsportal.organisations.accounts import publish_agreement
 from claimsportal.organisations.models import User
+from claimsportal.protocols import access
 from claimsportal.protocols.definitions import SAME, Operation, ProtocolDefinition
 from claimsportal.protocols.tables import DEFINITIONS
 from claimsportal.protocols.timers import (
@@ -80,6 +80,14 @@ from claimsportal.reference import calendar as calendar_service
 from tests.a2a.conftest import Answer, Caller, Callers, caller_for
 from tests.conftest import DEFAULT_NOW, World, make_user, send_claim, step
 from tests.conftest import build_world as conftest_world
+
+# The operations the protocol tables reserve for team leaders (their access rules).
+TEAM_LEADER_OPERATIONS = frozenset(
+    op.name
+    for definition in DEFINITIONS.values()
+    for op in definition.operations
+    if access.TEAM_LEADER in op.access
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("a2a_authorisation_matrix")]
 

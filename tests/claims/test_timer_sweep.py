@@ -17,9 +17,11 @@ from django.core.management.base import CommandError
 
 from claimsportal.claims.acting import ClaimInfo
 from claimsportal.claims.models import Claim, ClaimEvent
-from claimsportal.claims.timers import HEARTBEAT_NAME, SweepResult, run_due_timeouts
+from claimsportal.claims.timers import SweepResult, run_due_timeouts
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import WorkerHeartbeat
+from claimsportal.core.worker import run_pass
+from claimsportal.jobs.portal_jobs import TIMEOUTS
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.timers import LONDON
 from tests.conftest import World, send_claim, step
@@ -166,21 +168,23 @@ def test_a_lock_is_released_when_the_claim_passes_to_the_other_side(world: World
     assert claim.locked_by_id is None and claim.locked_at is None
 
 
-def test_each_pass_records_a_heartbeat(world: World, clock: FixedClock) -> None:
+def test_each_pass_records_the_timeouts_jobs_heartbeat(world: World, clock: FixedClock) -> None:
+    """The worker's registry records one heartbeat row per job (jobs/), the sweep's named "timeouts"."""
     send_claim(world)
-    assert not WorkerHeartbeat.objects.filter(name=HEARTBEAT_NAME).exists()
+    assert not WorkerHeartbeat.objects.filter(name=TIMEOUTS).exists()
     clock.set(RTA_FIRES)
-    run_due_timeouts(now=RTA_FIRES)
-    beat = WorkerHeartbeat.objects.get(name=HEARTBEAT_NAME)
+    run_pass(now=RTA_FIRES)
+    beat = WorkerHeartbeat.objects.get(name=TIMEOUTS)
     assert beat.beat_at == RTA_FIRES
     assert beat.pid == os.getpid()
+    assert (beat.result, beat.error) == ("ok", "")
     assert beat.last_pass["moved"] == 1
     assert beat.last_pass["byPhase"] == {"ClaimSubmitted": 1}
     # An empty pass beats too (the worker is alive), and replaces the row.
     clock.advance(timedelta(minutes=1))
-    run_due_timeouts()
-    assert WorkerHeartbeat.objects.filter(name=HEARTBEAT_NAME).count() == 1
-    beat = WorkerHeartbeat.objects.get(name=HEARTBEAT_NAME)
+    run_pass()
+    assert WorkerHeartbeat.objects.filter(name=TIMEOUTS).count() == 1
+    beat = WorkerHeartbeat.objects.get(name=TIMEOUTS)
     assert beat.beat_at == RTA_FIRES + timedelta(minutes=1)
     assert beat.last_pass["moved"] == 0
 

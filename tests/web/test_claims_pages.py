@@ -14,9 +14,10 @@ from claimsportal.claims.acting import ClaimInfo, format_application_id
 from claimsportal.claims.models import Claim
 from claimsportal.notifications.models import Notification
 from claimsportal.organisations.directory import add_insurer_index_entry
+from claimsportal.presentation.form_tree import form_tree
 from claimsportal.protocols.forms.examples import cnf_example
 from claimsportal.web.claims import forms
-from claimsportal.web.claims.schema_form import form_tree, values_from_data
+from claimsportal.web.claims.schema_form import values_from_data
 from tests.conftest import World, send_claim, step
 
 PASSWORD = "Passw0rd!Passw0rd"

@@ -1,5 +1,6 @@
-"""The one form renderer (web/claims/schema_form.py): every operation's form from its payload model,
-input names that are the API's field paths, and the API's errors beside the fields."""
+"""The one form renderer (presentation/form_tree.py, web/claims/schema_form.py): every operation's
+form from its payload model, input names that are the API's field paths, and the API's errors beside
+the fields."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pydantic import BaseModel
 
 from claimsportal.a2a.examples import example_payload
 from claimsportal.core.clock import FixedClock
+from claimsportal.presentation.cnf import cnf_tree
+from claimsportal.presentation.form_tree import CRUMB, Node, form_tree
+from claimsportal.presentation.summary import summarise
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.forms.examples import cnf_example
@@ -21,19 +25,15 @@ from claimsportal.protocols.payloads import (
     RtaLiabilityDecisionPayload,
 )
 from claimsportal.protocols.tables import DEFINITIONS
-from claimsportal.web.claims.forms import cnf_settings, cnf_tree
+from claimsportal.web.claims.forms import cnf_settings
 from claimsportal.web.claims.schema_form import (
-    CRUMB,
     FormSettings,
-    Node,
     add_group,
     attach_errors,
     bind,
-    form_tree,
     parse,
     parse_section,
     remove_group,
-    summarise,
     values_from_data,
 )
 

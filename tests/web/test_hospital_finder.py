@@ -18,7 +18,7 @@ from claimsportal.claims import drafts
 from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim
 from claimsportal.reference.hospitals import DEMO_SITES_FILE, import_ods_sites, search_hospitals
-from claimsportal.web.claims.views import HOSPITAL_RESULTS, NO_HOSPITAL_CRITERIA
+from claimsportal.web.claims.hospitals import HOSPITAL_RESULTS, NO_HOSPITAL_CRITERIA
 from tests.conftest import World
 
 PASSWORD = "Passw0rd!Passw0rd"

@@ -17,15 +17,17 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Field, Schema, Status
+from ninja import Field, Router, Schema, Status
 
-from claimsportal.a2a.api import READ_ERRORS, _claims_caller, _json_object, api
+from claimsportal.a2a.caller import claims_caller, json_object
 from claimsportal.a2a.idempotency import run_idempotently
-from claimsportal.a2a.schemas import ERROR_RESPONSES, ErrorOut
+from claimsportal.a2a.schemas import ERROR_RESPONSES, READ_ERRORS, ErrorOut
 from claimsportal.claims.acting import format_application_id
 from claimsportal.documents import attachments as service
 from claimsportal.documents.models import Attachment
 from claimsportal.protocols.errors import ErrorDetail, PortalError, limit_exceeded
+
+router = Router()
 
 EXAMPLE_FILE = (
     b"Medical report summary\n"
@@ -118,7 +120,7 @@ def _attachment_input(request: HttpRequest, application_id: str) -> dict[str, An
             service.CONTENT,
             too_large=True,
         ) from None
-    body = _json_object(request)
+    body = json_object(request)
     unknown = sorted(set(body) - {*INPUT_FIELDS, "applicationId"})
     if unknown:
         raise PortalError(
@@ -144,7 +146,7 @@ def _attachment_input(request: HttpRequest, application_id: str) -> dict[str, An
     }
 
 
-@api.get(
+@router.get(
     "/claims/{applicationId}/attachments",
     response={200: list[AttachmentOut], **READ_ERRORS},
     operation_id="getAttachmentsList",
@@ -157,11 +159,11 @@ def _attachment_input(request: HttpRequest, application_id: str) -> dict[str, An
     tags=["attachments"],
 )
 def get_attachments_list(request: HttpRequest, applicationId: str) -> list[dict[str, Any]]:
-    _client, actor = _claims_caller(request)
+    _client, actor = claims_caller(request)
     return [attachment_record(a) for a in service.list_attachments(actor, applicationId)]
 
 
-@api.post(
+@router.post(
     "/claims/{applicationId}/attachments",
     response={201: AttachmentOut, **ERROR_RESPONSES, 413: ErrorOut},
     operation_id="addAttachment",
@@ -215,7 +217,7 @@ def get_attachments_list(request: HttpRequest, applicationId: str) -> list[dict[
     },
 )
 def add_attachment(request: HttpRequest, applicationId: str) -> Status[dict[str, Any]]:
-    client, actor = _claims_caller(request)
+    client, actor = claims_caller(request)
     inputs = _attachment_input(request, applicationId)
 
     def run() -> tuple[int, dict[str, Any]]:
@@ -231,7 +233,7 @@ def _wants_raw(request: HttpRequest) -> bool:
     return "application/octet-stream" in accept and "application/json" not in accept
 
 
-@api.get(
+@router.get(
     "/attachments/{attachmentGuid}",
     response={200: AttachmentContentOut, **READ_ERRORS},
     operation_id="getAttachment",
@@ -258,7 +260,7 @@ def _wants_raw(request: HttpRequest) -> bool:
     },
 )
 def get_attachment(request: HttpRequest, attachmentGuid: str) -> HttpResponse | dict[str, Any]:
-    _client, actor = _claims_caller(request)
+    _client, actor = claims_caller(request)
     attachment = service.get_attachment(actor, attachmentGuid)
     content = service.read_content(attachment)
     if _wants_raw(request):

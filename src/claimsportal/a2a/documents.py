@@ -18,13 +18,16 @@ import base64
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Schema
+from ninja import Router, Schema
 
-from claimsportal.a2a.api import READ_ERRORS, _claims_caller, api
+from claimsportal.a2a.caller import claims_caller
+from claimsportal.a2a.schemas import READ_ERRORS
 from claimsportal.claims import selectors
 from claimsportal.documents import printable
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.documents.responses import pdf_response
+
+router = Router()
 
 
 class PrintableDocumentOut(Schema):
@@ -80,7 +83,7 @@ def document_record(document: PrintableDocument) -> dict[str, Any]:
     }
 
 
-@api.get(
+@router.get(
     "/claims/{applicationId}/documents",
     response={200: list[PrintableDocumentOut], **READ_ERRORS},
     operation_id="getPrintableDocumentsList",
@@ -97,7 +100,7 @@ def document_record(document: PrintableDocument) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"content": {"application/json": {"example": [DOCUMENT_EXAMPLE]}}}}},
 )
 def get_printable_documents_list(request: HttpRequest, applicationId: str) -> list[dict[str, Any]]:
-    _client, actor = _claims_caller(request)
+    _client, actor = claims_caller(request)
     claim = selectors.get_visible_claim(actor, applicationId)
     return [document_record(d) for d in printable.documents_of(actor, claim)]
 
@@ -107,7 +110,7 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in accept and "application/pdf" not in accept
 
 
-@api.get(
+@router.get(
     "/documents/{printableDocumentId}",
     response={200: PrintableDocumentContentOut, **READ_ERRORS},
     operation_id="getPrintableDocument",
@@ -138,7 +141,7 @@ def _wants_json(request: HttpRequest) -> bool:
     },
 )
 def get_printable_document(request: HttpRequest, printableDocumentId: str) -> HttpResponse | dict[str, Any]:
-    _client, actor = _claims_caller(request)
+    _client, actor = claims_caller(request)
     document = printable.ensure_rendered(printable.visible_document(actor, printableDocumentId))
     pdf = printable.read_pdf(document)
     if _wants_json(request):

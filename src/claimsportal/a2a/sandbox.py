@@ -7,14 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Router, Schema
 
-from claimsportal.a2a.api import _caller, _json_object, api
+from claimsportal.a2a.caller import caller, json_object
 from claimsportal.a2a.schemas import ERROR_RESPONSES
-from claimsportal.claims.timers import run_due_timeouts
 from claimsportal.core import clock
 from claimsportal.core.sandbox import move_clock, sandbox_enabled
 from claimsportal.protocols.errors import ErrorDetail, PortalError
+
+router = Router()
 
 
 class ClockOut(Schema):
@@ -31,7 +32,7 @@ def _sandbox_only() -> None:
         raise PortalError("NOT_FOUND", "No such path", [ErrorDetail("path", "sandbox mode only")])
 
 
-@api.post(
+@router.post(
     "/sandbox/clock",
     response={200: ClockOut, **ERROR_RESPONSES},
     operation_id="sandboxClock",
@@ -58,8 +59,8 @@ def _sandbox_only() -> None:
 )
 def sandbox_clock(request: HttpRequest) -> dict[str, Any]:
     _sandbox_only()
-    _caller(request)
-    body = _json_object(request)
+    caller(request)
+    body = json_object(request)
     days = body.get("advanceBusinessDays")
     raw_now = body.get("now")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
@@ -79,7 +80,7 @@ def sandbox_clock(request: HttpRequest) -> dict[str, Any]:
     return {"now": move_clock(advance_business_days=days, now=target).isoformat()}
 
 
-@api.post(
+@router.post(
     "/sandbox/runTimers",
     response={200: TimersOut, **ERROR_RESPONSES},
     operation_id="sandboxRunTimers",
@@ -89,6 +90,8 @@ def sandbox_clock(request: HttpRequest) -> dict[str, Any]:
 )
 def sandbox_run_timers(request: HttpRequest) -> dict[str, Any]:
     _sandbox_only()
-    _caller(request)
-    result = run_due_timeouts()
-    return {"now": clock.now().isoformat(), "timedOut": result.moved}
+    caller(request)
+    from claimsportal.jobs.portal_jobs import run_sandbox_timers  # the worker's registry, business-clock jobs
+
+    timed_out = run_sandbox_timers()
+    return {"now": clock.now().isoformat(), "timedOut": timed_out}

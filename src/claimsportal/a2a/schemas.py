@@ -196,6 +196,14 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
     422: ErrorOut,
     429: ErrorOut,
 }
+# The error answers of a read (a read changes nothing, so never 409).
+READ_ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from claimsportal.claims.visibility import VisibilityScope
+from claimsportal.claims.visibility import ScopedClaim, VisibilityScope
 from claimsportal.core import clock
 from claimsportal.organisations.accounts import AGREEMENT_NOT_ACCEPTED, agreement_accepted
 from claimsportal.organisations.models import User
+from claimsportal.protocols.access import AccessFacts, AccessRule, LockHolder
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.types import Side
 
@@ -99,3 +101,33 @@ class ClaimInfo:
             "phaseCacheId": self.phase,
             "phaseCacheName": self.phase_name,
         }
+
+
+class LockedOrScoped(ScopedClaim, Protocol):
+    locked_by_id: int | None
+
+
+def access_facts(actor: Actor, claim: LockedOrScoped) -> AccessFacts:
+    """The facts the protocol's access rules read (``protocols.access``), for ``actor`` and ``claim``."""
+    rules = actor.scope.rules_for(claim)
+    holder = claim.locked_by_id
+    lock = (
+        LockHolder.NOBODY
+        if holder is None
+        else LockHolder.ME
+        if holder == actor.user_pk
+        else LockHolder.OTHER
+    )
+    allocated = claim.cr_allocated_user_id if actor.side is Side.CR else claim.comp_allocated_user_id
+    return AccessFacts(
+        lock=lock,
+        team_leader=any(r.team_leader for r in rules),
+        may_allocate_branch=any(r.dispatcher or r.team_leader or r.reach == "ALL" for r in rules),
+        allocated=allocated is not None,
+    )
+
+
+def access_refusal(rule: AccessRule, operation: str) -> PortalError:
+    """The error of a broken access rule."""
+    message = rule.message.format(operation=operation)
+    return PortalError(rule.code, message, [ErrorDetail(rule.field, rule.detail or message)])

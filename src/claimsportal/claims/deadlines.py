@@ -1,4 +1,5 @@
-"""Deadlines on the claim row: from a spec to columns, and back; recomputing after a calendar change."""
+"""Deadlines on the claim row: from a spec to columns, and back; recomputing after a calendar change
+(``reference.calendar.calendar_changed``, received here: the calendar names no claims module)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from typing import Any
 
 import structlog
 from django.db import connection, transaction
+from django.dispatch import receiver
 
+from claimsportal.claims import ledger
 from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.timers import DeadlineSpec, TimerKind
+from claimsportal.reference.calendar import calendar_changed, get_calendar
 
 log = structlog.get_logger(__name__)
 
@@ -66,8 +70,6 @@ def spec_from_row(
 def recompute_open_deadlines(calendar: BusinessCalendar | None = None) -> int:
     """Recompute every open deadline from its stored inputs, set-based: one UPDATE per distinct set
     of inputs (a few thousand at most, whatever the number of claims). Returns the claims changed."""
-    from claimsportal.reference.calendar import get_calendar
-
     calendar = calendar or get_calendar()
     changed = 0
     with connection.cursor() as cursor:
@@ -80,20 +82,20 @@ def recompute_open_deadlines(calendar: BusinessCalendar | None = None) -> int:
         spec = spec_from_row(kind, anchor, business_days, further_days, fixed)
         assert spec is not None
         fires_at: datetime = spec.fires_at(calendar)
-        # As the ORM stores it (SQLite: naive UTC text), so that the comparisons below and the timer
-        # sweep's ``deadline_at <= now`` compare like with like.
-        stored = connection.ops.adapt_datetimefield_value(fires_at)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE claims_claim SET deadline_at = %s WHERE deadline_at IS NOT NULL AND deadline_at <> %s "
-                "AND deadline_kind = %s AND deadline_business_days = %s AND deadline_further_days = %s "
-                "AND deadline_anchor IS NOT DISTINCT FROM %s AND deadline_fixed_date IS NOT DISTINCT FROM %s"
-                if connection.vendor == "postgresql"
-                else "UPDATE claims_claim SET deadline_at = %s WHERE deadline_at IS NOT NULL AND deadline_at <> %s "
-                "AND deadline_kind = %s AND deadline_business_days = %s AND deadline_further_days = %s "
-                "AND deadline_anchor IS %s AND deadline_fixed_date IS %s",
-                [stored, stored, kind, business_days, further_days, _as_date(anchor), _as_date(fixed)],
+        with transaction.atomic():
+            changed += ledger.move_deadlines(
+                fires_at,
+                kind=kind,
+                business_days=business_days,
+                further_days=further_days,
+                anchor=_as_date(anchor),
+                fixed_date=_as_date(fixed),
             )
-            changed += cursor.rowcount
     log.info("deadlines.recomputed", input_sets=len(combos), claims_changed=changed)
     return changed
+
+
+@receiver(calendar_changed, dispatch_uid="claims.deadlines.recompute_open_deadlines")
+def _recompute_after_calendar_change(sender: object, **kwargs: Any) -> int:
+    """An override was added, changed or removed: every open deadline again, with the new calendar."""
+    return recompute_open_deadlines()

@@ -23,12 +23,12 @@ from typing import Any
 import structlog
 from django.db import transaction
 
+from claimsportal.claims import effects, ledger
 from claimsportal.claims.acting import Actor, ClaimInfo, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim, ClaimEvent
 from claimsportal.claims.services import PROCESS_VERSION, perform
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
-from claimsportal.documents.attachments import delete_claim_files
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.forms.facts import INSURER_INFORMATION_PATH
@@ -119,18 +119,14 @@ def _columns(cnf: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _event(claim: Claim, actor: Actor, operation: str, now: datetime, payload: dict[str, Any]) -> None:
-    ClaimEvent.objects.create(
-        claim=claim,
-        occurred_at=now,
+def _entry(actor: Actor, operation: str, guid: uuid.UUID, payload: dict[str, Any]) -> ledger.Entry:
+    return ledger.Entry(
         operation=operation,
-        actor_user_id=actor.user_pk,
-        actor_organisation_id=actor.organisation_pk,
-        actor_side=actor.side.value,
+        actor=actor,
         phase_before=DRAFT_PHASE,
         phase_after=DRAFT_PHASE,
         payload=payload,
-        activity_guid=claim.activity_guid,
+        activity_guid=guid,
         deadline_at=None,
     )
 
@@ -146,26 +142,33 @@ def create_draft(actor: Actor, claim_type: str, cnf: dict[str, Any] | None = Non
     _check_may_draft(actor, kind)
     form = _check_form(cnf if cnf is not None else {})
     now = clock.now()
+    guid = uuid.uuid4()
     with transaction.atomic():
-        claim = Claim.objects.create(
-            claim_type=kind.value,
-            version_major=PROCESS_VERSION[0],
-            version_minor=PROCESS_VERSION[1],
-            phase=DRAFT_PHASE,
-            owner_side=Side.CR.value,
-            cr_organisation_id=actor.organisation_pk,
-            awaiting_organisation_id=actor.organisation_pk,
-            cr_allocated_user_id=actor.user_pk,
-            activity_guid=uuid.uuid4(),
-            state={"claim_type": kind.value},
-            cnf=form,
-            created_at=now,
-            updated_at=now,
-            **_columns(form),
+        number = ledger.open_claim(
+            columns={
+                "claim_type": kind.value,
+                "version_major": PROCESS_VERSION[0],
+                "version_minor": PROCESS_VERSION[1],
+                "phase": DRAFT_PHASE,
+                "owner_side": Side.CR.value,
+                "cr_organisation_id": actor.organisation_pk,
+                "awaiting_organisation_id": actor.organisation_pk,
+                "cr_allocated_user_id": actor.user_pk,
+                "activity_guid": guid,
+                "deadline_kind": "",
+                "deadline_business_days": 0,
+                "deadline_further_days": 0,
+                "state": {"claim_type": kind.value},
+                "cnf": form,
+                "comp_reference": "",
+                **_columns(form),
+            },
+            entry=_entry(actor, "createDraft", guid, {"claimType": kind.value}),
+            now=now,
         )
-        _event(claim, actor, "createDraft", now, {"claimType": kind.value})
-    log.info("draft.created", application_id=claim.pk, claim_type=kind.value, user=actor.user_id)
-    return _info(claim)
+    log.info("draft.created", application_id=number, claim_type=kind.value, user=actor.user_id)
+    definition = definition_for(kind.value)
+    return ClaimInfo(number, guid, DRAFT_PHASE, definition.phases[DRAFT_PHASE].name)
 
 
 def _locked_draft(actor: Actor, application_id: int | str, activity_guid: str | uuid.UUID | None) -> Claim:
@@ -228,13 +231,13 @@ def update_draft(
                 else:
                     merged[name] = value
             form = _check_form(merged)
-        claim.cnf = form
         claim.activity_guid = uuid.uuid4()
-        claim.updated_at = now
-        for name, value in _columns(form).items():
-            setattr(claim, name, value)
-        claim.save(update_fields=["cnf", "activity_guid", "updated_at", "claimant_surname", "cr_reference"])
-        _event(claim, actor, "updateDraft", now, {"sections": sorted(form)})
+        ledger.record(
+            claim.pk,
+            columns={"cnf": form, "activity_guid": claim.activity_guid, **_columns(form)},
+            entry=_entry(actor, "updateDraft", claim.activity_guid, {"sections": sorted(form)}),
+            now=now,
+        )
     return _info(claim)
 
 
@@ -243,7 +246,8 @@ def delete_draft(actor: Actor, application_id: int | str, activity_guid: str | u
     with transaction.atomic():
         claim = _locked_draft(actor, application_id, activity_guid)
         number = claim.pk
-        delete_claim_files([number])  # its attachments' files, once this commits
+        for deleted in effects.on_delete():  # its attachments' files, once this commits
+            deleted([number])
         ClaimEvent.objects.filter(claim_id=number).delete()
         claim.delete()
     log.info("draft.deleted", application_id=number, user=actor.user_id, organisation=actor.org_id)

@@ -18,12 +18,12 @@ from typing import Any
 from django.db.models import DateTimeField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from claimsportal.claims.acting import Actor, format_application_id, parse_application_id
+from claimsportal.claims.acting import Actor, access_facts, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import TEAM_LEADER_OPERATIONS
 from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.documents.visibility import attachments_q, documents_q
 from claimsportal.organisations.models import User
+from claimsportal.protocols.access import first_broken
 from claimsportal.protocols.definitions import Operation
 from claimsportal.protocols.engine import check_side
 from claimsportal.protocols.errors import ErrorDetail, PortalError
@@ -56,24 +56,18 @@ def _invalid(field_name: str, message: str) -> PortalError:
 
 
 def allowed_operations(actor: Actor, claim: Claim) -> list[str]:
-    """The operations ``actor`` may attempt on ``claim`` now: the phase's operations for their side
-    and profile, and the housekeeping the lock and their profile allow. (A payload may still break a
-    rule: this says what is offered, not that any input will do.)"""
-    rules = actor.scope.rules_for(claim)
-    if not rules:
+    """The operations ``actor`` may attempt on ``claim`` now: the phase's operations for their side,
+    each offered only when every one of its access rules holds (``protocols.access``: the lock,
+    allocation and profiles), read from the same table ``perform`` refuses by. (A payload may still
+    break a rule: this says what is offered, not that any input will do.)"""
+    if not actor.scope.rules_for(claim):
         return []
     definition = definition_for(claim.claim_type)
     owner = Side(claim.owner_side) if claim.owner_side else None
-    locked_by_other = claim.locked_by_id is not None and claim.locked_by_id != actor.user_pk
-    team_leader = any(r.team_leader for r in rules)
+    facts = access_facts(actor, claim)
     names: list[str] = []
     for op in definition.operations_from(claim.phase):
-        if not _side_may(op, actor.side, owner):
-            continue
-        if op.kind is OperationKind.HOUSEKEEPING:
-            if not _housekeeping_may(op.name, claim, actor, rules, team_leader):
-                continue
-        elif locked_by_other:
+        if not _side_may(op, actor.side, owner) or first_broken(op.access, facts) is not None:
             continue
         if op.name not in names:
             names.append(op.name)
@@ -85,24 +79,6 @@ def _side_may(op: Operation, side: Side, owner: Side | None) -> bool:
         check_side(op, side, owner)
     except PortalError:
         return False
-    return True
-
-
-def _housekeeping_may(name: str, claim: Claim, actor: Actor, rules: list[Any], team_leader: bool) -> bool:
-    locked_by_other = claim.locked_by_id is not None and claim.locked_by_id != actor.user_pk
-    if name == "lockClaim":
-        return claim.locked_by_id is None
-    if name == "unlockClaim":
-        return claim.locked_by_id == actor.user_pk
-    if name == "forceUnlockClaim":
-        return claim.locked_by_id is not None and team_leader
-    if locked_by_other:
-        return False
-    if name in TEAM_LEADER_OPERATIONS:
-        allocated = claim.cr_allocated_user_id if actor.side is Side.CR else claim.comp_allocated_user_id
-        return team_leader and (name == "allocateUser" or allocated is not None)
-    if name == "allocateClaimToBranch":
-        return any(r.dispatcher or r.team_leader or r.reach == "ALL" for r in rules)
     return True
 
 

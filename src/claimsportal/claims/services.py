@@ -11,26 +11,24 @@ ORM model instances, because a claims portal's throughput is bounded by this fun
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
-import psycopg
 import structlog
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Lower
 
-from claimsportal.claims.acting import Actor, ClaimInfo, parse_application_id
+from claimsportal.claims import effects, ledger
+from claimsportal.claims.acting import Actor, ClaimInfo, access_facts, access_refusal, parse_application_id
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
+from claimsportal.claims.notices import change_message
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
-from claimsportal.documents import printable
-from claimsportal.notifications.messages import change_message
 from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols import payloads as p
+from claimsportal.protocols.access import AccessFacts, AccessRule, first_broken
 from claimsportal.protocols.definitions import ProtocolDefinition
 from claimsportal.protocols.engine import Outcome, decide
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
@@ -44,111 +42,11 @@ from claimsportal.reference.calendar import get_calendar
 log = structlog.get_logger(__name__)
 
 PROCESS_VERSION = (7, 0)
-TEAM_LEADER_OPERATIONS = frozenset({"forceUnlockClaim", "allocateUser", "deallocateUser"})
-BRANCH_ALLOCATION_OPERATIONS = frozenset({"allocateClaimToBranch"})
 
 
 # --------------------------------------------------------------------------------------------------
 # Raw row access (lean: the hot path)
 # --------------------------------------------------------------------------------------------------
-
-_ROW_COLUMNS = (
-    "application_id",
-    "claim_type",
-    "phase",
-    "owner_side",
-    "cr_organisation_id",
-    "comp_organisation_id",
-    "comp_branch_id",
-    "cr_allocated_user_id",
-    "comp_allocated_user_id",
-    "locked_by_id",
-    "activity_guid",
-    "deadline_kind",
-    "deadline_anchor",
-    "deadline_business_days",
-    "deadline_further_days",
-    "deadline_fixed_date",
-    "state",
-    "comp_reference",
-    "deadline_at",
-)
-
-
-@dataclass
-class LockedClaim:
-    application_id: int
-    claim_type: str
-    phase: str
-    owner_side: str | None
-    cr_organisation_id: int
-    comp_organisation_id: int | None
-    comp_branch_id: int | None
-    cr_allocated_user_id: int | None
-    comp_allocated_user_id: int | None
-    locked_by_id: int | None
-    activity_guid: uuid.UUID
-    deadline_kind: str
-    deadline_anchor: Any
-    deadline_business_days: int
-    deadline_further_days: int
-    deadline_fixed_date: Any
-    state: dict[str, Any]
-    comp_reference: str
-    deadline_at: datetime | None
-
-
-def _select_sql() -> str:
-    sql = f"SELECT {', '.join(_ROW_COLUMNS)} FROM claims_claim WHERE application_id = %s"
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    return sql
-
-
-def _hot(sql: str, params: list[Any], *, fetch: bool = False) -> tuple[Any, ...] | None:
-    """Run one statement of the hot path. On PostgreSQL it runs with server-side binding as a prepared
-    statement (parsed and planned once per connection; see ``CLAIMSPORTAL_PG_PREPARED``)."""
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone() if fetch else None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() if fetch else None
-
-
-def _load_row(application_id: int) -> LockedClaim | None:
-    values = _hot(_select_sql(), [application_id], fetch=True)
-    if values is None:
-        return None
-    raw = list(values)
-    guid, state = raw[10], raw[16]
-    raw[10] = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid))
-    raw[16] = json.loads(state) if isinstance(state, str) else state
-    raw[18] = _aware(raw[18])
-    return LockedClaim(*raw)
-
-
-def _aware(value: Any) -> datetime | None:
-    """A timestamp read with raw SQL: SQLite hands back naive UTC text, PostgreSQL an aware datetime."""
-    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
-        return value
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed.replace(tzinfo=UTC)
-
-
-def _db_datetime(value: datetime | None) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _db_guid(value: uuid.UUID) -> Any:
-    return value if connection.features.has_native_uuid_field else value.hex
-
-
-def _db_json(value: Any) -> Any:
-    return connection.ops.adapt_json_value(value, None)
-
 
 # --------------------------------------------------------------------------------------------------
 # perform
@@ -176,13 +74,15 @@ def perform(
     now = clock.now()
     calendar = get_calendar()
     with transaction.atomic():
-        row = _load_row(number)
+        row = ledger.lock_claim(number)
         if row is None or not actor.scope.can_see(row):
             raise PortalError(
                 "NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")]
             )
         definition = definition_for(row.claim_type)
-        _check_lock(actor, row, operation)
+        rules = definition.access_rules(operation)
+        facts = access_facts(actor, row)
+        _check_access([r for r in rules if r.checked_first], facts, operation)
         if quoted != row.activity_guid:
             raise PortalError(
                 "STALE_ACTIVITY_GUID",
@@ -210,7 +110,7 @@ def perform(
             now=now,
             calendar=calendar,
         )
-        _check_profile(actor, row, outcome)
+        _check_access([r for r in rules if not r.checked_first], facts, operation)
         changes = (
             _housekeeping_changes(actor, row, outcome, now)
             if outcome.operation.kind is OperationKind.HOUSEKEEPING
@@ -254,7 +154,7 @@ def _parse_guid(value: str | uuid.UUID | None) -> uuid.UUID:
 
 
 def _check_time_limit(
-    definition: ProtocolDefinition, row: LockedClaim, operation: str, now: datetime
+    definition: ProtocolDefinition, row: ledger.LockedClaim, operation: str, now: datetime
 ) -> None:
     """Once a phase's time limit has passed, its timeout has won: no workflow operation of that phase
     may still be done, even if the timer worker has not yet moved the claim (it will, in its next
@@ -273,49 +173,21 @@ def _check_time_limit(
     )
 
 
-def _check_lock(actor: Actor, row: LockedClaim, operation: str) -> None:
-    if row.locked_by_id is None or row.locked_by_id == actor.user_pk:
-        return
-    if operation == "forceUnlockClaim":
-        return
-    raise PortalError(
-        "CLAIM_LOCKED",
-        "The claim is locked by another user",
-        [ErrorDetail("applicationId", "locked by another user")],
-    )
+def _check_access(rules: list[AccessRule], facts: AccessFacts, operation: str) -> None:
+    """The protocol's lock, allocation and profile rules of ``operation`` (``protocols.access``)."""
+    broken = first_broken(rules, facts)
+    if broken is not None:
+        raise access_refusal(broken, operation)
 
 
-def _check_profile(actor: Actor, row: LockedClaim, outcome: Outcome) -> None:
-    name = outcome.operation.name
-    rules = actor.scope.rules_for(row)
-    if name in TEAM_LEADER_OPERATIONS and not any(r.team_leader for r in rules):
-        raise PortalError(
-            "FORBIDDEN_PROFILE",
-            f"{name} needs a team leader profile",
-            [ErrorDetail("operation", "team leaders only")],
-        )
-    if name in BRANCH_ALLOCATION_OPERATIONS and not any(
-        r.dispatcher or r.team_leader or r.reach == "ALL" for r in rules
-    ):
-        raise PortalError(
-            "FORBIDDEN_PROFILE",
-            f"{name} needs a dispatcher, handler or team leader profile",
-            [ErrorDetail("operation", "not allowed for branch claim handlers")],
-        )
-
-
-def _housekeeping_changes(actor: Actor, row: LockedClaim, outcome: Outcome, now: datetime) -> dict[str, Any]:
+def _housekeeping_changes(
+    actor: Actor, row: ledger.LockedClaim, outcome: Outcome, now: datetime
+) -> dict[str, Any]:
     name = outcome.operation.name
     allocated_column = "cr_allocated_user_id" if actor.side is Side.CR else "comp_allocated_user_id"
     if name == "lockClaim":
         return {"locked_by_id": actor.user_pk, "locked_at": now}
-    if name == "unlockClaim":
-        if row.locked_by_id != actor.user_pk:
-            raise business_rule("The claim is not locked by you", "applicationId")
-        return {"locked_by_id": None, "locked_at": None}
-    if name == "forceUnlockClaim":
-        if row.locked_by_id is None:
-            raise business_rule("The claim is not locked", "applicationId")
+    if name in ("unlockClaim", "forceUnlockClaim"):  # the access rules checked who and whether
         return {"locked_by_id": None, "locked_at": None}
     if name == "allocateUser":
         target = (
@@ -350,13 +222,13 @@ def _housekeeping_changes(actor: Actor, row: LockedClaim, outcome: Outcome, now:
     raise AssertionError(f"no housekeeping rule for {name}")  # pragma: no cover - the table is closed
 
 
-def _with_allocation(row: LockedClaim, column: str, user_pk: int) -> LockedClaim:
-    copy = LockedClaim(**row.__dict__)
+def _with_allocation(row: ledger.LockedClaim, column: str, user_pk: int) -> ledger.LockedClaim:
+    copy = ledger.LockedClaim(**row.__dict__)
     setattr(copy, column, user_pk)
     return copy
 
 
-def _service_changes(actor: Actor, row: LockedClaim, outcome: Outcome) -> dict[str, Any]:
+def _service_changes(actor: Actor, row: ledger.LockedClaim, outcome: Outcome) -> dict[str, Any]:
     """Column changes that need the database: a new compensator (reassign, resend), references."""
     name = outcome.operation.name
     claim_type = ClaimType(row.claim_type)
@@ -449,21 +321,9 @@ def _central_point(org: Organisation) -> int:
     return int(branch)
 
 
-_INSERT_EVENT = (
-    "INSERT INTO claims_claimevent (claim_id, occurred_at, operation, actor_user_id, actor_organisation_id,"
-    " actor_side, phase_before, phase_after, payload, activity_guid, deadline_at)"
-)
-
-
-_INSERT_NOTIFICATION = (
-    "INSERT INTO notifications_notification (guid, organisation_id, claim_id, kind, message, deadline_at,"
-    " created_at)"
-)
-
-
 def _write(
     actor: Actor | None,
-    row: LockedClaim,
+    row: ledger.LockedClaim,
     definition: ProtocolDefinition,
     outcome: Outcome,
     changes: dict[str, Any],
@@ -473,8 +333,10 @@ def _write(
     previous_state: ClaimState | None = None,
     previous_deadline: DeadlineSpec | None = None,
 ) -> ClaimInfo:
-    """Update the claim row and append its event. Columns that did not change are not rewritten
-    (the state JSON and the deadline are unchanged by most operations)."""
+    """The claim change ``outcome`` decided, through the ledger: the row (columns that did not change
+    are not rewritten: the state JSON and the deadline are unchanged by most operations), its event,
+    and a notification to the other party when the claim passes to it; then the operation's effects
+    (the printable documents it makes due, registered by the documents app)."""
     new_guid = uuid.uuid4()
     comp_org = changes.get("comp_organisation_id", row.comp_organisation_id)
     owner = outcome.owner_after
@@ -483,91 +345,43 @@ def _write(
         "phase": outcome.phase_after,
         "owner_side": owner.value if owner else None,
         "awaiting_organisation_id": awaiting,
-        "activity_guid": _db_guid(new_guid),
-        "updated_at": _db_datetime(now),
+        "activity_guid": new_guid,
     }
     if outcome.state != previous_state:
-        columns["state"] = _db_json(outcome.state.to_json())
+        columns["state"] = outcome.state.to_json()
     if outcome.owner_after is not None and row.owner_side and outcome.owner_after.value != row.owner_side:
         columns["locked_by_id"] = None  # the claim passes to the other side: release the lock
         columns["locked_at"] = None
     deadline = deadline_columns(outcome.deadline, calendar)
-    deadline["deadline_at"] = _db_datetime(deadline["deadline_at"])
     if outcome.deadline != previous_deadline:
         columns.update(deadline)
-    for key, value in changes.items():
-        if key in ("locked_at", "sent_at"):
-            value = _db_datetime(value)
-        elif key == "cnf":
-            value = _db_json(value)
-        columns[key] = value
-    notify = (
-        actor is not None and owner is not None and awaiting is not None and row.owner_side != owner.value
-    )  # the claim passes to the other party: tell their organisation
-    notification: list[Any] = []
-    if notify:
-        assert actor is not None
-        notification = [
-            _db_guid(uuid.uuid4()),
-            awaiting,
-            change_message(
-                row.application_id,
-                outcome.operation.name,
-                actor.side.value,
-                definition.phases[outcome.phase_after].name,
-            ),
-            _db_datetime(now),
-        ]
-    assignments = ", ".join(f"{name} = %s" for name in columns)
+    columns.update(changes)
+    told: list[ledger.Notice] = []
+    if actor is not None and owner is not None and awaiting is not None and row.owner_side != owner.value:
+        # the claim passes to the other party: tell their organisation
+        message = change_message(
+            row.application_id,
+            outcome.operation.name,
+            actor.side.value,
+            definition.phases[outcome.phase_after].name,
+        )
+        told.append(ledger.Notice(awaiting, "CHANGE", message))
     form = event_payload = outcome.payload.model_dump(mode="json")
     if outcome.route_label:
         event_payload = {**event_payload, "_route": outcome.route_label}
-    update = f"UPDATE claims_claim SET {assignments} WHERE application_id = %s"
-    event = [
-        _db_datetime(now),
-        outcome.operation.name,
-        actor.user_pk if actor else None,
-        actor.organisation_pk if actor else None,
-        actor.side.value if actor else "SYSTEM",
-        outcome.phase_before,
-        outcome.phase_after,
-        _db_json(event_payload),
-        _db_guid(new_guid),
-        deadline["deadline_at"],
-    ]
-    if connection.vendor == "postgresql":
-        # One round trip: the event's claim_id comes from the UPDATE, so a claim that was not updated
-        # cannot get an event (claim_id would be NULL and the insert fails); the notification's from
-        # the event.
-        event_sql = f"{_INSERT_EVENT} VALUES ((SELECT application_id FROM updated), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        if notify:
-            _hot(
-                f"WITH updated AS ({update} RETURNING application_id),"
-                f" logged AS ({event_sql} RETURNING claim_id) {_INSERT_NOTIFICATION}"
-                " SELECT %s, %s, claim_id, 'CHANGE', %s, NULL, %s FROM logged",
-                [*columns.values(), row.application_id, *event, *notification],
-            )
-        else:
-            _hot(
-                f"WITH updated AS ({update} RETURNING application_id) {event_sql}",
-                [*columns.values(), row.application_id, *event],
-            )
-    else:
-        _hot(update, [*columns.values(), row.application_id])
-        _hot(
-            f"{_INSERT_EVENT} VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [row.application_id, *event],
-        )
-        if notify:
-            _hot(
-                f"{_INSERT_NOTIFICATION} VALUES (%s, %s, %s, 'CHANGE', %s, NULL, %s)",
-                [notification[0], notification[1], row.application_id, *notification[2:]],
-            )
-    if actor is not None and outcome.operation.name in printable.RULES:
-        # The printable documents this operation creates (WORKFLOW.md §10), snapshotted from the
-        # updated claim row in this transaction; rendered to PDF later, outside it.
-        for sql, params in printable.due_documents(row, outcome, actor.side, form, now):
-            _hot(sql, params)
+    entry = ledger.Entry(
+        operation=outcome.operation.name,
+        actor=actor,
+        phase_before=outcome.phase_before,
+        phase_after=outcome.phase_after,
+        payload=event_payload,
+        activity_guid=new_guid,
+        deadline_at=deadline["deadline_at"],
+    )
+    ledger.record(row.application_id, columns=columns, entry=entry, notices_=told, now=now)
+    if actor is not None:
+        for effect in effects.registered():
+            effect(row, outcome, actor.side, form, now)
     return ClaimInfo(
         row.application_id, new_guid, outcome.phase_after, definition.phases[outcome.phase_after].name
     )
@@ -628,31 +442,29 @@ def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
     central = _central_point(target)
     changes = _cnf_columns(outcome, resolved)
     with transaction.atomic():
-        placeholder = uuid.uuid4()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO claims_claim (claim_type, version_major, version_minor, phase, owner_side,"
-                " cr_organisation_id, comp_organisation_id, comp_branch_id, activity_guid, deadline_kind,"
-                " deadline_business_days, deadline_further_days, state, claimant_surname, cr_reference,"
-                " comp_reference, created_at, updated_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', 0, 0, %s, '', '', '', %s, %s)"
-                " RETURNING application_id",
-                [
-                    claim_type.value,
-                    *PROCESS_VERSION,
-                    definition.initial_phase,
-                    Side.CR.value,
-                    actor.organisation_pk,
-                    target.pk,
-                    central,
-                    _db_guid(placeholder),
-                    _db_json({}),
-                    _db_datetime(now),
-                    _db_datetime(now),
-                ],
-            )
-            application_id = int(cursor.fetchone()[0])  # psycopg cursors have no lastrowid
-        row = _load_row(application_id)
+        application_id = ledger.open_claim(
+            columns={
+                "claim_type": claim_type.value,
+                "version_major": PROCESS_VERSION[0],
+                "version_minor": PROCESS_VERSION[1],
+                "phase": definition.initial_phase,
+                "owner_side": Side.CR.value,
+                "cr_organisation_id": actor.organisation_pk,
+                "comp_organisation_id": target.pk,
+                "comp_branch_id": central,
+                "activity_guid": uuid.uuid4(),
+                "deadline_kind": "",
+                "deadline_business_days": 0,
+                "deadline_further_days": 0,
+                "state": {},
+                "claimant_surname": "",
+                "cr_reference": "",
+                "comp_reference": "",
+            },
+            entry=None,
+            now=now,
+        )
+        row = ledger.lock_claim(application_id)
         assert row is not None
         info = _write(actor, row, definition, outcome, changes, now, calendar)
     log.info(

@@ -1,4 +1,4 @@
-"""Cross-cutting state: the sandbox clock offset, worker heartbeats and the audit trail."""
+"""Cross-cutting state: the sandbox clock offset, worker heartbeats, retention periods and the audit trail."""
 
 from __future__ import annotations
 
@@ -19,16 +19,44 @@ class SandboxClock(models.Model):
 
 
 class WorkerHeartbeat(models.Model):
-    """The last sign of life of a named background job (timer worker, sweeps)."""
+    """The last sign of life of a named background job: one row per job of the registry
+    (``claimsportal.jobs``), in real time. ``last_pass`` holds the last run's figures."""
+
+    class Result(models.TextChoices):
+        RUNNING = "running"
+        OK = "ok"
+        FAILED = "failed"
 
     name = models.CharField(max_length=64, unique=True)
     beat_at = models.DateTimeField()
     host = models.CharField(max_length=128, default="")
     pid = models.IntegerField(default=0)
     last_pass = models.JSONField(default=dict)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    result = models.CharField(max_length=16, choices=Result.choices, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    succeeded_at = models.DateTimeField(null=True, blank=True, help_text="When the last ok run finished")
+    claimed_for = models.DateField(
+        null=True, blank=True, help_text="The day a daily job's run was claimed for (one run a day)"
+    )
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RetentionPeriod(models.Model):
+    """How long a kind of record is kept, or how long before an account rule applies: data the purge
+    and account jobs read (``core.retention``), seeded with the policy's values."""
+
+    name = models.CharField(max_length=64, unique=True)
+    period = models.DurationField()
+    policy = models.TextField(help_text="The policy's own wording")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.period}"
 
 
 class AuditEntry(models.Model):

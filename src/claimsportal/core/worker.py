@@ -1,5 +1,7 @@
-"""One pass of the timer worker: timeouts first (the law), then warnings, purges, the account jobs and
-the printable documents not yet rendered (a bounded number per pass; the next pass continues)."""
+"""One pass of the timer worker: every job of the registry (``claimsportal.jobs``) once, in priority
+order (timeouts first, the law), each isolated, with their figures merged in one dict. The worker
+itself runs each job in its own thread on its own schedule (``run-timers``); this pass is
+``run-timers --once`` and what the tests call."""
 
 from __future__ import annotations
 
@@ -7,16 +9,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import structlog
-
-from claimsportal.a2a import guessing, idempotency
-from claimsportal.claims.timers import SweepResult, run_due_timeouts
+from claimsportal.claims.timers import SweepResult
 from claimsportal.core import clock
 from claimsportal.documents.printable import render_pending
-from claimsportal.notifications import services as notifications
-from claimsportal.organisations import accounts
+from claimsportal.jobs import runner
+from claimsportal.jobs.portal_jobs import PORTAL_JOBS, PRINTABLE_DOCUMENTS
+from claimsportal.jobs.registry import Figures, JobContext
 
-log = structlog.get_logger(__name__)
+
+def _printable_documents(context: JobContext) -> Figures:
+    # This module's ``render_pending``, looked up when the job runs (a test replaces it here).
+    rendered = render_pending(now=context.now)
+    return {"documentsRendered": rendered.rendered, "documentsFailed": rendered.failed}
 
 
 def run_pass(
@@ -25,25 +29,6 @@ def run_pass(
     batch_size: int = 5000,
     progress: Callable[[SweepResult], None] | None = None,
 ) -> dict[str, Any]:
-    now = now or clock.now()
-    swept = run_due_timeouts(now=now, batch_size=batch_size, progress=progress)
-    warned = notifications.create_deadline_warnings(now)
-    result = {
-        **swept.as_dict(),
-        "warnings": warned.created,
-        "notificationsPurged": notifications.purge_expired(now),
-        "credentialFailuresPurged": guessing.purge_expired(),
-        "idempotencyRecordsPurged": idempotency.purge_expired(),
-        # Accounts follow real time, never the sandbox's business clock (core/clock.py).
-        "usersDisabledIdle": accounts.disable_idle_users(clock.real_now()),
-        "expiryReminders": accounts.send_expiry_reminders(clock.real_today()),
-        "usersDeleted": accounts.delete_long_disabled_users(clock.real_now()),
-    }
-    # After the rest: a PDF can wait, a time limit cannot; and a failure here (storage down) must not
-    # stop the worker, whose next pass runs the timeouts again.
-    try:
-        documents = render_pending(now=now)
-    except Exception:
-        log.exception("worker.documents_failed")
-        return {**result, "documentsRendered": 0, "documentsFailed": None}
-    return {**result, "documentsRendered": documents.rendered, "documentsFailed": documents.failed}
+    registry = PORTAL_JOBS.replaced(PRINTABLE_DOCUMENTS, run=_printable_documents)
+    context = JobContext(now=now or clock.now(), batch_size=batch_size, progress=progress)
+    return runner.merged(registry, runner.run_once(registry, context))

@@ -58,17 +58,24 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from claimsportal.claims.acting import Actor, format_application_id, parse_application_id
-from claimsportal.claims.models import Claim, ClaimEvent
+from claimsportal.claims import ledger, notices
+from claimsportal.claims.acting import (
+    Actor,
+    access_facts,
+    access_refusal,
+    format_application_id,
+    parse_application_id,
+)
+from claimsportal.claims.models import Claim
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
 from claimsportal.core.models import AuditEntry
 from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.documents.storage import private_storage
 from claimsportal.documents.visibility import attachments_q
-from claimsportal.notifications.messages import SIDE_LABELS
 from claimsportal.notifications.models import Notification
 from claimsportal.organisations.models import Organisation
+from claimsportal.protocols.access import DEFAULT_RULES, first_broken
 from claimsportal.protocols.errors import ErrorDetail, PortalError, limit_exceeded
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.types import Side
@@ -254,12 +261,9 @@ def adding_refused(actor: Actor, claim: Claim) -> PortalError | None:
             f"Attachments cannot be added to a claim that has ended ({name})",
             [ErrorDetail("phaseCacheId", f"{claim.phase} is an end phase")],
         )
-    if claim.locked_by_id is not None and claim.locked_by_id != actor.user_pk:
-        return PortalError(
-            "CLAIM_LOCKED",
-            "The claim is locked by another user",
-            [ErrorDetail("applicationId", "locked by another user")],
-        )
+    broken = first_broken(DEFAULT_RULES, access_facts(actor, claim))  # the lock, as for any operation
+    if broken is not None:
+        return access_refusal(broken, OPERATION)
     return None
 
 
@@ -273,7 +277,7 @@ def _check(actor: Actor, claim: Claim, size: int) -> None:
     limit = MAX_COUNT_BY_SIDE[actor.side]
     if totals["mine"] >= limit:
         raise limit_exceeded(
-            f"{SIDE_LABELS[actor.side.value].capitalize()} side has added {limit} attachments to this "
+            f"{notices.SIDE_LABELS[actor.side.value].capitalize()} side has added {limit} attachments to this "
             f"claim: no more can be added (at most {limit})",
             CONTENT,
         )
@@ -421,19 +425,6 @@ def add_attachment(
                 "size": len(content),
                 "sha256": digest,
             }
-            ClaimEvent.objects.create(
-                claim_id=number,
-                occurred_at=now,
-                operation=OPERATION,
-                actor_user_id=actor.user_pk,
-                actor_organisation_id=actor.organisation_pk,
-                actor_side=actor.side.value,
-                phase_before=claim.phase,
-                phase_after=claim.phase,
-                payload=record,
-                activity_guid=claim.activity_guid,
-                deadline_at=claim.deadline_at,
-            )
             AuditEntry.objects.create(
                 occurred_at=now,
                 actor_user_id=actor.user_pk,
@@ -444,17 +435,32 @@ def add_attachment(
                 details=record,
             )
             other = claim.comp_organisation_id if actor.side is Side.CR else claim.cr_organisation_id
+            told = []
             if other is not None and claim.phase != DRAFT_PHASE:
-                Notification.objects.create(
-                    organisation_id=other,
-                    claim_id=number,
-                    kind=Notification.Kind.CHANGE,
-                    message=(
-                        f"Claim {format_application_id(number)}: attachment \u201c{title}\u201d "
-                        f"({file_name}) added by {SIDE_LABELS[actor.side.value]}"
-                    )[:300],
-                    created_at=now,
+                message = notices.render(
+                    notices.ATTACHMENT_ADDED,
+                    number,
+                    title=title,
+                    file_name=file_name,
+                    who=notices.SIDE_LABELS[actor.side.value],
                 )
+                told.append(ledger.Notice(other, Notification.Kind.CHANGE, message))
+            # The history and the other party's notification; the claim row and its
+            # activityEngineGuid do not change.
+            ledger.append(
+                number,
+                entry=ledger.Entry(
+                    operation=OPERATION,
+                    actor=actor,
+                    phase_before=claim.phase,
+                    phase_after=claim.phase,
+                    payload=record,
+                    activity_guid=claim.activity_guid,
+                    deadline_at=claim.deadline_at,
+                ),
+                notices_=told,
+                now=now,
+            )
     except BaseException:
         _remove_file(stored)
         raise

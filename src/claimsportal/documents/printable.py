@@ -57,8 +57,8 @@ from claimsportal.protocols.types import Side
 
 if TYPE_CHECKING:
     from claimsportal.claims.acting import Actor
+    from claimsportal.claims.ledger import LockedClaim
     from claimsportal.claims.models import Claim
-    from claimsportal.claims.services import LockedClaim
     from claimsportal.protocols.engine import Outcome
 
 log = structlog.get_logger(__name__)
@@ -214,6 +214,16 @@ def _insert_sql(vendor: str, new_pack: bool, with_form: bool) -> str:
         " ON 1 = 1"
         " WHERE c.application_id = %s"
     )
+
+
+def create_due_documents(
+    row: LockedClaim, outcome: Outcome, side: Side, form: dict[str, Any], now: datetime
+) -> None:
+    """The ``claims.effects`` hook: insert the documents ``outcome`` makes due, in its transaction."""
+    from claimsportal.claims.ledger import hot
+
+    for sql, params in due_documents(row, outcome, side, form, now):
+        hot(sql, params)
 
 
 def due_documents(

@@ -1,8 +1,8 @@
 """A printable document as HTML and as PDF (WeasyPrint), from its ``context`` alone.
 
 The forms are printed the way the claim page shows them: the same readable groups
-(``web.claims.schema_form.summarise`` over each form's schema, with the labels of
-``web.claims.labels``) through the same template (``web/claims/_summary.html``), and the Defendant
+(``presentation.summary.summarise`` over each form's tree, with the labels of
+``presentation.labels``) through the same template (``web/claims/_summary.html``), and the Defendant
 Only CNF through the same letter as its page. A print style sheet (A4, the portal's name, a footer
 with the application ID, the document's title and version, the date it was generated and "page x of
 y") replaces GOV.UK Frontend's screen CSS. Nothing here reads the database: a document renders the
@@ -22,15 +22,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 from claimsportal.claims.models import Claim
 from claimsportal.documents.models import PrintableDocument
-from claimsportal.documents.printable import DRAFT_PRINTS, document_title
 from claimsportal.organisations.models import Organisation
+from claimsportal.presentation.cnf import cnf_tree
+from claimsportal.presentation.form_tree import Node, form_tree
+from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.forms.defendant_only import defendant_only_cnf
 from claimsportal.protocols.forms.withheld import form_without_withheld, without_withheld
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.timers import LONDON
-from claimsportal.web.claims.forms import cnf_tree
-from claimsportal.web.claims.labels import operation_label
-from claimsportal.web.claims.schema_form import Node, SummaryGroup, form_tree, summarise
 
 PORTAL_NAME = "Claims Portal"
 Kind = PrintableDocument.Kind
@@ -223,21 +223,25 @@ def render_pdf(document: PrintableDocument) -> bytes:
     return pdf
 
 
-def draft_cnf_pdf(claim: Claim, now: datetime) -> bytes:
-    """A draft's CNF printed as it stands (WORKFLOW.md §10: "draft printing possible before sending")."""
-    return draft_pdf(claim, Kind.CNF, [], now)
+def draft_cnf_pdf(claim: Claim, title: str, now: datetime) -> bytes:
+    """A draft's CNF printed as it stands (WORKFLOW.md §10: "draft printing possible before sending"),
+    ``title`` being the CNF's (``printable.document_title``)."""
+    return draft_pdf(claim, Kind.CNF, title, [], now)
 
 
-def draft_operation_pdf(claim: Claim, operation: str, form: dict[str, Any], now: datetime) -> bytes:
-    """The document ``operation`` would create, with ``form`` as typed so far, printed as a draft."""
+def draft_operation_pdf(
+    claim: Claim, kind: str, title: str, operation: str, form: dict[str, Any], now: datetime
+) -> bytes:
+    """The document of ``kind`` (and ``title``) that ``operation`` would create (``printable.DRAFT_PRINTS``),
+    with ``form`` as typed so far, printed as a draft."""
     entry = {"operation": operation, "submittedAt": now.isoformat(), "side": "COMP", "form": form}
-    return draft_pdf(claim, DRAFT_PRINTS[operation], [entry], now)
+    return draft_pdf(claim, kind, title, [entry], now)
 
 
-def draft_pdf(claim: Claim, kind: str, forms: list[dict[str, Any]], now: datetime) -> bytes:
+def draft_pdf(claim: Claim, kind: str, title: str, forms: list[dict[str, Any]], now: datetime) -> bytes:
     """A document of ``kind`` as it would be printed now, marked "Draft - not sent" on every page and
-    never stored: it is not one of the claim's documents. What is withheld stays withheld."""
-    title = document_title(kind, claim.claim_type)
+    never stored: it is not one of the claim's documents. What is withheld stays withheld. The caller
+    names the kind and its title (``documents.printable`` decides them; this module only renders)."""
     comp = claim.comp_organisation
     document = PrintableDocument(
         claim_id=claim.pk,

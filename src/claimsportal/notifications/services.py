@@ -20,10 +20,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from claimsportal.claims import ledger, notices
 from claimsportal.claims.acting import Actor, format_application_id
+from claimsportal.claims.notices import limit_label
 from claimsportal.claims.selectors import visible_claims
-from claimsportal.core import clock
-from claimsportal.notifications.messages import limit_label
+from claimsportal.core import clock, retention
 from claimsportal.notifications.models import Notification
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.timers import LONDON, TimerKind
@@ -143,7 +144,7 @@ def create_deadline_warnings(now: datetime | None = None) -> WarningResult:
             if liability
             else due.exclude(deadline_kind=TimerKind.LIABILITY.value)
         )
-        records = []
+        warnings: list[tuple[int, ledger.Notice]] = []
         for application_id, organisation_id, deadline_at, kind, phase in due.values_list(
             "pk", "awaiting_organisation_id", "deadline_at", "deadline_kind", "phase"
         ).iterator(chunk_size=2000):
@@ -153,27 +154,31 @@ def create_deadline_warnings(now: datetime | None = None) -> WarningResult:
             remaining = (
                 "the last day is today" if left == 0 else f"{left} {'day' if left == 1 else 'days'} left"
             )
-            records.append(
-                Notification(
-                    organisation_id=organisation_id,
-                    claim_id=application_id,
-                    kind=Notification.Kind.WARNING,
-                    message=(
-                        f"{limit_label(kind, phase)} for claim {format_application_id(application_id)}: "
-                        f"{remaining} (last day {last_day:%d/%m/%Y})"
-                    ),
-                    deadline_at=deadline_at,
-                    created_at=now,
+            message = notices.render(
+                notices.DEADLINE_WARNING,
+                application_id,
+                label=limit_label(kind, phase),
+                remaining=remaining,
+                last_day=f"{last_day:%d/%m/%Y}",
+            )
+            warnings.append(
+                (
+                    application_id,
+                    ledger.Notice(organisation_id, Notification.Kind.WARNING, message, deadline_at),
                 )
             )
-        Notification.objects.bulk_create(records, ignore_conflicts=True, batch_size=2000)
-        created += len(records)
+        for start in range(0, len(warnings), 2000):
+            created += ledger.notify(warnings[start : start + 2000], now=now)
     return WarningResult(created)
 
 
-def purge_expired(now: datetime | None = None, *, batch_size: int = 10_000) -> int:
-    """Delete notifications older than 15 calendar days, in batches."""
-    cutoff = (now or clock.now()) - RETENTION
+def purge_expired(
+    now: datetime | None = None, *, batch_size: int = 10_000, retention_period: timedelta | None = None
+) -> int:
+    """Delete notifications older than their retention period (the ``notifications`` row of
+    ``core.RetentionPeriod``: 15 calendar days), in batches."""
+    kept = retention.period(retention.NOTIFICATIONS) if retention_period is None else retention_period
+    cutoff = (now or clock.now()) - kept
     total = 0
     while True:
         ids = list(

@@ -45,7 +45,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.db.models.functions import Lower
 
-from claimsportal.core import clock
+from claimsportal.core import clock, retention
 from claimsportal.organisations.models import (
     AgreementAcceptance,
     OneTimeCode,
@@ -71,7 +71,6 @@ AGREEMENT_NOT_ACCEPTED = (
 )
 
 MAX_FAILED_LOGINS = 5
-INACTIVITY_DAYS = 90
 CODE_MINUTES = 15
 RESET_CODE_HOURS = 24
 MAX_CODE_ATTEMPTS = 5
@@ -317,7 +316,7 @@ def sign_in(user_id: str, password: str, section: Section | str) -> SignInOutcom
     if user.expiry_date is not None and clock.real_today() > user.expiry_date:
         disable(user, Disabled.EXPIRED)
         return SignInOutcome(message=ACCOUNT_EXPIRED)
-    if _days_since(_idle_since(user), now) >= INACTIVITY_DAYS:
+    if _days_since(_idle_since(user), now) >= retention.days(retention.IDLE_USERS):
         disable(user, Disabled.INACTIVITY)
         return SignInOutcome(message=YOUR_LOGIN_FAILED)
     wanted = Section(section)
@@ -562,7 +561,6 @@ def complete_password_reset(user_id: str, code: str, new: str, confirm: str) -> 
 # --------------------------------------------------------------------------------------------------
 
 EXPIRY_REMINDER_DAYS = 14
-DELETE_AFTER_DISABLED_DAYS = 365
 
 
 def send_expiry_reminders(today: date | None = None) -> int:
@@ -588,24 +586,27 @@ def send_expiry_reminders(today: date | None = None) -> int:
     return sent
 
 
-def disable_idle_users(now: datetime | None = None) -> int:
-    """Clear Enabled for users without a sign-in for 90 days (set-based)."""
+def disable_idle_users(now: datetime | None = None, *, idle_days: int | None = None) -> int:
+    """Clear Enabled for users without a sign-in for ``idle_days`` (the ``idle-users`` row of
+    ``core.RetentionPeriod``: 90 days), set-based."""
     now = now or clock.real_now()
+    days = retention.days(retention.IDLE_USERS) if idle_days is None else idle_days
     today = now.astimezone(LONDON).date()
     # Idle when the last sign-in was 90 or more calendar days ago: before the start of the 89th day back.
-    cutoff = datetime.combine(today - timedelta(days=INACTIVITY_DAYS - 1), datetime.min.time(), tzinfo=LONDON)
+    cutoff = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), tzinfo=LONDON)
     idle = User.objects.filter(is_enabled=True, organisation__isnull=False).filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, created_at__lt=cutoff)
     )
     return idle.update(is_enabled=False, disabled_reason=Disabled.INACTIVITY.value, disabled_at=now)
 
 
-def delete_long_disabled_users(now: datetime | None = None) -> int:
-    """Delete users disabled for 12 months who acted on no claim that still exists."""
+def delete_long_disabled_users(now: datetime | None = None, *, disabled_for: timedelta | None = None) -> int:
+    """Delete users disabled for ``disabled_for`` (the ``disabled-users`` row of
+    ``core.RetentionPeriod``: 12 months) who acted on no claim that still exists."""
     from claimsportal.claims.models import Claim, ClaimEvent
 
     now = now or clock.real_now()
-    cutoff = now - timedelta(days=DELETE_AFTER_DISABLED_DAYS)
+    cutoff = now - (retention.period(retention.DISABLED_USERS) if disabled_for is None else disabled_for)
     candidates = User.objects.filter(is_enabled=False, disabled_at__lt=cutoff, organisation__isnull=False)
     acted = ClaimEvent.objects.filter(actor_user_id__isnull=False).values("actor_user_id")
     candidates = candidates.exclude(pk__in=acted)

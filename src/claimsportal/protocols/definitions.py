@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from claimsportal.protocols.access import DEFAULT_RULES, AccessRule
 from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import DeadlineSpec, TimerKind
@@ -92,6 +93,7 @@ class Operation:
     effect: Callable[[Context, str], dict[str, Any]] | None = None  # (ctx, target) -> state changes
     timer: TimerEffect | None = None  # None: the default rule (keep / start / clear by target phase)
     kind: OperationKind = OperationKind.WORKFLOW
+    access: tuple[AccessRule, ...] = DEFAULT_RULES  # lock, allocation and profile rules (protocols.access)
     description: str = ""
     decisions: tuple[str, ...] = ()  # [I]/[?] decisions taken for this operation, for the docs
 
@@ -131,6 +133,13 @@ class ProtocolDefinition:
 
     def operation(self, name: str, phase: str) -> Operation | None:
         return self._index.get((name, phase))
+
+    def access_rules(self, name: str) -> tuple[AccessRule, ...]:
+        """The access rules of operation ``name`` (the same in every phase it is declared for)."""
+        for op in self.operations:
+            if op.name == name:
+                return op.access
+        return DEFAULT_RULES
 
     def operations_named(self, name: str) -> list[Operation]:
         return [op for op in self.operations if op.name == name]

@@ -6,6 +6,7 @@ truth and the docs never drift from them.
 
 from __future__ import annotations
 
+from claimsportal.protocols.access import DEFAULT_RULES
 from claimsportal.protocols.definitions import SAME, Operation, Phase, ProtocolDefinition
 from claimsportal.protocols.tables import DEFINITIONS
 from claimsportal.protocols.timers import (
@@ -109,7 +110,10 @@ def render(definition: ProtocolDefinition) -> str:
         for op in definition.operations:
             if op.kind is not kind:
                 continue
-            guards = "; ".join(g.label for g in op.guards)
+            rules = [
+                r.label for r in op.access if op.access != DEFAULT_RULES or kind is OperationKind.HOUSEKEEPING
+            ]
+            guards = "; ".join([*rules, *(g.label for g in op.guards)])
             lines.append(
                 f"| `{op.name}` | {op.actor.value} | {_sources(op, definition)} | {_routes(op)} | {guards} |"
                 f" {_timer_effect(op)} | {op.refs} |"

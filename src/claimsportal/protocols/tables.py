@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from claimsportal.protocols import access
 from claimsportal.protocols import payloads as p
 from claimsportal.protocols.codes import EXIT_CODES, INTERIM_NOT_PAID_EXIT_CODE, REJECTION_REASONS
 from claimsportal.protocols.definitions import (
@@ -1383,9 +1384,19 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             active,
             _to(SAME),
             kind=OperationKind.HOUSEKEEPING,
+            access=(access.NOT_LOCKED_BY_ANOTHER, access.UNLOCKED),
             description="Lock the claim to the acting user; only the lock holder may change it.",
         ),
-        _op("unlockClaim", "§7.3", ActingSide.OWNER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
+        _op(
+            "unlockClaim",
+            "§7.3",
+            ActingSide.OWNER,
+            active,
+            _to(SAME),
+            kind=OperationKind.HOUSEKEEPING,
+            access=(access.NOT_LOCKED_BY_ANOTHER, access.LOCKED_BY_ME),
+            description="The lock holder releases the claim.",
+        ),
         _op(
             "forceUnlockClaim",
             "§7.3",
@@ -1393,6 +1404,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             active,
             _to(SAME),
             kind=OperationKind.HOUSEKEEPING,
+            access=(access.TEAM_LEADER, access.LOCKED),
             description="Team leaders release anybody's lock.",
         ),
         _op(
@@ -1403,10 +1415,20 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _to(SAME),
             payload=p.AllocateUserPayload,
             kind=OperationKind.HOUSEKEEPING,
+            access=(access.NOT_LOCKED_BY_ANOTHER, access.TEAM_LEADER),
             description="Team leaders allocate the claim to a user of their own organisation (each side keeps "
             "its own allocation).",
         ),
-        _op("deallocateUser", "§7.3", ActingSide.EITHER, active, _to(SAME), kind=OperationKind.HOUSEKEEPING),
+        _op(
+            "deallocateUser",
+            "§7.3",
+            ActingSide.EITHER,
+            active,
+            _to(SAME),
+            kind=OperationKind.HOUSEKEEPING,
+            access=(access.NOT_LOCKED_BY_ANOTHER, access.TEAM_LEADER, access.ALLOCATED),
+            description="Team leaders remove their side's allocation of the claim to a user.",
+        ),
         _op(
             "allocateClaimToBranch",
             "T06",
@@ -1415,6 +1437,7 @@ def _operations(protocol: ProtocolName, phases: dict[str, Phase]) -> list[Operat
             _to(SAME),
             payload=p.AllocateBranchPayload,
             kind=OperationKind.HOUSEKEEPING,
+            access=(access.NOT_LOCKED_BY_ANOTHER, access.MAY_ALLOCATE_BRANCH),
             description="Move the claim to one of the compensator's own branches.",
         ),
     ]

@@ -1,7 +1,9 @@
 """The business calendar in force: statutory E&W holidays plus the operator's overrides.
 
 Overrides are few rows; they are cached per process for a few seconds. Changing them goes through
-:func:`set_override` / :func:`remove_override`, which also recompute every open deadline.
+:func:`set_override` / :func:`remove_override`, which then send :data:`calendar_changed`: the claims'
+deadlines listen to it and recompute every open deadline (``claims.deadlines``). Reference data sits
+below the claims, so it names no claims module: the claims app connects its receiver in ``ready()``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import time
 from datetime import date
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from claimsportal.core import clock
 from claimsportal.protocols.calendar import BusinessCalendar
@@ -17,6 +20,10 @@ from claimsportal.reference.models import NonWorkingDayOverride
 
 _CACHE_SECONDS = 5.0
 _cached: tuple[float, BusinessCalendar] | None = None
+
+# Sent after an override is added, changed or removed (and the cache dropped). A receiver returns how
+# many claims it changed; :func:`set_override` and :func:`remove_override` return the sum.
+calendar_changed = Signal()
 
 
 def get_calendar() -> BusinessCalendar:
@@ -38,10 +45,16 @@ def invalidate() -> None:
     _cached = None
 
 
+def _changed() -> int:
+    """Tell the listeners that the calendar changed; how many claims they changed between them."""
+    changed = 0
+    for _receiver, answer in calendar_changed.send(sender=BusinessCalendar):
+        changed += answer if isinstance(answer, int) else 0
+    return changed
+
+
 def set_override(*, day: date, kind: str, reason: str) -> int:
     """Add (or change) a non-working-day override and recompute open deadlines; returns how many changed."""
-    from claimsportal.claims.deadlines import recompute_open_deadlines
-
     if kind not in NonWorkingDayOverride.Kind.values:
         raise ValueError(f"kind must be one of {', '.join(NonWorkingDayOverride.Kind.values)}")
     if not reason.strip():
@@ -52,14 +65,12 @@ def set_override(*, day: date, kind: str, reason: str) -> int:
         )
         transaction.on_commit(invalidate)
     invalidate()
-    return recompute_open_deadlines()
+    return _changed()
 
 
 def remove_override(*, day: date) -> int:
-    from claimsportal.claims.deadlines import recompute_open_deadlines
-
     deleted, _ = NonWorkingDayOverride.objects.filter(day=day).delete()
     if not deleted:
         raise ValueError(f"there is no override for {day.isoformat()}")
     invalidate()
-    return recompute_open_deadlines()
+    return _changed()

@@ -27,11 +27,11 @@ from claimsportal.core import clock
 from claimsportal.notifications.models import Notification
 from claimsportal.notifications.services import RETENTION
 from claimsportal.organisations.models import User
+from claimsportal.presentation.labels import operation_label
 from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.tables import DEFINITIONS, definition_for
 from claimsportal.protocols.timers import LONDON
 from claimsportal.reference.calendar import get_calendar
-from claimsportal.web.claims.labels import operation_label
 
 PAGE_SIZE = 50
 LOCKED_LIMIT = 200  # claims locked to one person: a handful; the table is not paginated

@@ -17,7 +17,8 @@ from claimsportal.organisations import accounts
 from claimsportal.organisations.accounts import Section
 from claimsportal.organisations.models import User
 from claimsportal.web.account import sections, signin
-from claimsportal.web.claims import views as claims_views
+from claimsportal.web.claims.claim_page import claim_page as claim_page_view
+from claimsportal.web.claims.worklist import worklist_page
 from claimsportal.web.forms import SignInForm
 
 
@@ -81,10 +82,10 @@ def _user(request: HttpRequest) -> User:
 
 
 def worklist(request: HttpRequest) -> HttpResponse:
-    """The home page: claims awaiting the organisation (web/claims/views.py, with the claims pages)."""
-    return claims_views.worklist_page(request)
+    """The home page: claims awaiting the organisation (web/claims/worklist.py, with the claims pages)."""
+    return worklist_page(request)
 
 
 def claim_detail(request: HttpRequest, application_id: str) -> HttpResponse:
-    """The claim page: summary, forms, history and actions (web/claims/views.py)."""
-    return claims_views.claim_page(request, application_id)
+    """The claim page: summary, forms, history and actions (web/claims/claim_page.py)."""
+    return claim_page_view(request, application_id)

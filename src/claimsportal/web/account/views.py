@@ -25,6 +25,7 @@ from claimsportal.core import clock
 from claimsportal.organisations import accounts, administration
 from claimsportal.organisations.accounts import Section
 from claimsportal.organisations.models import User
+from claimsportal.presentation.profiles import PROFILE_LABELS
 from claimsportal.protocols.errors import PortalError
 from claimsportal.web.account import sections, signin
 from claimsportal.web.account.forms import (
@@ -37,7 +38,6 @@ from claimsportal.web.account.forms import (
     add_password_problems,
     add_portal_error,
 )
-from claimsportal.web.console.forms import PROFILE_LABELS
 
 RESET_USER_KEY = "cp_reset_user_id"
 TOTP_URI_KEY = "cp_totp_uri"

@@ -37,7 +37,7 @@ from claimsportal.documents.models import Attachment
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.types import Side
 from claimsportal.web.account.forms import GovukForm, add_portal_error
-from claimsportal.web.claims.views import with_actor
+from claimsportal.web.claims.acting import with_actor
 
 FIELDS = {
     service.TITLE: "title",

@@ -18,7 +18,7 @@ from claimsportal.claims.acting import Actor, format_application_id, parse_appli
 from claimsportal.claims.models import Claim
 from claimsportal.documents import printable
 from claimsportal.documents.responses import pdf_response
-from claimsportal.web.claims.views import with_actor
+from claimsportal.web.claims.acting import with_actor
 
 
 @dataclass(frozen=True)

@@ -5,48 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from claimsportal.claims.acting import Actor
 from claimsportal.claims.models import Claim
-from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.organisations.models import Branch, User
+
+# Re-exported: tests/browser (test_claim_journeys.py, test_claim_errors.py) import cnf_tree from here.
+from claimsportal.presentation.cnf import cnf_tree as cnf_tree
+from claimsportal.presentation.form_tree import Node, form_tree
 from claimsportal.protocols.codes import EXIT_CODES, REJECTION_REASONS
 from claimsportal.protocols.definitions import Operation
 from claimsportal.protocols.forms.facts import INSURER_INFORMATION_PATH
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.types import ClaimType
-from claimsportal.web.claims.schema_form import (
-    FormSettings,
-    Node,
-    Values,
-    find_absolute,
-    form_tree,
-    values_from_data,
-)
+from claimsportal.web.claims.schema_form import FormSettings, Values, values_from_data
 
 INSURER_PATH = f"cnf.{INSURER_INFORMATION_PATH}"
 INSURER_KEYS = ("insurerOrganizationID", "insurerOrganizationPath")
 NOTIFICATION_DATE = "cnf.applicationData.claimDetails.notificationDate"  # the portal sets it when sent
 CNF_CLAIM_TYPE = "cnf.applicationData.claimDetails.claimType"  # EL/PL: the draft's type, fixed
-
-
-def cnf_model(claim_type: str) -> type[BaseModel]:
-    """The ``addClaim`` payload of the claim type (its ``cnf`` is the form)."""
-    op = definition_for(claim_type).operation("addClaim", DRAFT_PHASE)
-    assert op is not None
-    return op.payload
-
-
-def cnf_tree(claim_type: str) -> Node:
-    node = form_tree(cnf_model(claim_type)).child("cnf")
-    assert node is not None
-    return node
-
-
-def sections(claim_type: str) -> list[Node]:
-    """The CNF's sections (WORKFLOW.md §6.2 / §6.3): its top-level blocks, in the form's order."""
-    return list(cnf_tree(claim_type).children)
 
 
 def insurer_values(cnf: dict[str, Any] | None) -> dict[str, str]:
@@ -130,7 +106,3 @@ def operation_form(actor: Actor, claim: Claim, op: Operation) -> OperationForm:
     return OperationForm(
         op, tree, FormSettings(fixed=fixed, hidden=frozenset(hidden), choices=choices), initial
     )
-
-
-def section_node(claim_type: str, name: str) -> Node | None:
-    return find_absolute(cnf_tree(claim_type), f"cnf.{name}")

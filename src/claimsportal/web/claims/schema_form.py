@@ -1,7 +1,7 @@
 """One form renderer for every operation: GOV.UK form fields from an operation's Pydantic model.
 
-The payload models of ``protocols`` are the forms (WORKFLOW.md §6): this module reads a model's JSON
-schema (``model_json_schema()``, ``$defs`` resolved) once into a tree of :class:`Node` and
+The payload models of ``protocols`` are the forms (WORKFLOW.md §6): ``presentation.form_tree`` reads a
+model's JSON schema once into a tree of :class:`~claimsportal.presentation.form_tree.Node`; this module
 
 * **binds** it to values for display (:func:`bind`): objects are fieldsets with legends, string code
   lists radios (few options) or a select, ``"1"``/``"0"`` flags and booleans Yes/No radios (three or
@@ -14,8 +14,10 @@ schema (``model_json_schema()``, ``$defs`` resolved) once into a tree of :class:
 * maps the API's error details onto the fields (:func:`attach_errors`): each input's ``name`` is the
   field's dotted path in the payload (``cnf.claimAndClaimantDetails.claimantDetails.personalDetails.
   dateOfBirth``; list items by index), so a ``PortalError`` detail's ``field`` names its input (or,
-  for a rule about a whole block, the nearest fieldset);
-* **summarises** stored JSON for reading (:func:`summarise`), with the same labels.
+  for a rule about a whole block, the nearest fieldset).
+
+Stored JSON is summarised for reading by ``presentation.summary`` (the PDFs use it too), with the same
+labels.
 
 Nothing here knows a business rule: which operation, which claim and what is allowed are the
 caller's (``claims.services.perform`` decides).
@@ -26,28 +28,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
+from claimsportal.presentation.form_tree import CRUMB, Node, field_id, find_absolute, join_path, template_path
 
+# Re-exported: tests/browser/test_claim_journeys.py imports form_tree from here.
+from claimsportal.presentation.form_tree import form_tree as form_tree
 from claimsportal.protocols.errors import ErrorDetail
-from claimsportal.web.claims.labels import (
-    AMOUNT_HINT,
-    CODE_LABELS,
-    FIELD_HINTS,
-    PERCENT_HINT,
-    YES_NO,
-    code_label,
-    field_label,
-)
 
-CRUMB = " \u203a "  # between the blocks of a field's place in the form (a single right angle quote)
 MAX_GROUPS = 50  # a posted count beyond this is ignored (no form repeats more)
 RADIO_LIMIT = 6  # more options than this: a select
 FLAG_GROUP_MIN = 3  # this many optional Yes/No flags in one block: a checkbox group
-TEXTAREA_FROM = 101  # strings allowed more characters than this: a textarea
 # A block with these fields is a hospital of a CNF (WORKFLOW.md §6): the page offers the NHS hospital
 # finder beside it, which fills them in (web/claims/_hospital_finder.html, static/web/claimsportal.js).
 HOSPITAL_FIELDS = frozenset({"hospitalName", "hospitalAddress", "postCode", "hospitalType"})
@@ -59,179 +50,6 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
-
-
-# --------------------------------------------------------------------------------------------------
-# The tree read from the schema
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Node:
-    name: str  # the field's own name ("" for the payload itself)
-    path: str  # dotted from the payload's root; list items as "*" (``otherParty.*.opType``)
-    kind: str  # object, array, text, textarea, integer, amount, percent, date, boolean, flag, choice
-    label: str
-    hint: str = ""
-    required: bool = False
-    children: tuple[Node, ...] = ()
-    item: Node | None = None
-    choices: tuple[tuple[str, str], ...] = ()
-    min_items: int = 0
-    max_items: int | None = None
-    input_type: str = "text"
-    empty_ok: bool = False  # a required text that may be empty: sent as "" when left empty
-    max_length: int = 0
-
-    def child(self, name: str) -> Node | None:
-        return next((c for c in self.children if c.name == name), None)
-
-    def find(self, path: str) -> Node | None:
-        """The node at a dotted template path below this one (``*`` for list items)."""
-        node: Node | None = self
-        for part in path.split(".") if path else []:
-            if node is None:
-                return None
-            node = node.item if part == "*" else node.child(part)
-        return node
-
-    @property
-    def is_leaf(self) -> bool:
-        return self.kind not in ("object", "array")
-
-    @property
-    def optional_flag(self) -> bool:
-        return self.kind == "flag" and not self.required
-
-
-def find_absolute(root: Node, path: str) -> Node | None:
-    """The node at the template ``path`` counted from the payload's root, if it is ``root`` or below it."""
-    if path == root.path:
-        return root
-    if root.path and not path.startswith(root.path + "."):
-        return None
-    return root.find(path[len(root.path) + 1 :] if root.path else path)
-
-
-def _join(path: str, name: str | int) -> str:
-    return f"{path}.{name}" if path else str(name)
-
-
-def _resolve(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
-    """The schema with ``$ref``/``anyOf``/``allOf`` resolved, and whether ``null`` is allowed."""
-    current = dict(schema)
-    nullable = False
-    for _ in range(20):
-        if "$ref" in current:
-            target = defs[current.pop("$ref").rsplit("/", 1)[-1]]
-            siblings = {k: v for k, v in current.items() if k in ("default", "title")}
-            current = {**target, **siblings}
-        elif "anyOf" in current or "oneOf" in current:
-            options = current.pop("anyOf", None) or current.pop("oneOf")
-            real = [o for o in options if o.get("type") != "null"]
-            nullable = nullable or len(real) < len(options)
-            chosen = next((o for o in real if "$ref" in o or o.get("type") == "object"), real[0])
-            current = {**chosen, **{k: v for k, v in current.items() if k in ("default", "title")}}
-        elif "allOf" in current and len(current["allOf"]) == 1:
-            current = {**current.pop("allOf")[0], **current}
-        else:
-            break
-    return current, nullable
-
-
-def _leaf_kind(name: str, schema: Mapping[str, Any]) -> tuple[str, tuple[tuple[str, str], ...], str]:
-    """(kind, choices, input type) of a field that is not an object or an array."""
-    if "enum" in schema or "const" in schema:
-        values = [str(v) for v in schema.get("enum", [schema.get("const")])]
-        if sorted(values) == ["0", "1"] and name not in CODE_LABELS:
-            return "flag", tuple(YES_NO), "text"
-        return "choice", tuple((v, code_label(name, v)) for v in values), "text"
-    kind = schema.get("type")
-    if kind == "boolean":
-        return "boolean", (("true", "Yes"), ("false", "No")), "text"
-    if kind == "integer":
-        return "integer", (), "text"
-    if kind == "number":
-        return "amount", (), "text"
-    if schema.get("format") == "date":
-        return "date", (), "text"
-    description = str(schema.get("description", ""))
-    if description.startswith("An amount"):
-        return "amount", (), "text"
-    if description.startswith("A percentage"):
-        return "percent", (), "text"
-    if schema.get("format") == "email" or name.lower().endswith("emailaddress"):
-        return "text", (), "email"
-    if "telephone" in name.lower():
-        return "text", (), "tel"
-    if int(schema.get("maxLength") or 0) >= TEXTAREA_FROM:
-        return "textarea", (), "text"
-    return "text", (), "text"
-
-
-def _node(
-    schema: Mapping[str, Any], defs: Mapping[str, Any], *, name: str, path: str, required: bool, depth: int
-) -> Node:
-    resolved, _nullable = _resolve(schema, defs)
-    label = field_label(name) if name else ""
-    hint = FIELD_HINTS.get(name, "")
-    kind = resolved.get("type")
-    if depth > 30:  # a recursive schema: stop (the forms have none)
-        return Node(name, path, "text", label, hint, required)
-    if kind == "object" and "properties" in resolved:
-        wanted = set(resolved.get("required", ()))
-        children = tuple(
-            _node(sub, defs, name=child, path=_join(path, child), required=child in wanted, depth=depth + 1)
-            for child, sub in resolved["properties"].items()
-        )
-        return Node(name, path, "object", label, hint, required, children=children)
-    if kind == "array":
-        item = _node(
-            resolved.get("items", {}), defs, name=name, path=_join(path, "*"), required=True, depth=depth + 1
-        )
-        return Node(
-            name,
-            path,
-            "array",
-            label,
-            hint,
-            required,
-            item=item,
-            min_items=int(resolved.get("minItems") or 0),
-            max_items=int(resolved["maxItems"]) if "maxItems" in resolved else None,
-        )
-    leaf, choices, input_type = _leaf_kind(name, resolved)
-    if not hint and leaf == "amount":
-        hint = AMOUNT_HINT
-    elif not hint and leaf == "percent":
-        hint = PERCENT_HINT
-    empty_ok = (
-        required and leaf in ("text", "textarea") and kind == "string" and not resolved.get("minLength")
-    )
-    return Node(
-        name,
-        path,
-        leaf,
-        label,
-        hint,
-        required,
-        choices=choices,
-        input_type=input_type,
-        empty_ok=empty_ok,
-        max_length=int(resolved.get("maxLength") or 0),
-    )
-
-
-@cache
-def form_tree(model: type[BaseModel]) -> Node:
-    """The form of a payload model (read once per model)."""
-    schema = model.model_json_schema()
-    return _node(schema, schema.get("$defs", {}), name="", path="", required=True, depth=0)
-
-
-def template_path(path: str) -> str:
-    """A concrete path with its list indices as ``*`` (``otherParty.0.opType`` -> ``otherParty.*.opType``)."""
-    return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -259,14 +77,14 @@ def _fill_values(node: Node, data: Any, path: str, out: Values) -> None:
         if isinstance(data, Mapping):
             for child in node.children:
                 if child.name in data:
-                    _fill_values(child, data[child.name], _join(path, child.name), out)
+                    _fill_values(child, data[child.name], join_path(path, child.name), out)
         return
     if node.kind == "array":
         items = list(data) if isinstance(data, list) else []
         out[f"{path}[count]"] = str(len(items))
         assert node.item is not None
         for index, item in enumerate(items):
-            _fill_values(node.item, item, _join(path, index), out)
+            _fill_values(node.item, item, join_path(path, index), out)
         return
     if node.kind == "date":
         text = str(data)
@@ -411,7 +229,9 @@ def _parse(
         result: dict[str, Any] = {}
         entered = False
         for child in node.children:
-            value = _parse(child, _join(src, child.name), _join(dst, child.name), values, out, settings)
+            value = _parse(
+                child, join_path(src, child.name), join_path(dst, child.name), values, out, settings
+            )
             if value is not MISSING:
                 result[child.name] = value
                 entered = entered or child.path not in settings.fixed
@@ -428,7 +248,9 @@ def _parse(
             posted = 0
         items: list[Any] = []
         for index in range(posted):
-            value = _parse(node.item, _join(src, index), _join(dst, len(items)), values, out, settings)
+            value = _parse(
+                node.item, join_path(src, index), join_path(dst, len(items)), values, out, settings
+            )
             if value is not MISSING:
                 items.append(value)
         out[f"{dst}[count]"] = str(len(items))
@@ -550,10 +372,6 @@ class Field:
             yield from child.walk()
 
 
-def field_id(path: str) -> str:
-    return "f-" + path.replace(".", "-") if path else "f-form"
-
-
 def bind(
     node: Node,
     values: Mapping[str, str],
@@ -585,7 +403,7 @@ def _bind(
         visible = [c for c in node.children if c.path not in settings.hidden and c.path not in settings.fixed]
         if level == 0 and len(visible) == 1 and visible[0].kind == "object":
             # A payload that is one form (``{"insurerResponse": {…}}``): the form is the page.
-            made.children.append(_bind(visible[0], _join(path, visible[0].name), values, settings, 0, ""))
+            made.children.append(_bind(visible[0], join_path(path, visible[0].name), values, settings, 0, ""))
             return made
         flags = [
             c
@@ -597,14 +415,14 @@ def _bind(
         for child in node.children:
             if child.path in settings.hidden or child.path in settings.fixed:
                 continue
-            bound = _bind(child, _join(path, child.name), values, settings, level + 1, made.crumb)
+            bound = _bind(child, join_path(path, child.name), values, settings, level + 1, made.crumb)
             if grouped and child in flags:
                 bound.kind = "checkbox"
                 if group is None:
                     group = Field(
                         node=node,
-                        path=_join(path, "_flags"),
-                        id=field_id(_join(path, "_flags")),
+                        path=join_path(path, "_flags"),
+                        id=field_id(join_path(path, "_flags")),
                         kind="checkboxes",
                         label="Which of these apply?",
                         hint="Select all that apply",
@@ -625,7 +443,7 @@ def _bind(
         made.can_add = count < min(node.max_items or MAX_GROUPS, MAX_GROUPS)
         least = max(node.min_items, 1 if node.required else 0)
         for index in range(count):
-            item = _bind(node.item, _join(path, index), values, settings, level + 1, made.crumb)
+            item = _bind(node.item, join_path(path, index), values, settings, level + 1, made.crumb)
             item.label = f"{node.label} {index + 1}"
             item.crumb = f"{crumb}{CRUMB}{item.label}" if crumb else item.label
             item.removable = count > least
@@ -694,106 +512,8 @@ def _nearest(index: Mapping[str, Field], path: str) -> Field | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------------
-# Reading stored forms
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    key: str
-    value: str
-    path: str
-    anchor: str
-
-
-@dataclass(frozen=True)
-class SummaryGroup:
-    heading: str
-    path: str
-    rows: tuple[SummaryRow, ...]
-
-
-def display_value(node: Node | None, value: Any) -> str:
-    """A stored value as a person reads it."""
-    if value is None:
-        return ""
-    if node is None:
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        return str(value)
-    if node.kind in ("flag", "choice"):
-        text = str(value)
-        return next((label for v, label in node.choices if v == text), code_label(node.name, text))
-    if node.kind == "boolean":
-        return "Yes" if value is True else "No" if value is False else str(value)
-    if node.kind == "date":
-        try:
-            day = date.fromisoformat(str(value))
-        except ValueError:
-            return str(value)
-        return f"{day.day} {day:%B %Y}"
-    if node.kind == "amount":
-        return f"£{value}"
-    if node.kind == "percent":
-        return f"{value}%"
-    return str(value)
-
-
-def summarise(node: Node, data: Any, *, path: str | None = None, heading: str = "") -> list[SummaryGroup]:
-    """``data`` read through ``node``: one group of rows per block, headed by where it is in the form."""
-    groups: list[SummaryGroup] = []
-    path = node.path if path is None else path
-    only = node.children[0] if node.kind == "object" and len(node.children) == 1 else None
-    if only is not None and only.kind == "object" and isinstance(data, Mapping) and set(data) <= {only.name}:
-        node, data, path = only, data.get(only.name), _join(path, only.name)  # one form: the form is it
-    _summarise(node, data, path, heading, groups)
-    return [g for g in groups if g.rows]
-
-
-def _summarise(node: Node | None, data: Any, path: str, heading: str, groups: list[SummaryGroup]) -> None:
-    if isinstance(data, Mapping):
-        rows: list[SummaryRow] = []
-        nested: list[tuple[Node | None, Any, str, str]] = []
-        known = {c.name: c for c in node.children} if node is not None and node.kind == "object" else {}
-        names = [c.name for c in node.children] if node is not None and node.kind == "object" else []
-        names += [k for k in data if k not in known]
-        for name in names:
-            if name not in data or str(name).startswith("_"):
-                continue
-            value = data[name]
-            if value is None or value == "":
-                continue  # not given
-            child = known.get(name)
-            child_path = _join(path, name)
-            label = child.label if child is not None else field_label(name)
-            if isinstance(value, Mapping) or (
-                isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
-            ):
-                nested.append((child, value, child_path, f"{heading}{CRUMB}{label}" if heading else label))
-            elif isinstance(value, list):
-                item = child.item if child is not None else None
-                text = ", ".join(display_value(item, v) for v in value)
-                rows.append(SummaryRow(label, text, child_path, field_id(child_path)))
-            else:
-                anchor = field_id(child_path) + ("-day" if child is not None and child.kind == "date" else "")
-                rows.append(SummaryRow(label, display_value(child, value), child_path, anchor))
-        groups.append(SummaryGroup(heading, path, tuple(rows)))
-        for child, value, child_path, child_heading in nested:
-            _summarise(child, value, child_path, child_heading, groups)
-        return
-    if isinstance(data, list):
-        item = node.item if node is not None and node.kind == "array" else None
-        base = heading.rpartition(CRUMB)
-        for index, value in enumerate(data):
-            label = f"{node.label if node is not None else base[2]} {index + 1}"
-            item_heading = f"{base[0]}{CRUMB}{label}" if base[0] else label
-            _summarise(item, value, _join(path, index), item_heading, groups)
-        return
-    groups.append(
-        SummaryGroup(
-            heading,
-            path,
-            (SummaryRow(node.label if node else "", display_value(node, data), path, field_id(path)),),
-        )
-    )
+def adjust_groups(node: Node, values: Values, post: Any) -> Values:
+    """The groups as typed, with one more (the "Add" button, ``_add``) or one fewer (``_remove``)."""
+    if "_add" in post:
+        return add_group(values, node, str(post.get("_add")))
+    return remove_group(values, str(post.get("_remove")))

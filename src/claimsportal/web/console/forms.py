@@ -13,17 +13,12 @@ from django import forms
 
 from claimsportal.organisations.administration import USER_STATUSES
 from claimsportal.organisations.models import Organisation
-from claimsportal.organisations.profiles import CLAIMS_PROFILES, Profile, profiles_valid_for
+from claimsportal.organisations.profiles import Profile, profiles_valid_for
 from claimsportal.organisations.registration import REGULATORS
+from claimsportal.presentation.profiles import PROFILE_LABELS
 from claimsportal.protocols.types import Side
 from claimsportal.web.account.forms import GovukForm
 
-PROFILE_LABELS: dict[str, str] = {
-    Profile.ADMINISTRATOR: "Administrator (the administration console; no claims by itself)",
-    Profile.DELETE_CLAIMS: "ADVANCED USER Delete Claims",
-    Profile.SEARCH_ARCHIVE: "Search Archived Claims User",
-    **{p.value: c.label for p, c in CLAIMS_PROFILES.items()},
-}
 STATUS_LABELS = {
     "all": "All",
     "active_enabled": "Active and Enabled",

@@ -25,11 +25,11 @@ from claimsportal.organisations import administration
 from claimsportal.organisations.administration import UserChanges
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.profiles import Profile
+from claimsportal.presentation.profiles import PROFILE_LABELS
 from claimsportal.protocols.errors import PortalError
 from claimsportal.web.account.forms import add_portal_error
 from claimsportal.web.console.access import administrator_page, console_page, forbidden
 from claimsportal.web.console.forms import (
-    PROFILE_LABELS,
     STATUS_LABELS,
     A2AClientForm,
     ConfirmDisableForm,

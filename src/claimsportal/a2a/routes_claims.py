@@ -1,0 +1,142 @@
+"""Claims: the worklist (``GET /claims``), search, one claim, its status and its history; and
+``POST /claims`` (addClaim), beside ``GET /claims`` because django-ninja serves one path from one
+router. The operations on an existing claim are in ``a2a.routes_operations``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from claimsportal.a2a.caller import claims_caller
+from claimsportal.a2a.routes_operations import perform_operation
+from claimsportal.a2a.schemas import (
+    ERROR_RESPONSES,
+    READ_ERRORS,
+    ClaimInfoOut,
+    ClaimOut,
+    ClaimPageOut,
+    ClaimStatusOut,
+    HistoryEventOut,
+    request_body,
+)
+from claimsportal.claims import selectors
+from claimsportal.core import clock
+
+router = Router()
+
+
+@router.get(
+    "/claims",
+    response={200: ClaimPageOut, **READ_ERRORS},
+    operation_id="getClaimsList",
+    summary="The acting user's worklist: claims awaiting their organisation",
+    tags=["claims"],
+)
+def get_claims_list(
+    request: HttpRequest, cursor: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    _client, actor = claims_caller(request)
+    page = selectors.worklist(actor, cursor=cursor, limit=limit)
+    return {"claims": [selectors.list_row(c) for c in page.claims], "nextCursor": page.next_cursor}
+
+
+@router.get(
+    "/claims/search",
+    response={200: ClaimPageOut, **READ_ERRORS},
+    operation_id="searchClaims",
+    summary="Search the claims the acting user can see (searchClaimCriteria)",
+    tags=["claims"],
+)
+def search_claims(
+    request: HttpRequest,
+    applicationId: str | None = None,
+    branchPath: str | None = None,
+    CMReferenceNumber: str | None = None,
+    CRReferenceNumber: str | None = None,
+    claimantSurname: str | None = None,
+    claimType: str | None = None,
+    phaseCacheId: str | None = None,
+    dispatchDateFrom: date | None = None,
+    dispatchDateTo: date | None = None,
+    sentDateFrom: date | None = None,
+    sentDateTo: date | None = None,
+    startDateFrom: date | None = None,
+    startDateTo: date | None = None,
+    sortField: str = "ApplicationId",
+    sortOrder: str = "Asc",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    _client, actor = claims_caller(request)
+    criteria = selectors.SearchCriteria(
+        applicationId=applicationId,
+        branchPath=branchPath,
+        CMReferenceNumber=CMReferenceNumber,
+        CRReferenceNumber=CRReferenceNumber,
+        claimantSurname=claimantSurname,
+        claimType=claimType,
+        phaseCacheId=phaseCacheId,
+        dispatchDateFrom=dispatchDateFrom,
+        dispatchDateTo=dispatchDateTo,
+        sentDateFrom=sentDateFrom,
+        sentDateTo=sentDateTo,
+        startDateFrom=startDateFrom,
+        startDateTo=startDateTo,
+        sortField=sortField,
+        sortOrder=sortOrder,
+    )
+    page = selectors.search(actor, criteria, cursor=cursor, limit=limit)
+    return {"claims": [selectors.list_row(c) for c in page.claims], "nextCursor": page.next_cursor}
+
+
+@router.get(
+    "/claims/{applicationId}",
+    response={200: ClaimOut, **READ_ERRORS},
+    operation_id="getClaim",
+    summary="The whole claim, with every submitted form and the acting user's allowedOperations",
+    tags=["claims"],
+)
+def get_claim(request: HttpRequest, applicationId: str) -> dict[str, Any]:
+    _client, actor = claims_caller(request)
+    claim = selectors.get_visible_claim(actor, applicationId, with_counts=True)
+    return selectors.claim_detail(actor, claim, clock.today())
+
+
+@router.get(
+    "/claims/{applicationId}/status",
+    response={200: ClaimStatusOut, **READ_ERRORS},
+    operation_id="getClaimsStatus",
+    summary="The claim's current phase and activityEngineGuid",
+    tags=["claims"],
+)
+def get_claims_status(request: HttpRequest, applicationId: str) -> dict[str, Any]:
+    _client, actor = claims_caller(request)
+    claim = selectors.get_visible_claim(actor, applicationId)
+    return {"claimInfo": selectors.claim_info(claim), "gdprClaimDeleted": 0}
+
+
+@router.get(
+    "/claims/{applicationId}/history",
+    response={200: list[HistoryEventOut], **READ_ERRORS},
+    operation_id="getClaimHistory",
+    summary="The process history, oldest first",
+    tags=["claims"],
+)
+def get_claim_history(request: HttpRequest, applicationId: str) -> list[dict[str, Any]]:
+    _client, actor = claims_caller(request)
+    return selectors.history(selectors.get_visible_claim(actor, applicationId))
+
+
+@router.post(
+    "/claims",
+    response={201: ClaimInfoOut, **ERROR_RESPONSES},
+    operation_id="addClaim",
+    summary="Send a Claim Notification Form to a compensator (creates and sends the claim)",
+    tags=["claims"],
+    openapi_extra={"requestBody": request_body("addClaim", with_guid=False)},
+)
+def add_claim(request: HttpRequest) -> Status[dict[str, Any]]:
+    return perform_operation(request, "addClaim", None)

@@ -1,0 +1,552 @@
+"""The claim ledger: the only code that writes a claim's row, appends its events and inserts its
+notifications (ARCHITECTURE.md §4 rule 2). Everything that changes claims comes here: ``perform``,
+draft CNFs and attachments through the single-claim form (:func:`record`, :func:`open_claim`), and the
+jobs that change many claims at once (the timer sweep today; retention, archive and transfer next)
+through the set-based form (:func:`apply_set`). Each form has a PostgreSQL variant (one round trip,
+prepared on the hot path) and a generic one (SQLite). ``tests/claims/test_ledger.py`` greps the
+code base so that no other module writes these tables.
+
+The caller runs inside ``transaction.atomic()``: the claim change, its event and its notifications
+commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import psycopg
+from django.db import connection
+
+from claimsportal.claims import notices
+from claimsportal.claims.acting import Actor
+
+SYSTEM_SIDE = "SYSTEM"
+
+_EVENT_COLUMNS = (
+    "claim_id, occurred_at, operation, actor_user_id, actor_organisation_id, actor_side, phase_before,"
+    " phase_after, payload, activity_guid, deadline_at"
+)
+_NOTICE_COLUMNS = "guid, organisation_id, claim_id, kind, message, deadline_at, created_at"
+
+
+# --------------------------------------------------------------------------------------------------
+# Values as each database takes them
+# --------------------------------------------------------------------------------------------------
+
+
+def hot(sql: str, params: Sequence[Any], *, fetch: bool = False) -> tuple[Any, ...] | None:
+    """Run one statement of the hot path. On PostgreSQL it runs with server-side binding as a prepared
+    statement (parsed and planned once per connection; see ``CLAIMSPORTAL_PG_PREPARED``)."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone() if fetch else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if fetch else None
+
+
+def aware(value: Any) -> datetime | None:
+    """A timestamp read with raw SQL: SQLite hands back naive UTC text, PostgreSQL an aware datetime."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC)
+
+
+def db_datetime(value: datetime | None) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def db_guid(value: uuid.UUID) -> Any:
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def db_json(value: Any) -> Any:
+    return connection.ops.adapt_json_value(value, None)
+
+
+@cache
+def _claim_column_kinds() -> dict[str, str]:
+    from claimsportal.claims.models import Claim
+
+    return {f.column: f.get_internal_type() for f in Claim._meta.concrete_fields if f.column}
+
+
+def _adapt_claim_column(column: str, value: Any) -> Any:
+    kind = _claim_column_kinds().get(column)
+    if kind is None:
+        raise ValueError(f"claims_claim has no column {column}")
+    if value is None:
+        return None
+    if kind == "DateTimeField":
+        return db_datetime(value)
+    if kind == "UUIDField":
+        return db_guid(value)
+    if kind == "JSONField":
+        return db_json(value)
+    return value
+
+
+# --------------------------------------------------------------------------------------------------
+# One claim
+# --------------------------------------------------------------------------------------------------
+
+
+_ROW_COLUMNS = (
+    "application_id",
+    "claim_type",
+    "phase",
+    "owner_side",
+    "cr_organisation_id",
+    "comp_organisation_id",
+    "comp_branch_id",
+    "cr_allocated_user_id",
+    "comp_allocated_user_id",
+    "locked_by_id",
+    "activity_guid",
+    "deadline_kind",
+    "deadline_anchor",
+    "deadline_business_days",
+    "deadline_further_days",
+    "deadline_fixed_date",
+    "state",
+    "comp_reference",
+    "deadline_at",
+)
+
+
+@dataclass
+class LockedClaim:
+    application_id: int
+    claim_type: str
+    phase: str
+    owner_side: str | None
+    cr_organisation_id: int
+    comp_organisation_id: int | None
+    comp_branch_id: int | None
+    cr_allocated_user_id: int | None
+    comp_allocated_user_id: int | None
+    locked_by_id: int | None
+    activity_guid: uuid.UUID
+    deadline_kind: str
+    deadline_anchor: Any
+    deadline_business_days: int
+    deadline_further_days: int
+    deadline_fixed_date: Any
+    state: dict[str, Any]
+    comp_reference: str
+    deadline_at: datetime | None
+
+
+def _select_sql() -> str:
+    sql = f"SELECT {', '.join(_ROW_COLUMNS)} FROM claims_claim WHERE application_id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    return sql
+
+
+def lock_claim(application_id: int) -> LockedClaim | None:
+    """The claim's row, locked for this transaction (``FOR UPDATE`` on PostgreSQL; SQLite's IMMEDIATE
+    transactions serialise writers), read lean: the hot path builds no ORM instance."""
+    values = hot(_select_sql(), [application_id], fetch=True)
+    if values is None:
+        return None
+    raw = list(values)
+    guid, state = raw[10], raw[16]
+    raw[10] = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid))
+    raw[16] = json.loads(state) if isinstance(state, str) else state
+    raw[18] = aware(raw[18])
+    return LockedClaim(*raw)
+
+
+class NoSuchClaim(LookupError):
+    """A change addressed to a claim that does not exist (never an orphan event)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The event appended to a claim's history."""
+
+    operation: str
+    actor: Actor | None  # None: the portal itself (a timer, a job)
+    phase_before: str
+    phase_after: str
+    payload: Mapping[str, Any]
+    activity_guid: uuid.UUID  # the claim's activityEngineGuid after the change
+    deadline_at: datetime | None  # the claim's deadline after the change
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification to one organisation about the claim."""
+
+    organisation_id: int
+    kind: str  # notifications.Notification.Kind
+    message: str
+    deadline_at: datetime | None = None
+
+
+def _event_values(application_id: int | None, entry: Entry, now: datetime) -> list[Any]:
+    actor = entry.actor
+    values = [
+        db_datetime(now),
+        entry.operation,
+        actor.user_pk if actor else None,
+        actor.organisation_pk if actor else None,
+        actor.side.value if actor else SYSTEM_SIDE,
+        entry.phase_before,
+        entry.phase_after,
+        db_json(dict(entry.payload)),
+        db_guid(entry.activity_guid),
+        db_datetime(entry.deadline_at),
+    ]
+    return values if application_id is None else [application_id, *values]
+
+
+def _notice_values(notice: Notice, now: datetime) -> list[Any]:
+    return [
+        db_guid(uuid.uuid4()),
+        notice.organisation_id,
+        notice.kind,
+        notice.message[: notices.MESSAGE_LENGTH],
+        db_datetime(notice.deadline_at),
+        db_datetime(now),
+    ]
+
+
+def record(
+    application_id: int,
+    *,
+    columns: Mapping[str, Any],
+    entry: Entry,
+    notices_: Sequence[Notice] = (),
+    now: datetime,
+) -> None:
+    """Change one claim: update ``columns`` (values as Python objects; ``updated_at`` is set to
+    ``now``), append ``entry`` and insert ``notices_``. On PostgreSQL one prepared statement whose
+    event takes its claim ID from the UPDATE, so an event can never be written for a claim that was
+    not updated; elsewhere one statement each."""
+    changed = {**columns, "updated_at": now}
+    assignments = ", ".join(f"{name} = %s" for name in changed)
+    values = [_adapt_claim_column(name, value) for name, value in changed.items()]
+    update = f"UPDATE claims_claim SET {assignments} WHERE application_id = %s"
+    event = _event_values(None, entry, now)
+    notice_rows = [_notice_values(n, now) for n in notices_]
+    if connection.vendor == "postgresql":
+        holes = "(SELECT application_id FROM updated), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
+        sql = (
+            f"WITH updated AS ({update} RETURNING application_id),"
+            f" logged AS (INSERT INTO claims_claimevent ({_EVENT_COLUMNS}) VALUES ({holes}) RETURNING claim_id)"
+        )
+        params: list[Any] = [*values, application_id, *event]
+        if notice_rows:
+            rows = ", ".join(
+                ["(%s::uuid, %s::bigint, %s, %s, %s::timestamptz, %s::timestamptz)"] * len(notice_rows)
+            )
+            sql += (
+                f" INSERT INTO notifications_notification ({_NOTICE_COLUMNS})"
+                " SELECT n.guid, n.organisation_id, logged.claim_id, n.kind, n.message, n.deadline_at, n.created_at"
+                f" FROM logged, (VALUES {rows}) AS n(guid, organisation_id, kind, message, deadline_at, created_at)"
+            )
+            params += [value for row in notice_rows for value in row]
+        else:
+            sql += " SELECT claim_id FROM logged"
+        hot(sql, params)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(update, [*values, application_id])
+        if cursor.rowcount != 1:  # SQLite checks foreign keys only at commit: refuse the orphan now
+            raise NoSuchClaim(f"claim {application_id} does not exist")
+    hot(
+        f"INSERT INTO claims_claimevent ({_EVENT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [application_id, *event],
+    )
+    for row in notice_rows:
+        guid, organisation, *rest = row
+        hot(
+            f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [guid, organisation, application_id, *rest],
+        )
+
+
+def append(application_id: int, *, entry: Entry, notices_: Sequence[Notice] = (), now: datetime) -> None:
+    """Append ``entry`` (and ``notices_``) to a claim whose row does not change (an attachment added:
+    the activityEngineGuid stays)."""
+    hot(
+        f"INSERT INTO claims_claimevent ({_EVENT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        _event_values(application_id, entry, now),
+    )
+    for notice in notices_:
+        guid, organisation, *rest = _notice_values(notice, now)
+        hot(
+            f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [guid, organisation, application_id, *rest],
+        )
+
+
+def open_claim(*, columns: Mapping[str, Any], entry: Entry | None, now: datetime) -> int:
+    """Insert a new claim row (``created_at`` and ``updated_at`` are ``now``) and, when given, its first
+    event; returns the application ID."""
+    values = {**columns, "created_at": now, "updated_at": now}
+    names = ", ".join(values)
+    holes = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO claims_claim ({names}) VALUES ({holes}) RETURNING application_id",
+            [_adapt_claim_column(name, value) for name, value in values.items()],
+        )
+        row = cursor.fetchone()
+    application_id = int(row[0])  # psycopg cursors have no lastrowid
+    if entry is not None:
+        append(application_id, entry=entry, now=now)
+    return application_id
+
+
+def notify(items: Sequence[tuple[int, Notice]], *, now: datetime) -> int:
+    """Insert notifications about claims that do not change (deadline warnings), many at a time. A
+    notice the unique constraint already holds (one warning per deadline) is skipped. Returns how
+    many were offered."""
+    rows = []
+    for application_id, notice in items:
+        guid, organisation, *rest = _notice_values(notice, now)
+        rows.append([guid, organisation, application_id, *rest])
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT DO NOTHING",
+            rows,
+        )
+    return len(rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# Many claims at once
+# --------------------------------------------------------------------------------------------------
+
+
+def move_deadlines(
+    fires_at: datetime,
+    *,
+    kind: str,
+    business_days: int,
+    further_days: int,
+    anchor: Any,
+    fixed_date: Any,
+) -> int:
+    """Set ``deadline_at`` to ``fires_at`` on every open deadline computed from these inputs (the
+    calendar changed: the instant moves, the inputs and the claim do not, so no event). Returns how
+    many claims moved."""
+    # As the ORM stores it (SQLite: naive UTC text), so that the comparisons below and the timer
+    # sweep's ``deadline_at <= now`` compare like with like.
+    stored = db_datetime(fires_at)
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_claim SET deadline_at = %s WHERE deadline_at IS NOT NULL AND deadline_at <> %s"
+            " AND deadline_kind = %s AND deadline_business_days = %s AND deadline_further_days = %s"
+            f" AND deadline_anchor {same} %s AND deadline_fixed_date {same} %s",
+            [stored, stored, kind, business_days, further_days, anchor, fixed_date],
+        )
+        return int(cursor.rowcount)
+
+
+@dataclass(frozen=True)
+class ClaimSet:
+    """Which claims a job changes, and what each becomes: the set-based form's one argument.
+
+    - ``carry``: claim columns read into the working set ``src`` as they were (``src.<column>``);
+    - ``where``/``order_by``/``limit``: the claims, over ``claims_claim`` (indexed columns, please);
+    - ``lookup``: optional rows joined to each claim (``name(columns) AS (VALUES …)``, ``on``);
+    - ``assignments``: the new value of each changed claim column, an SQL expression over ``src``
+      (the claim as it was plus the lookup) that both databases understand; the ledger always sets a
+      new ``activity_guid`` and ``updated_at``;
+    - ``operation`` and ``event_payload`` (key → expression over ``src``): the event each claim gets,
+      by the portal (``SYSTEM``), from ``src.phase`` to the new phase;
+    - ``notice_kind``, ``notice_template`` (a :mod:`claims.notices` template; each field other than
+      ``{claim}`` is a ``src`` column), ``notice_deadline`` (expression over ``src``) and
+      ``notify``: the claim columns, after the change, naming the organisations told.
+    """
+
+    carry: tuple[str, ...]
+    where: str
+    params: Sequence[Any] = ()
+    order_by: str = "application_id"
+    limit: int = 5000
+    lookup: str = ""  # e.g. "m(source, target) AS (VALUES (%s, %s), …)"
+    lookup_params: Sequence[Any] = ()
+    lookup_on: str = ""  # e.g. "m.source = due.phase"
+    lookup_columns: tuple[str, ...] = ()
+    assignments: Mapping[str, str] = field(default_factory=dict)
+    operation: str = ""
+    event_payload: Mapping[str, str] = field(default_factory=dict)
+    notice_kind: str = ""
+    notice_template: str = ""
+    notice_deadline: str = "NULL"
+    notify: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetResult:
+    """Per claim changed: its phase before and after."""
+
+    moved: list[tuple[str, str]]
+
+
+def apply_set(change: ClaimSet, *, now: datetime) -> SetResult:
+    """Change one batch of claims (at most ``change.limit``) in the caller's transaction: claims
+    locked by another worker are skipped on PostgreSQL (``FOR UPDATE SKIP LOCKED``), so two workers
+    never take the same claim; the caller repeats until fewer than ``limit`` come back."""
+    if not change.carry or "application_id" not in change.carry or "phase" not in change.carry:
+        raise ValueError("a claim set carries at least application_id and phase")
+    if connection.vendor == "postgresql":
+        return _apply_set_postgresql(change, now)
+    return _apply_set_generic(change, now)
+
+
+def _source(change: ClaimSet, *, lock: bool) -> tuple[str, list[Any]]:
+    """``WITH [lookup,] due AS (…), src AS (…)`` (without the word WITH) and its parameters."""
+    due = (
+        f"SELECT {', '.join(change.carry)} FROM claims_claim WHERE {change.where}"
+        f" ORDER BY {change.order_by} LIMIT %s"
+    )
+    if lock:
+        due += " FOR UPDATE SKIP LOCKED"
+    parts: list[str] = []
+    params: list[Any] = []
+    if change.lookup:
+        parts.append(change.lookup)
+        params += change.lookup_params
+    parts.append(f"due AS ({due})")
+    params += [*change.params, change.limit]
+    if change.lookup:
+        lookup_name = change.lookup.split("(", 1)[0].strip()
+        picked = ", ".join(f"{lookup_name}.{c}" for c in change.lookup_columns)
+        parts.append(f"src AS (SELECT due.*, {picked} FROM due JOIN {lookup_name} ON {change.lookup_on})")
+    else:
+        parts.append("src AS (SELECT * FROM due)")
+    return ", ".join(parts), params
+
+
+def _json_object(pairs: Mapping[str, str], function: str) -> tuple[str, list[Any]]:
+    args: list[str] = []
+    params: list[Any] = []
+    key = "%s::text" if connection.vendor == "postgresql" else "%s"
+    for name, expression in pairs.items():
+        args += [key, expression]
+        params.append(name)
+    return f"{function}({', '.join(args)})", params
+
+
+def _apply_set_postgresql(change: ClaimSet, now: datetime) -> SetResult:
+    source, params = _source(change, lock=True)
+    assignments = ", ".join(f"{column} = {expression}" for column, expression in change.assignments.items())
+    payload, payload_params = _json_object(change.event_payload, "jsonb_build_object")
+    fmt, fields = notices.sql_format(change.notice_template) if change.notice_template else ("", [])
+    notice_args = [
+        "lpad(moved.application_id::text, 8, '0')" if name == "claim" else f"moved.notice_{name}"
+        for name in fields
+    ]
+    returning = [
+        "c.application_id",
+        "src.phase AS phase_before",
+        "c.phase AS phase_after",
+        "c.activity_guid",
+        "c.deadline_at",
+        f"{payload} AS event_payload",
+        f"CAST({change.notice_deadline} AS timestamp with time zone) AS notice_deadline",
+        *(f"c.{column} AS notify_{i}" for i, column in enumerate(change.notify)),
+        *(f"src.{name} AS notice_{name}" for name in fields if name != "claim"),
+    ]
+    sql = (
+        f"WITH {source}, moved AS ("
+        f" UPDATE claims_claim AS c SET {assignments}, activity_guid = gen_random_uuid(), updated_at = %s"
+        " FROM src WHERE c.application_id = src.application_id"
+        f" RETURNING {', '.join(returning)})"
+    )
+    params += [now, *payload_params]
+    if change.notify:
+        organisations = ", ".join(f"(moved.notify_{i})" for i in range(len(change.notify)))
+        sql += (
+            f", notified AS (INSERT INTO notifications_notification ({_NOTICE_COLUMNS})"
+            f" SELECT gen_random_uuid(), o.organisation_id, moved.application_id, %s::text,"
+            f" left(format(%s::text, {', '.join(notice_args)}), {notices.MESSAGE_LENGTH}), moved.notice_deadline, %s"
+            f" FROM moved CROSS JOIN LATERAL (VALUES {organisations}) AS o(organisation_id)"
+            " WHERE o.organisation_id IS NOT NULL)"
+        )
+        params += [change.notice_kind, fmt, now]
+    sql += (
+        f", logged AS (INSERT INTO claims_claimevent ({_EVENT_COLUMNS})"
+        f" SELECT application_id, %s, %s::text, NULL, NULL, '{SYSTEM_SIDE}', phase_before, phase_after,"
+        " event_payload, activity_guid, deadline_at FROM moved)"
+        " SELECT phase_before, phase_after FROM moved"
+    )
+    params += [now, change.operation]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return SetResult([(before, after) for before, after in cursor.fetchall()])
+
+
+def _apply_set_generic(change: ClaimSet, now: datetime) -> SetResult:
+    """SQLite: the transaction is IMMEDIATE (one writer at a time). The working set is a temporary
+    table; then one UPDATE … FROM, one INSERT … SELECT per organisation told, one for the events."""
+    source, params = _source(change, lock=False)
+    db_now = db_datetime(now)
+    payload, payload_params = _json_object(change.event_payload, "json_object")
+    fmt, fields = notices.sql_format(change.notice_template) if change.notice_template else ("", [])
+    notice_args = [
+        "substr('00000000' || src.application_id, -8)" if name == "claim" else f"src.{name}"
+        for name in fields
+    ]
+    assignments = ", ".join(f"{column} = {expression}" for column, expression in change.assignments.items())
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS temp.ledger_src")
+        cursor.execute(
+            f"CREATE TEMP TABLE ledger_src AS WITH {source}"
+            f" SELECT src.*, {payload} AS ledger_payload, {change.notice_deadline} AS ledger_notice_deadline"
+            " FROM src",
+            [*params, *payload_params],
+        )
+        cursor.execute(
+            f"UPDATE claims_claim AS c SET {assignments}, activity_guid = lower(hex(randomblob(16))),"
+            " updated_at = %s FROM ledger_src AS src WHERE c.application_id = src.application_id",
+            [db_now],
+        )
+        for column in change.notify:
+            cursor.execute(
+                f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS})"
+                f" SELECT lower(hex(randomblob(16))), c.{column}, c.application_id, %s,"
+                f" substr(printf(%s, {', '.join(notice_args)}), 1, {notices.MESSAGE_LENGTH}),"
+                " src.ledger_notice_deadline, %s"
+                f" FROM ledger_src AS src JOIN claims_claim AS c ON c.application_id = src.application_id"
+                f" WHERE c.{column} IS NOT NULL",
+                [change.notice_kind, fmt, db_now],
+            )
+        cursor.execute(
+            f"INSERT INTO claims_claimevent ({_EVENT_COLUMNS})"
+            f" SELECT c.application_id, %s, %s, NULL, NULL, '{SYSTEM_SIDE}', src.phase, c.phase,"
+            " src.ledger_payload, c.activity_guid, c.deadline_at"
+            " FROM ledger_src AS src JOIN claims_claim AS c ON c.application_id = src.application_id",
+            [db_now, change.operation],
+        )
+        cursor.execute(
+            "SELECT src.phase, c.phase FROM ledger_src AS src"
+            " JOIN claims_claim AS c ON c.application_id = src.application_id"
+        )
+        moved = [(before, after) for before, after in cursor.fetchall()]
+        cursor.execute("DROP TABLE temp.ledger_src")
+    return SetResult(moved)
+
+
+def payload_text(value: Any) -> str:
+    """An event payload as stored text (for comparisons in tests and the docs)."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)

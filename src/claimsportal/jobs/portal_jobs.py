@@ -1,0 +1,179 @@
+"""The portal's jobs, in priority order: the law first (timeouts, then their warnings), then the purges,
+the account jobs and the printable documents. Each reads its clock (docs/decisions.md, "Two clocks")
+and its retention period from the table (``core.retention``); each calls its service through its
+module, so a test can replace the service."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from claimsportal.a2a import guessing
+from claimsportal.a2a.models import CredentialFailure, IdempotencyRecord
+from claimsportal.claims import timers
+from claimsportal.core import clock, retention
+from claimsportal.documents import printable
+from claimsportal.jobs import runner
+from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, JobContext, Registry
+from claimsportal.notifications import services as notifications
+from claimsportal.organisations import accounts
+
+TIMEOUTS = "timeouts"
+DEADLINE_WARNINGS = "deadline-warnings"
+PRINTABLE_DOCUMENTS = "printable-documents"
+# The jobs that run "every pass": ``run-timers --interval`` sets how often.
+EVERY_PASS = (TIMEOUTS, DEADLINE_WARNINGS)
+# What the sandbox's runTimers runs: the jobs of the business clock an integrator moves (not the PDFs:
+# they render on the first download anyway, and a request should not wait for 200 of them).
+SANDBOX = (TIMEOUTS, DEADLINE_WARNINGS, "notifications-purge")
+
+PASS_SECONDS = 30.0
+HOURLY = Every(3600.0)
+NIGHTLY = DailyAt(time(3, 0))  # after the small hours' DST changes (01:00-02:00), before the working day
+
+
+def timeouts(context: JobContext) -> Figures:
+    swept = timers.run_due_timeouts(now=context.now, batch_size=context.batch_size, progress=context.progress)
+    return swept.as_dict()
+
+
+def deadline_warnings(context: JobContext) -> Figures:
+    return {"warnings": notifications.create_deadline_warnings(context.business_now()).created}
+
+
+def notifications_purge(context: JobContext) -> Figures:
+    return {"notificationsPurged": notifications.purge_expired(context.business_now())}
+
+
+def credential_failures_purge(context: JobContext) -> Figures:
+    # Never before the guessing window has ended: a shorter period in the table must not lift a lockout.
+    kept = max(retention.period(retention.CREDENTIAL_FAILURES), guessing.WINDOW)
+    deleted, _ = CredentialFailure.objects.filter(window_started_at__lt=clock.real_now() - kept).delete()
+    return {"credentialFailuresPurged": deleted}
+
+
+def idempotency_purge(context: JobContext) -> Figures:
+    kept = retention.period(retention.IDEMPOTENCY_RECORDS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=clock.real_now() - kept).delete()
+    return {"idempotencyRecordsPurged": deleted}
+
+
+def idle_users(context: JobContext) -> Figures:
+    return {"usersDisabledIdle": accounts.disable_idle_users(clock.real_now())}
+
+
+def expiry_reminders(context: JobContext) -> Figures:
+    return {"expiryReminders": accounts.send_expiry_reminders(clock.real_today())}
+
+
+def disabled_users_deletion(context: JobContext) -> Figures:
+    return {"usersDeleted": accounts.delete_long_disabled_users(clock.real_now())}
+
+
+def printable_documents(context: JobContext) -> Figures:
+    rendered = printable.render_pending(now=context.now)
+    return {"documentsRendered": rendered.rendered, "documentsFailed": rendered.failed}
+
+
+PORTAL_JOBS = Registry(
+    [
+        Job(
+            TIMEOUTS,
+            "Move every claim whose time limit has passed to its timeout phase",
+            Every(PASS_SECONDS),
+            JobClock.BUSINESS,
+            timeouts,
+            ("moved", "batches", "seconds", "byPhase"),
+            timedelta(minutes=5),
+        ),
+        Job(
+            DEADLINE_WARNINGS,
+            "Warn the awaiting organisation 5 (liability) or 3 business days before a time limit",
+            Every(PASS_SECONDS),
+            JobClock.BUSINESS,
+            deadline_warnings,
+            ("warnings",),
+            timedelta(minutes=5),
+        ),
+        Job(
+            "notifications-purge",
+            "Delete notifications past their retention period",
+            HOURLY,
+            JobClock.BUSINESS,
+            notifications_purge,
+            ("notificationsPurged",),
+            timedelta(hours=1),
+            (retention.NOTIFICATIONS,),
+        ),
+        Job(
+            "credential-failures-purge",
+            "Delete counts of wrong A2A client secrets whose window has ended",
+            HOURLY,
+            JobClock.REAL,
+            credential_failures_purge,
+            ("credentialFailuresPurged",),
+            timedelta(hours=1),
+            (retention.CREDENTIAL_FAILURES,),
+        ),
+        Job(
+            "idempotency-purge",
+            "Delete A2A Idempotency-Key records past their retention period",
+            HOURLY,
+            JobClock.REAL,
+            idempotency_purge,
+            ("idempotencyRecordsPurged",),
+            timedelta(hours=1),
+            (retention.IDEMPOTENCY_RECORDS,),
+        ),
+        Job(
+            "idle-users",
+            "Disable users who have not signed in for the idle period",
+            NIGHTLY,
+            JobClock.REAL,
+            idle_users,
+            ("usersDisabledIdle",),
+            timedelta(hours=2),
+            (retention.IDLE_USERS,),
+        ),
+        Job(
+            "expiry-reminders",
+            "E-mail Administrators whose account expires in 14 days",
+            NIGHTLY,
+            JobClock.REAL,
+            expiry_reminders,
+            ("expiryReminders",),
+            timedelta(hours=2),
+        ),
+        Job(
+            "disabled-users-deletion",
+            "Delete users disabled for the deletion period who acted on no existing claim",
+            NIGHTLY,
+            JobClock.REAL,
+            disabled_users_deletion,
+            ("usersDeleted",),
+            timedelta(hours=2),
+            (retention.DISABLED_USERS,),
+        ),
+        Job(
+            PRINTABLE_DOCUMENTS,
+            "Render the printable documents not yet rendered (at most 200 a run)",
+            Every(5.0),
+            JobClock.BUSINESS,
+            printable_documents,
+            ("documentsRendered", "documentsFailed"),
+            timedelta(minutes=10),
+        ),
+    ]
+)
+
+
+def run_sandbox_timers() -> int:
+    """The sandbox's ``runTimers``: the business-clock jobs (``SANDBOX``) once, in priority order, at the
+    business clock's now, through the same registry and runner as the worker; returns the number of
+    claims timed out. A failed job (logged and recorded like any run) fails the request, after the
+    other jobs ran."""
+    registry = PORTAL_JOBS.only(SANDBOX)
+    outcomes = runner.run_once(registry, JobContext(now=clock.now()))
+    failed = [outcome.job for outcome in outcomes if not outcome.ok]
+    if failed:
+        raise RuntimeError(f"job(s) failed: {', '.join(failed)}")
+    return int(runner.merged(registry, outcomes)["moved"])

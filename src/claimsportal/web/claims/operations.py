@@ -1,0 +1,146 @@
+"""Every operation of the protocols (and the locks and allocations) as a page of its own: the
+operation's form from its payload model, sent through ``perform``; a refusal shown beside its fields.
+A compensator prints its form as a draft of the document it would create."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from claimsportal.claims import selectors as claim_selectors
+from claimsportal.claims.acting import Actor, format_application_id
+from claimsportal.claims.models import Claim
+from claimsportal.claims.services import perform
+from claimsportal.core import clock
+from claimsportal.documents.printable import DRAFT_PRINTS, document_title
+from claimsportal.presentation.labels import operation_label
+from claimsportal.protocols.errors import PortalError
+from claimsportal.protocols.tables import definition_for
+from claimsportal.web.claims import forms
+from claimsportal.web.claims.acting import back, claim_url, with_actor
+from claimsportal.web.claims.schema_form import (
+    Field,
+    SummaryError,
+    adjust_groups,
+    attach_errors,
+    bind,
+    parse,
+    values_from_post,
+)
+
+
+def _page_context(
+    claim: Claim, op_name: str, root: Field, errors: list[SummaryError], error_message: str = ""
+) -> dict[str, Any]:
+    definition = definition_for(claim.claim_type)
+    return {
+        "claim": claim,
+        "application_id": format_application_id(claim.pk),
+        "phase_name": definition.phases[claim.phase].name
+        if claim.phase in definition.phases
+        else claim.phase,
+        "operation": op_name,
+        "operation_label": operation_label(op_name),
+        "form": root,
+        "errors": errors,
+        "error_message": error_message,
+        "draft_print": op_name in DRAFT_PRINTS,
+    }
+
+
+@with_actor
+@require_http_methods(["GET", "POST"])
+def operation_page(request: HttpRequest, actor: Actor, application_id: str, operation: str) -> HttpResponse:
+    claim = claim_selectors.get_visible_claim(actor, application_id)
+    op = forms.operation_model(claim, operation)
+    if op is None or operation in ("addClaim",):
+        raise Http404("No such operation")
+    form = forms.operation_form(actor, claim, op)
+    allowed = claim_selectors.allowed_operations(actor, claim)
+    if request.method == "GET":
+        if operation not in allowed:
+            return render(
+                request,
+                "web/claims/not_available.html",
+                {
+                    "claim": claim,
+                    "application_id": format_application_id(claim.pk),
+                    "operation_label": operation_label(operation),
+                    "operation": operation,
+                },
+            )
+        root = bind(form.tree, form.initial, form.settings)
+        return render(request, "web/claims/operation.html", _page_context(claim, operation, root, []))
+    values = values_from_post(request.POST)
+    if "_add" in request.POST or "_remove" in request.POST:  # the groups as typed, one more or less
+        root = bind(form.tree, adjust_groups(form.tree, values, request.POST), form.settings)
+        return render(request, "web/claims/operation.html", _page_context(claim, operation, root, []))
+    payload, compact = parse(form.tree, values, form.settings)
+    if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
+        return _draft_print(claim, operation, payload)
+    try:
+        info = perform(
+            actor=actor,
+            operation=operation,
+            application_id=claim.pk,
+            activity_guid=str(request.POST.get("activityEngineGuid", "")),
+            payload=payload,
+        )
+    except PortalError as error:
+        if error.code == "NOT_FOUND":
+            raise
+        if error.code == "STALE_ACTIVITY_GUID":
+            claim = claim_selectors.get_visible_claim(actor, claim.pk)  # show it as it is now
+            if operation not in claim_selectors.allowed_operations(actor, claim):
+                messages.error(
+                    request, f"{error.message}. {operation_label(operation)} is no longer possible."
+                )
+                return redirect(claim_url(claim))
+        root = bind(form.tree, compact, form.settings)
+        details = [
+            d for d in error.details if d.field not in ("activityEngineGuid", "operation", "applicationId")
+        ]
+        summary = attach_errors(root, details)
+        if not summary or error.code not in ("SCHEMA_INVALID", "BUSINESS_RULE"):
+            summary.insert(0, SummaryError(error.message, ""))
+        return render(
+            request,
+            "web/claims/operation.html",
+            _page_context(claim, operation, root, summary),
+            status=200,
+        )
+    messages.success(request, _done_message(operation, info.phase_name))
+    if operation in ("unlockClaim", "forceUnlockClaim", "lockClaim", "deallocateUser", "allocateUser"):
+        return back(request, claim_url(info.application_id))
+    return redirect(claim_url(info.application_id))
+
+
+def _draft_print(claim: Claim, operation: str, payload: dict[str, Any]) -> HttpResponse:
+    """The form as typed so far, printed as the document it would create, marked as a draft; nothing
+    is sent or stored (WORKFLOW.md §10, the compensator's "IR draft")."""
+    from claimsportal.documents.rendering import draft_operation_pdf  # WeasyPrint loads on first use
+
+    kind = DRAFT_PRINTS[operation]
+    title = document_title(kind, claim.claim_type)
+    pdf = draft_operation_pdf(claim, kind, title, operation, payload, clock.now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"draft-{format_application_id(claim.pk)}-{operation}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _done_message(operation: str, phase_name: str) -> str:
+    if operation == "lockClaim":
+        return "The claim is locked to you"
+    if operation in ("unlockClaim", "forceUnlockClaim"):
+        return "The claim is unlocked"
+    if operation == "allocateUser":
+        return "The claim is allocated"
+    if operation == "deallocateUser":
+        return "The allocation is removed"
+    return f"{operation_label(operation)}: done. The claim is now at {phase_name}"
