@@ -107,9 +107,10 @@ class LockedOrScoped(ScopedClaim, Protocol):
     locked_by_id: int | None
 
 
-def access_facts(actor: Actor, claim: LockedOrScoped) -> AccessFacts:
-    """The facts the protocol's access rules read (``protocols.access``), for ``actor`` and ``claim``."""
-    rules = actor.scope.rules_for(claim)
+def access_facts(actor: Actor, claim: LockedOrScoped, *, lock_only: bool = False) -> AccessFacts:
+    """The facts the protocol's access rules read (``protocols.access``), for ``actor`` and ``claim``.
+    ``lock_only``: the rules to check read only the lock (most operations), so the profile facts are
+    not worked out (they read False)."""
     holder = claim.locked_by_id
     lock = (
         LockHolder.NOBODY
@@ -118,6 +119,9 @@ def access_facts(actor: Actor, claim: LockedOrScoped) -> AccessFacts:
         if holder == actor.user_pk
         else LockHolder.OTHER
     )
+    if lock_only:
+        return AccessFacts(lock=lock, team_leader=False, may_allocate_branch=False, allocated=False)
+    rules = actor.scope.rules_for(claim)
     allocated = claim.cr_allocated_user_id if actor.side is Side.CR else claim.comp_allocated_user_id
     return AccessFacts(
         lock=lock,

@@ -28,7 +28,7 @@ from claimsportal.core import clock
 from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols import payloads as p
-from claimsportal.protocols.access import AccessFacts, AccessRule, first_broken
+from claimsportal.protocols.access import DEFAULT_RULES, AccessFacts, AccessRule, first_broken
 from claimsportal.protocols.definitions import ProtocolDefinition
 from claimsportal.protocols.engine import Outcome, decide
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
@@ -81,7 +81,7 @@ def perform(
             )
         definition = definition_for(row.claim_type)
         rules = definition.access_rules(operation)
-        facts = access_facts(actor, row)
+        facts = access_facts(actor, row, lock_only=rules == DEFAULT_RULES)
         _check_access([r for r in rules if r.checked_first], facts, operation)
         if quoted != row.activity_guid:
             raise PortalError(

@@ -261,7 +261,9 @@ def adding_refused(actor: Actor, claim: Claim) -> PortalError | None:
             f"Attachments cannot be added to a claim that has ended ({name})",
             [ErrorDetail("phaseCacheId", f"{claim.phase} is an end phase")],
         )
-    broken = first_broken(DEFAULT_RULES, access_facts(actor, claim))  # the lock, as for any operation
+    broken = first_broken(
+        DEFAULT_RULES, access_facts(actor, claim, lock_only=True)
+    )  # the lock, as for any operation
     if broken is not None:
         return access_refusal(broken, OPERATION)
     return None
