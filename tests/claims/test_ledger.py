@@ -76,7 +76,7 @@ def test_a_change_its_event_and_its_notices_are_written_together(world: World, c
             info.application_id,
             columns={"comp_reference": "REF-1", "activity_guid": guid},
             entry=_entry(guid, info.phase),
-            notices_=[
+            told=[
                 ledger.Notice(world.cr.pk, "CHANGE", message),
                 ledger.Notice(world.comp.pk, "CHANGE", message),
             ],
@@ -116,7 +116,7 @@ def test_a_failed_notice_leaves_neither_the_change_nor_the_event(world: World, c
             info.application_id,
             columns={"comp_reference": "NEVER"},
             entry=_entry(uuid.uuid4(), info.phase),
-            notices_=[ledger.Notice(world.cr.pk, None, "a notice of no kind")],  # type: ignore[arg-type]
+            told=[ledger.Notice(world.cr.pk, None, "a notice of no kind")],  # type: ignore[arg-type]
             now=clock.now(),
         )
     assert Claim.objects.get(pk=info.application_id).comp_reference != "NEVER"

@@ -227,11 +227,11 @@ def record(
     *,
     columns: Mapping[str, Any],
     entry: Entry,
-    notices_: Sequence[Notice] = (),
+    told: Sequence[Notice] = (),
     now: datetime,
 ) -> None:
     """Change one claim: update ``columns`` (values as Python objects; ``updated_at`` is set to
-    ``now``), append ``entry`` and insert ``notices_``. On PostgreSQL one prepared statement whose
+    ``now``), append ``entry`` and insert ``told``. On PostgreSQL one prepared statement whose
     event takes its claim ID from the UPDATE, so an event can never be written for a claim that was
     not updated; elsewhere one statement each."""
     changed = {**columns, "updated_at": now}
@@ -239,7 +239,7 @@ def record(
     values = [_adapt_claim_column(name, value) for name, value in changed.items()]
     update = f"UPDATE claims_claim SET {assignments} WHERE application_id = %s"
     event = _event_values(None, entry, now)
-    notice_rows = [_notice_values(n, now) for n in notices_]
+    notice_rows = [_notice_values(n, now) for n in told]
     if connection.vendor == "postgresql":
         holes = "(SELECT application_id FROM updated), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
         sql = (
@@ -277,14 +277,14 @@ def record(
         )
 
 
-def append(application_id: int, *, entry: Entry, notices_: Sequence[Notice] = (), now: datetime) -> None:
-    """Append ``entry`` (and ``notices_``) to a claim whose row does not change (an attachment added:
+def append(application_id: int, *, entry: Entry, told: Sequence[Notice] = (), now: datetime) -> None:
+    """Append ``entry`` (and ``told``) to a claim whose row does not change (an attachment added:
     the activityEngineGuid stays)."""
     hot(
         f"INSERT INTO claims_claimevent ({_EVENT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         _event_values(application_id, entry, now),
     )
-    for notice in notices_:
+    for notice in told:
         guid, organisation, *rest = _notice_values(notice, now)
         hot(
             f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",

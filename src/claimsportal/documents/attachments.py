@@ -460,7 +460,7 @@ def add_attachment(
                     activity_guid=claim.activity_guid,
                     deadline_at=claim.deadline_at,
                 ),
-                notices_=told,
+                told=told,
                 now=now,
             )
     except BaseException:
