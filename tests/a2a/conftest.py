@@ -20,10 +20,10 @@ BASE = "/a2a/v1"
 
 @pytest.fixture(autouse=True)
 def _fresh_a2a_caches() -> Iterator[None]:
-    auth.invalidate_caches()
+    auth.clear_process_caches()
     ratelimit.reset()
     yield
-    auth.invalidate_caches()
+    auth.clear_process_caches()
     ratelimit.reset()
 
 

@@ -386,7 +386,7 @@ def matrix(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterato
             yield Matrix(world, comp_admin, callers, fixed, claims, snapshot())
         finally:
             transaction.set_rollback(True)
-            auth.invalidate_caches()
+            auth.clear_process_caches()
             ratelimit.reset()
 
 
@@ -394,7 +394,7 @@ def matrix(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterato
 def _at_now(matrix: Matrix) -> None:
     """Each test starts at NOW (the expired-token test moves the clock) with no cached acting users."""
     matrix.clock.set(NOW)
-    auth.invalidate_caches()
+    auth.clear_process_caches()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -739,7 +739,7 @@ def check_disabled_user(m: Matrix, case: Case) -> None:
     side = owning_side(case, claim)
     user = m.user(side, case.role)
     User.objects.filter(pk=user.pk).update(is_enabled=False)
-    auth.invalidate_caches()  # acting users are cached for a few seconds per process (documented)
+    auth.clear_process_caches()  # acting users are cached for a few seconds per process (documented)
     answer = post(m, case.protocol, case.operation, claim, side, user)
     assert_refused(answer, (403, "LOGIN_AS_INVALID"), before)
 
@@ -903,7 +903,7 @@ def test_add_claim_by_caller_kind(matrix: Matrix, protocol: str, kind: str) -> N
         assert_refused(send(m.callers.cr, w.cr_admin), (403, "FORBIDDEN_PROFILE"), before)
     elif kind == "disabled_user":
         User.objects.filter(pk=w.cr_handler.pk).update(is_enabled=False)
-        auth.invalidate_caches()
+        auth.clear_process_caches()
         assert_refused(send(m.callers.cr, w.cr_handler), (403, "LOGIN_AS_INVALID"), before)
     else:
         m.clock.advance(timedelta(seconds=auth.ACCESS_TOKEN_SECONDS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -215,3 +216,19 @@ def test_reference_reads(callers: Callers, world: World) -> None:
 def test_sandbox_paths_exist_only_in_sandbox_mode(callers: Callers, world: World, clock: FixedClock) -> None:
     assert callers.cr.post("/sandbox/clock", world.cr_handler, {"advanceBusinessDays": 1}).status == 404
     assert callers.cr.post("/sandbox/runTimers", world.cr_handler).status == 404
+
+
+def test_a_replayed_answer_is_the_first_byte_for_byte(callers: Callers, world: World) -> None:
+    body = {"claimType": "RTA", "compensator": world.comp.path, "cnf": cnf("RTA")}
+    key = {"Idempotency-Key": "bytes-0001"}
+    sent = [
+        callers.cr.http.post(
+            "/a2a/v1/claims",
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {callers.cr.token}", "X-Login-As": "cr.handler", **key},
+        )
+        for _ in range(2)
+    ]
+    assert sent[0].status_code == sent[1].status_code == 201
+    assert sent[0].content == sent[1].content

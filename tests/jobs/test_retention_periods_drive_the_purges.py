@@ -17,7 +17,7 @@ from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import RetentionPeriod
 from claimsportal.core.worker import run_pass
 from claimsportal.notifications.models import Notification
-from claimsportal.organisations.models import User
+from claimsportal.organisations.models import AttemptCount, User
 from tests.conftest import World, send_claim
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +83,17 @@ def test_the_jobs_command_shows_the_period_in_force(world: World) -> None:
         "policy": "test",
         "stored": True,
     }
+
+
+def test_sign_in_and_reset_attempt_counts_go_once_their_window_has_ended(clock: FixedClock) -> None:
+    """The throttles' counts are kept only while a window can still refuse (the longest: an hour)."""
+    now = clock.real_now()
+    AttemptCount.objects.create(
+        key="sign-in:account:old", failures=3, window_started_at=now - timedelta(hours=2)
+    )
+    AttemptCount.objects.create(
+        key="reset:account:live", failures=1, window_started_at=now - timedelta(minutes=30)
+    )
+    figures = run_pass()
+    assert figures["attemptCountsPurged"] == 1
+    assert list(AttemptCount.objects.values_list("key", flat=True)) == ["reset:account:live"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from claimsportal.claims.acting import Actor
 from claimsportal.claims.models import ClaimEvent
@@ -54,7 +55,29 @@ def test_five_failures_lock_the_user_and_the_sixth_fails_even_with_the_right_pas
     accounts.sign_in("CR.HANDLER", "wrong", Section.CLAIMS)
     locked = fresh(world.cr_handler)
     assert (locked.is_enabled, locked.is_active, locked.disabled_reason) == (False, True, "LOCKOUT")
-    assert accounts.sign_in("cr.handler", PASSWORD, Section.CLAIMS).message == "Your login failed"
+    right = accounts.sign_in("cr.handler", PASSWORD, Section.CLAIMS)
+    wrong = accounts.sign_in("cr.handler", "wrong", Section.CLAIMS)
+    unknown = accounts.sign_in("nobody.here", "wrong", Section.CLAIMS)
+    # A locked account tells nothing: the right password, a wrong one and an unknown user look alike.
+    assert right == wrong == unknown == accounts.SignInOutcome(message="Login failed")
+    assert fresh(world.cr_handler).disabled_reason == "LOCKOUT"
+
+
+def test_a_locked_account_answers_the_same_whatever_the_password_on_the_page(
+    world: World, clock: FixedClock
+) -> None:
+    signed_in_before(world.cr_handler, clock)
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        accounts.sign_in("cr.handler", "wrong", Section.CLAIMS)
+    pages = [
+        Client(REMOTE_ADDR=f"10.1.0.{n}").post(
+            "/login/", {"username": "cr.handler", "password": password, "section": "claims"}
+        )
+        for n, password in enumerate((PASSWORD, "wrong", PASSWORD, "Wrong-Guess-2026!"))
+    ]
+    assert {page.status_code for page in pages} == {200}
+    bodies = {_without_csrf(page.content.decode()) for page in pages}
+    assert len(bodies) == 1 and "Login failed" in bodies.pop()
 
 
 def test_a_good_sign_in_resets_the_failure_count(world: World, clock: FixedClock) -> None:
@@ -345,3 +368,7 @@ def test_the_totp_codes_match_rfc_6238() -> None:
     secret = base64.b32encode(b"12345678901234567890").decode()
     assert accounts._totp(secret, 59 // 30) == "287082"
     assert accounts._totp(secret, 1111111109 // 30) == "081804"
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)

@@ -40,6 +40,19 @@ EXAMPLE_BODY = {
     "dataAttachmentFileName": "medical-report-summary.txt",
     "dataAttachmentFileZip": base64.b64encode(EXAMPLE_FILE).decode(),
 }
+# Non-empty, canonical, padded standard base64 (what ``_decode`` accepts, line breaks aside).
+CANONICAL_BASE64 = (
+    r"^(?:[A-Za-z0-9+/]{4})*"
+    r"(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
+)
+# The text the service accepts (documents.attachments._clean: no control, formatting, private-use or
+# unassigned character, no line separator) stated as a pattern a generator and a validator both read:
+# printable ASCII and the Latin letters up to U+024F (no soft hyphen). A title and a file name have
+# something besides spaces; a file name has a letter or digit and no / or \.
+_LATIN = "\u00a0-\u00ac\u00ae-\u024f"
+TITLE_PATTERN = rf"^[ -~{_LATIN}]*[!-~{_LATIN}][ -~{_LATIN}]*$"
+DESCRIPTION_PATTERN = rf"^[\t\n\r -~{_LATIN}]*$"
+FILE_NAME_PATTERN = rf"^[ -.0-\[\]-~{_LATIN}]*[A-Za-z0-9][ -.0-\[\]-~{_LATIN}]*$"
 INPUT_FIELDS = (service.TITLE, service.DESCRIPTION, service.FILE_NAME, service.CONTENT)
 
 
@@ -193,20 +206,36 @@ def get_attachments_list(request: HttpRequest, applicationId: str) -> list[dict[
                         "properties": {
                             "applicationId": {
                                 "type": "string",
-                                "description": "Optional: the claim of the path",
+                                "pattern": r"^[0-9]{1,8}$",
+                                "description": "Optional: the claim of the path (leading zeros aside); any "
+                                "other claim is refused (422 SCHEMA_INVALID)",
                             },
-                            service.TITLE: {"type": "string", "minLength": 1, "maxLength": service.TITLE_MAX},
-                            service.DESCRIPTION: {"type": "string", "maxLength": service.DESCRIPTION_MAX},
+                            service.TITLE: {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": service.TITLE_MAX,
+                                "pattern": TITLE_PATTERN,
+                            },
+                            service.DESCRIPTION: {
+                                "type": "string",
+                                "maxLength": service.DESCRIPTION_MAX,
+                                "pattern": DESCRIPTION_PATTERN,
+                            },
                             service.FILE_NAME: {
                                 "type": "string",
                                 "minLength": 1,
                                 "maxLength": service.FILE_NAME_MAX,
+                                "pattern": FILE_NAME_PATTERN,
                             },
                             service.CONTENT: {
                                 "type": "string",
-                                "format": "byte",
                                 "contentEncoding": "base64",
-                                "description": "The file's bytes, base64-encoded (at most 4 MB decoded)",
+                                "minLength": 4,
+                                "maxLength": (service.MAX_FILE_SIZE + 2) // 3 * 4,
+                                "pattern": CANONICAL_BASE64,
+                                "description": "The file's bytes (at least one), base64-encoded: RFC 4648 "
+                                "with padding, canonical (the unused bits of the last character zero); "
+                                "at most 4 MB decoded",
                             },
                         },
                     },

@@ -6,9 +6,13 @@ user it acts for (``X-Login-As``), who must belong to the client's organisation 
 act (enabled, active, in date, organisation enabled). Secrets and tokens are stored only as hashes.
 
 Each process keeps a short cache (``CACHE_SECONDS``) of verified tokens and resolved acting users,
-so that a busy client costs one lookup per few seconds rather than two per call. Revoking a token,
-rotating a secret or disabling a user clears this process's cache at once and reaches every other
-process within ``CACHE_SECONDS``.
+so that a busy client costs one small lookup per call rather than two joins. Every entry is tagged
+with the *credentials version* (``organisations.credentials``) it was made under, and each request
+reads that version once (one primary-key ``SELECT`` of a one-row table) and trusts only entries of
+the same version. Revoking a token or a client, changing a secret, disabling or changing a user (or
+its password) or accepting an agreement bumps the version in the transaction of the change
+(:func:`invalidate_caches`), so it takes effect on the next request in every process. ``CACHE_SECONDS`` still bounds what no change
+announces (a user's expiry date or 90 idle days passing while cached).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import secrets
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -31,6 +35,7 @@ from claimsportal.a2a.models import AccessToken
 from claimsportal.claims.acting import Actor
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
+from claimsportal.organisations import credentials
 from claimsportal.organisations.accounts import strength_problems
 from claimsportal.organisations.models import A2AClient, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
@@ -66,6 +71,8 @@ class ClientContext:
     client_pk: int
     client_id: str
     organisation_pk: int
+    # The credentials version this request read (``organisations.credentials``); -1: not read yet.
+    credentials_version: int = field(default=-1, compare=False)
 
 
 def token_hash(token: str) -> str:
@@ -90,11 +97,21 @@ def _wrong_credentials() -> WrongCredentials:
 # --------------------------------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_tokens: dict[str, tuple[float, ClientContext, datetime]] = {}
-_actors: dict[tuple[int, str], tuple[float, Actor]] = {}
+# Entries: (monotonic time made, credentials version made under, ...).
+_tokens: dict[str, tuple[float, int, ClientContext, datetime]] = {}
+_actors: dict[tuple[int, str], tuple[float, int, Actor]] = {}
 
 
 def invalidate_caches() -> None:
+    """Every process's cached tokens and acting users stop being trusted: the credentials version
+    moves (in the caller's transaction, when there is one: call it inside the change's transaction)
+    and this process's caches are emptied."""
+    credentials.bump()
+    clear_process_caches()
+
+
+def clear_process_caches() -> None:
+    """Empty this process's caches only (tests; the version is what reaches other processes)."""
     with _lock:
         _tokens.clear()
         _actors.clear()
@@ -244,7 +261,7 @@ def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:
             organisation=client.organisation,
             via="changePassword",
         )
-    invalidate_caches()
+        invalidate_caches()
 
 
 def token_for_refresh_token(refresh_token: str) -> TokenPair:
@@ -272,7 +289,7 @@ def token_for_refresh_token(refresh_token: str) -> TokenPair:
             raise _secret_expired()
         AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
         pair = _issue(client)
-    invalidate_caches()
+        invalidate_caches()
     return pair
 
 
@@ -281,8 +298,11 @@ def revoke_token(token: str) -> bool:
     row = AccessToken.objects.filter(token_hash=token_hash(token)).only("family").first()
     if row is None:
         return False
-    AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=clock.real_now())
-    invalidate_caches()
+    with transaction.atomic():
+        AccessToken.objects.filter(family=row.family, revoked_at__isnull=True).update(
+            revoked_at=clock.real_now()
+        )
+        invalidate_caches()
     return True
 
 
@@ -292,18 +312,20 @@ def revoke_client(client: A2AClient) -> None:
     with transaction.atomic():
         A2AClient.objects.filter(pk=client.pk).update(revoked_at=now)
         AccessToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
-    invalidate_caches()
+        invalidate_caches()
 
 
 def rotate_secret(client: A2AClient, *, grace: timedelta = SECRET_GRACE) -> str:
     """A new secret; the old one keeps working for ``grace`` so the client can be reconfigured."""
     secret = secrets.token_urlsafe(32)
-    A2AClient.objects.filter(pk=client.pk).update(
-        previous_secret_hash=client.secret_hash,
-        previous_secret_valid_until=clock.real_now() + grace,
-        secret_hash=make_password(secret),
-        secret_changed_at=clock.real_now(),
-    )
+    with transaction.atomic():
+        A2AClient.objects.filter(pk=client.pk).update(
+            previous_secret_hash=client.secret_hash,
+            previous_secret_valid_until=clock.real_now() + grace,
+            secret_hash=make_password(secret),
+            secret_changed_at=clock.real_now(),
+        )
+        invalidate_caches()
     client.refresh_from_db()
     return secret
 
@@ -319,11 +341,12 @@ def client_for_access_token(token: str) -> ClientContext:
         raise _auth_invalid("Send Authorization: Bearer <access_token>")
     digest = token_hash(token)
     now = clock.real_now()
+    version = credentials.current()  # the request's one read of the version
     monotonic = time.monotonic()
     with _lock:
         cached = _tokens.get(digest)
-    if cached is not None and monotonic - cached[0] < CACHE_SECONDS:
-        context, expires_at = cached[1], cached[2]
+    if cached is not None and cached[1] == version and monotonic - cached[0] < CACHE_SECONDS:
+        context, expires_at = cached[2], cached[3]
     else:
         row = (
             AccessToken.objects.filter(token_hash=digest, kind=AccessToken.Kind.ACCESS)
@@ -344,14 +367,14 @@ def client_for_access_token(token: str) -> ClientContext:
         with _lock:
             if len(_tokens) > 10_000:
                 _tokens.clear()
-            _tokens[digest] = (monotonic, context, expires_at)
+            _tokens[digest] = (monotonic, version, context, expires_at)
     if expires_at <= now:
         raise PortalError(
             "TOKEN_EXPIRED",
             "The access token has expired: refresh it",
             [ErrorDetail("Authorization", "expired")],
         )
-    return context
+    return replace(context, credentials_version=version)
 
 
 def acting_user(client: ClientContext, user_id: str | None) -> Actor:
@@ -364,11 +387,12 @@ def acting_user(client: ClientContext, user_id: str | None) -> Actor:
             [ErrorDetail("X-Login-As", "required")],
         )
     key = (client.client_pk, wanted)
+    version = client.credentials_version if client.credentials_version >= 0 else credentials.current()
     monotonic = time.monotonic()
     with _lock:
         cached = _actors.get(key)
-    if cached is not None and monotonic - cached[0] < CACHE_SECONDS:
-        return cached[1]
+    if cached is not None and cached[1] == version and monotonic - cached[0] < CACHE_SECONDS:
+        return cached[2]
     user = (
         User.objects.select_related("organisation")
         .annotate(uid=Lower("user_id"))
@@ -385,5 +409,5 @@ def acting_user(client: ClientContext, user_id: str | None) -> Actor:
     with _lock:
         if len(_actors) > 10_000:
             _actors.clear()
-        _actors[key] = (monotonic, actor)
+        _actors[key] = (monotonic, version, actor)
     return actor

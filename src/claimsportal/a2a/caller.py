@@ -1,14 +1,14 @@
 """Who is calling: the A2A client (bearer token, rate limit), the acting user (``X-Login-As``), a
-caller who may work on claims, and the request's JSON body. Every route module uses these."""
+caller who may work on claims, and the request's JSON body (``a2a.body``). Every route module uses these."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
 
 from claimsportal.a2a import auth
+from claimsportal.a2a.body import json_body
 from claimsportal.a2a.ratelimit import check_rate
 from claimsportal.claims.acting import Actor
 from claimsportal.protocols.errors import ErrorDetail, PortalError
@@ -47,18 +47,7 @@ def claims_caller(request: HttpRequest) -> tuple[auth.ClientContext, Actor]:
     return client, actor
 
 
-def json_object(request: HttpRequest) -> dict[str, Any]:
-    """The request's body, which must be a JSON object (none: ``{}``)."""
-    if not request.body:
-        return {}
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    if not isinstance(body, dict):
-        raise PortalError(
-            "SCHEMA_INVALID",
-            "The request body must be a JSON object",
-            [ErrorDetail("body", "not a JSON object")],
-        )
-    return body
+def json_object(request: HttpRequest, max_bytes: int | None = None) -> dict[str, Any]:
+    """The request's body, which must be a JSON object (none: ``{}``), parsed strictly by ``a2a.body``:
+    size, content type, UTF-8, depth, duplicate keys, numbers and control characters."""
+    return json_body(request, max_bytes)

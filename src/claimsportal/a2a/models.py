@@ -34,13 +34,14 @@ class AccessToken(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an ``Idempotency-Key``: a repeat gets it back."""
+    """The first answer to a POST sent with an ``Idempotency-Key``: a repeat gets it back. A row
+    without a status is a reservation (``a2a.idempotency``): its request is under way or was refused."""
 
     client = models.ForeignKey(A2AClient, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=128)
     request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    answer = models.TextField(blank=True, default="", help_text="The JSON text first sent, keys in order")
     created_at = models.DateTimeField()
 
     class Meta:

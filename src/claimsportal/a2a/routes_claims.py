@@ -5,10 +5,11 @@ router. The operations on an existing claim are in ``a2a.routes_operations``."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.params.functions import Query
 
 from claimsportal.a2a.caller import claims_caller
 from claimsportal.a2a.routes_operations import perform_operation
@@ -27,6 +28,25 @@ from claimsportal.core import clock
 
 router = Router()
 
+# The query parameters' rules, stated in the OpenAPI document as the server enforces them.
+Limit = Annotated[
+    int | None,
+    Query(
+        None, ge=1, le=selectors.MAX_PAGE, description=f"At most this many claims (1 to {selectors.MAX_PAGE})"
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    Query(
+        None,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        max_length=200,
+        description="The nextCursor of the previous page, exactly as it came (opaque: any other value is "
+        "refused with 422 SCHEMA_INVALID); leave it out for the first page",
+    ),
+]
+DATE_RANGE = "A date range whose 'from' is after its 'to' is refused (422 SCHEMA_INVALID)."
+
 
 @router.get(
     "/claims",
@@ -35,9 +55,7 @@ router = Router()
     summary="The acting user's worklist: claims awaiting their organisation",
     tags=["claims"],
 )
-def get_claims_list(
-    request: HttpRequest, cursor: str | None = None, limit: int | None = None
-) -> dict[str, Any]:
+def get_claims_list(request: HttpRequest, cursor: Cursor = None, limit: Limit = None) -> dict[str, Any]:
     _client, actor = claims_caller(request)
     page = selectors.worklist(actor, cursor=cursor, limit=limit)
     return {"claims": [selectors.list_row(c) for c in page.claims], "nextCursor": page.next_cursor}
@@ -48,16 +66,19 @@ def get_claims_list(
     response={200: ClaimPageOut, **READ_ERRORS},
     operation_id="searchClaims",
     summary="Search the claims the acting user can see (searchClaimCriteria)",
+    description="Every criterion given must hold. " + DATE_RANGE,
     tags=["claims"],
 )
 def search_claims(
     request: HttpRequest,
-    applicationId: str | None = None,
+    applicationId: Annotated[
+        str | None, Query(None, pattern=r"^[0-9]{1,8}$", description="With or without leading zeros")
+    ] = None,
     branchPath: str | None = None,
     CMReferenceNumber: str | None = None,
     CRReferenceNumber: str | None = None,
     claimantSurname: str | None = None,
-    claimType: str | None = None,
+    claimType: Literal["RTA", "EL", "ELD", "PL"] | None = None,
     phaseCacheId: str | None = None,
     dispatchDateFrom: date | None = None,
     dispatchDateTo: date | None = None,
@@ -65,10 +86,12 @@ def search_claims(
     sentDateTo: date | None = None,
     startDateFrom: date | None = None,
     startDateTo: date | None = None,
-    sortField: str = "ApplicationId",
-    sortOrder: str = "Asc",
-    cursor: str | None = None,
-    limit: int | None = None,
+    sortField: Literal[
+        "ApplicationId", "StartDate", "UpdateDate", "DispatchDate", "Priority"
+    ] = "ApplicationId",
+    sortOrder: Literal["Asc", "Desc"] = "Asc",
+    cursor: Cursor = None,
+    limit: Limit = None,
 ) -> dict[str, Any]:
     _client, actor = claims_caller(request)
     criteria = selectors.SearchCriteria(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.params.functions import Query
 
 from claimsportal.a2a.caller import caller
 from claimsportal.a2a.schemas import READ_ERRORS, ClearedOut, NotificationPageOut
@@ -22,7 +23,24 @@ router = Router()
     tags=["notifications"],
 )
 def get_notifications(
-    request: HttpRequest, after: str | None = None, limit: int | None = None
+    request: HttpRequest,
+    after: Annotated[
+        str | None,
+        Query(
+            None,
+            pattern=r"^[0-9]{1,18}$",
+            description="The nextCursor of the previous answer (leave it out, or 0, to start)",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            None,
+            ge=1,
+            le=notification_services.MAX_PAGE,
+            description=f"At most this many (1 to {notification_services.MAX_PAGE}; default 50)",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     _client, actor = caller(request)
     page = notification_services.feed(actor, after=after, limit=limit)

@@ -3,7 +3,7 @@ branches and users, an organisation, the process version."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router
@@ -29,6 +29,15 @@ from claimsportal.reference.hospitals import search_hospitals
 
 router = Router()
 
+# Some letter or digit, and the text rule (a2a.openapi.TEXT_PATTERN) around it.
+_TEXT = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
+HOSPITAL_NAME_PATTERN = rf"^{_TEXT}*[A-Za-z0-9]{_TEXT}*$"
+
+CompensatorType = Annotated[
+    Literal["I", "S", "M"] | None,
+    Query(None, description="I (insurer), S (self-insured) or M (the MIB)"),
+]
+
 
 @router.get(
     "/compensators",
@@ -39,9 +48,9 @@ router = Router()
 )
 def compensators(
     request: HttpRequest,
-    compensatorType: str | None = None,
+    compensatorType: CompensatorType = None,
     organisationName: str | None = None,
-    claimType: str | None = None,
+    claimType: Annotated[Literal["RTA", "EL", "ELD", "PL"] | None, Query(None)] = None,
 ) -> list[dict[str, Any]]:
     caller(request)
     kind = None
@@ -68,7 +77,7 @@ def compensators(
     tags=["reference"],
 )
 def insurer_index(
-    request: HttpRequest, compensatorType: str | None = None, organisationName: str | None = None
+    request: HttpRequest, compensatorType: CompensatorType = None, organisationName: str | None = None
 ) -> list[dict[str, Any]]:
     caller(request)
     return [
@@ -93,7 +102,8 @@ HOSPITAL_EXAMPLE = {
     operation_id="getHospitalsList",
     summary="Open NHS hospital sites by name and/or postcode, for a CNF's hospital block",
     description=(
-        "At least one of hospitalName and postCode; given both, a site matches both. Every word of "
+        "At least one of hospitalName (with a letter or digit in it) and postCode; given both, a "
+        "site matches both (422 SCHEMA_INVALID when neither is given). Every word of "
         "hospitalName must appear in the name (any order; case, punctuation and accents ignored); "
         "postCode matches the start of the postcode, spaces ignored. Ordered by name, at most `limit` "
         "sites: when exactly `limit` come back, narrow the search. Closed sites are never listed. "
@@ -106,11 +116,22 @@ def hospitals(
     request: HttpRequest,
     hospitalName: Annotated[
         str | None,
-        Query(None, max_length=100, description="Words of the name, e.g. `st georges` or `royal infirmary`"),
+        Query(
+            None,
+            max_length=100,
+            pattern=HOSPITAL_NAME_PATTERN,
+            description="Words of the name, e.g. `st georges` or `royal infirmary` (a letter or digit at least)",
+        ),
     ] = None,
     postCode: Annotated[
         str | None,
-        Query(None, max_length=10, description="The start of the postcode, e.g. `SW17` or `sw17 0q`"),
+        Query(
+            None,
+            max_length=10,
+            pattern=r"^ *(?:[A-Za-z0-9] *){1,7}$",
+            description="The start of the postcode, e.g. `SW17` or `sw17 0q`: 1 to 7 letters and digits, "
+            "spaces aside",
+        ),
     ] = None,
     limit: Annotated[
         int | None, Query(None, ge=1, le=HOSPITALS_MAX_LIMIT, description="At most this many (default 50)")

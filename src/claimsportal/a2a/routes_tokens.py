@@ -17,17 +17,33 @@ from claimsportal.protocols.errors import ErrorDetail, PortalError
 
 router = Router()
 
+# POST /token's body, JSON or form-encoded: the grant and what it needs (a missing or wrong credential
+# is 401 AUTH_INVALID, not a schema error). Other fields are ignored.
+TOKEN_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "grant_type": {"type": "string", "enum": ["client_credentials", "refresh_token"]},
+        "client_id": {"type": "string", "description": "With grant_type=client_credentials"},
+        "client_secret": {"type": "string", "description": "With grant_type=client_credentials"},
+        "refresh_token": {"type": "string", "description": "With grant_type=refresh_token"},
+    },
+    "required": ["grant_type"],
+}
+
 
 def _guarded[T](request: HttpRequest, client_id: str, field: str, attempt: Callable[[], T]) -> T:
-    """``attempt`` a client's secret unless too many wrong ones came for it (``a2a.guessing``)."""
+    """``attempt`` a client's secret unless too many wrong ones came for it (``a2a.guessing``): the
+    attempt is counted first, then checked; only a wrong secret stays counted."""
     address = request.META.get("REMOTE_ADDR") or "unknown"
-    guessing.check_allowed(client_id, address, field)
+    guessing.count_attempt(client_id, address, field)
     try:
         result = attempt()
     except auth.WrongCredentials:
-        guessing.record_failure(client_id, address)
         raise
-    guessing.clear(client_id, address)
+    except BaseException:
+        guessing.not_a_guess(client_id, address)
+        raise
+    guessing.right_secret(client_id, address)
     return result
 
 
@@ -42,16 +58,7 @@ def _guarded[T](request: HttpRequest, client_id: str, field: str, attempt: Calla
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "grant_type": {"type": "string", "enum": ["client_credentials", "refresh_token"]},
-                            "client_id": {"type": "string"},
-                            "client_secret": {"type": "string"},
-                            "refresh_token": {"type": "string"},
-                        },
-                        "required": ["grant_type"],
-                    },
+                    "schema": TOKEN_REQUEST,
                     "examples": {
                         "client_credentials": {
                             "value": {
@@ -62,9 +69,7 @@ def _guarded[T](request: HttpRequest, client_id: str, field: str, attempt: Calla
                         }
                     },
                 },
-                "application/x-www-form-urlencoded": {
-                    "schema": {"type": "object", "properties": {"grant_type": {"type": "string"}}}
-                },
+                "application/x-www-form-urlencoded": {"schema": TOKEN_REQUEST},
             },
         }
     },
@@ -114,9 +119,9 @@ def token(request: HttpRequest) -> dict[str, object]:
                     "schema": {
                         "type": "object",
                         "properties": {
-                            "client_id": {"type": "string"},
-                            "oldPassword": {"type": "string"},
-                            "newPassword": {"type": "string"},
+                            "client_id": {"type": "string", "minLength": 1},
+                            "oldPassword": {"type": "string", "minLength": 1},
+                            "newPassword": {"type": "string", "minLength": 1},
                         },
                         "required": ["client_id", "oldPassword", "newPassword"],
                     },

@@ -193,8 +193,11 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    413: ErrorOut,  # the body is larger than the API takes (a2a.body)
+    415: ErrorOut,  # not application/json in UTF-8
     422: ErrorOut,
     429: ErrorOut,
+    500: ErrorOut,  # INTERNAL_ERROR: logged with its traceback; never an HTML page
 }
 # The error answers of a read (a read changes nothing, so never 409).
 READ_ERRORS: dict[int, type[Schema]] = {

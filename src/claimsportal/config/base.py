@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # No control character (NUL …) in a path or query string reaches a view (JSON 422 on /a2a/, else a 400 page)
+    "claimsportal.core.request_guard.RequestGuardMiddleware",
     # A session opens only the pages of the section chosen at sign-in (Claims Portal / Administration)
     "claimsportal.web.account.sections.SectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -30,18 +30,31 @@ structlog.configure(
     cache_logger_on_first_use=True,
 )
 
+
+def final_processors(log_format: str) -> list[Any]:
+    """The formatter's last steps. In JSON an exception (``exc_info``, from structlog or from the
+    standard library's ``logger.exception``) becomes its traceback text under ``exception``: the JSON
+    renderer alone would write ``<traceback object at …>``. The console renderer prints it itself."""
+    if log_format == "json":
+        return [
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ]
+    return [
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+        # Plain tracebacks: rich's would print every frame's locals (passwords, tokens) into the log.
+        structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback),
+    ]
+
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "structured": {
             "()": structlog.stdlib.ProcessorFormatter,
-            "processors": [
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.JSONRenderer()
-                if LOG_FORMAT == "json"
-                else structlog.dev.ConsoleRenderer(colors=False),
-            ],
+            "processors": final_processors(LOG_FORMAT),
             "foreign_pre_chain": _shared,
         },
     },

@@ -16,6 +16,12 @@ from claimsportal.config.env import env_flag
 _insecure = env_flag("CLAIMSPORTAL_INSECURE_HTTP", False) or DEBUG
 
 MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+# Cache-Control: no-store on every response Django renders (static files, served by WhiteNoise
+# before it, keep their own caching): see config.caching.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "claimsportal.config.caching.NoStoreMiddleware",
+)
 
 SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],

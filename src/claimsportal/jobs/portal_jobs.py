@@ -15,7 +15,7 @@ from claimsportal.documents import printable
 from claimsportal.jobs import runner
 from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, JobContext, Registry
 from claimsportal.notifications import services as notifications
-from claimsportal.organisations import accounts
+from claimsportal.organisations import accounts, throttle
 
 TIMEOUTS = "timeouts"
 DEADLINE_WARNINGS = "deadline-warnings"
@@ -55,6 +55,12 @@ def idempotency_purge(context: JobContext) -> Figures:
     kept = retention.period(retention.IDEMPOTENCY_RECORDS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=clock.real_now() - kept).delete()
     return {"idempotencyRecordsPurged": deleted}
+
+
+def attempt_counts_purge(context: JobContext) -> Figures:
+    # The sign-in and password-reset throttles' counts, once the longest of their windows has ended.
+    longest = max(accounts.SIGN_IN_WINDOW, accounts.RESET_WINDOW)
+    return {"attemptCountsPurged": throttle.purge_expired(longest)}
 
 
 def idle_users(context: JobContext) -> Figures:
@@ -123,6 +129,15 @@ PORTAL_JOBS = Registry(
             ("idempotencyRecordsPurged",),
             timedelta(hours=1),
             (retention.IDEMPOTENCY_RECORDS,),
+        ),
+        Job(
+            "attempt-counts-purge",
+            "Delete sign-in and password-reset attempt counts whose window has ended",
+            HOURLY,
+            JobClock.REAL,
+            attempt_counts_purge,
+            ("attemptCountsPurged",),
+            timedelta(hours=1),
         ),
         Job(
             "idle-users",

@@ -4,7 +4,9 @@ The rules, in the order a sign-in meets them:
 
 1. An unknown user ID or a wrong password: "Login failed" (the same answer, after the same slow hash
    check, so neither the message nor the timing tells whether the user exists). Five consecutive
-   failures clear Enabled (reason LOCKOUT): the sixth attempt fails even with the right password.
+   failures clear Enabled (reason LOCKOUT): the sixth attempt fails even with the right password,
+   with the same "Login failed" whatever the password (a locked account must not tell whether a
+   guess was right, nor that it exists).
 2. With the right password: a disabled or inactive user, or one of a disabled organisation: "Your
    login failed"; past the expiry date: Enabled is cleared (EXPIRED) and "Your account has expired";
    90 days since the last successful sign-in: Enabled is cleared (INACTIVITY) and "Your login failed".
@@ -16,6 +18,11 @@ The rules, in the order a sign-in meets them:
 4. A password to change (first sign-in, reset by an administrator, or older than the maximum age of
    the rules in force): "Your password has expired", and the change is asked for before anything else.
 5. In live mode, a one-time code is e-mailed to the user's MFA address and must be entered.
+
+Throttles (``organisations.throttle``, real time), counted before the password is checked: sign-in
+attempts per user ID and per address, and requests for a password-reset code per user ID and per
+address (the limits below, each with its reason). Past a limit the attempt is refused, unchecked,
+with a plain-English message saying when to try again.
 
 Password rules: the 2023 rules (12+ characters, a special character from the portal's set, a digit,
 upper and lower case, no "password"/"pwd"/"pswd", not the user's name, user ID or organisation ID,
@@ -46,6 +53,7 @@ from django.db.models import ProtectedError, Q
 from django.db.models.functions import Lower
 
 from claimsportal.core import clock, retention
+from claimsportal.organisations import credentials, throttle
 from claimsportal.organisations.models import (
     AgreementAcceptance,
     OneTimeCode,
@@ -80,6 +88,22 @@ HISTORY_2023 = 12  # "no reuse of previous passwords": the last 12 are kept
 HISTORY_2025 = 12
 MAX_AGE_2025_DAYS = 60
 _DUMMY_HASH = make_password("a-password-nobody-has-0123456789!")
+
+# Throttles (real time; every attempt counted before it is checked, in the database for every process).
+SIGN_IN_WINDOW = timedelta(minutes=15)
+# Attempts at one user ID, from anywhere: the lockout stops a known user after 5 wrong passwords,
+# but not guessing at user IDs that do not exist (or at a locked one); 10 leaves room for typing.
+SIGN_IN_ACCOUNT_LIMIT = 10
+# Attempts from one address, whatever the user ID: spraying one password over many user IDs. An
+# office behind one address signs in many people, so a successful sign-in is taken back.
+SIGN_IN_ADDRESS_LIMIT = 30
+RESET_WINDOW = timedelta(hours=1)
+# Password-reset codes for one user ID: each e-mails the Administrator and opens 5 fresh guesses.
+RESET_ACCOUNT_LIMIT = 3
+# Password-reset code requests from one address, whatever the user ID (flooding several mailboxes).
+RESET_ADDRESS_LIMIT = 10
+TOO_MANY_SIGN_INS = "Too many sign-in attempts: wait {minutes} minutes, then try again"
+TOO_MANY_RESETS = "Too many verification codes have been asked for: wait {minutes} minutes, then try again"
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "$": "s", "@": "a", "!": "i"})
 
 
@@ -104,6 +128,7 @@ class SignInOutcome:
     must_change_password: bool = False
     needs_code: bool = False
     needs_agreement: bool = False
+    retry_after: int = 0  # seconds, when a throttle refused the attempt
 
     @property
     def refused(self) -> bool:
@@ -250,6 +275,7 @@ def set_password(user: User, new_password: str, *, must_change: bool = False) ->
     user.password_changed_at = now
     user.must_change_password = must_change
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    credentials.bump()
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> PasswordProblems:
@@ -288,7 +314,9 @@ def disable(user: User, reason: Disabled) -> None:
     user.disabled_at = clock.real_now()
     if reason is Disabled.ADMIN:
         user.is_active = False  # §2.4: an Administrator's un-tick also clears Active
-    user.save(update_fields=["is_enabled", "is_active", "disabled_reason", "disabled_at"])
+    with transaction.atomic():
+        user.save(update_fields=["is_enabled", "is_active", "disabled_reason", "disabled_at"])
+        credentials.bump()  # with the change: the A2A API's cached acting users see it at once
     log.info("user.disabled", user=user.user_id, reason=reason.value)
 
 
@@ -296,14 +324,48 @@ def _idle_since(user: User) -> datetime:
     return user.last_login or user.created_at
 
 
-def sign_in(user_id: str, password: str, section: Section | str) -> SignInOutcome:
+def _sign_in_keys(user_id: str, address: str | None) -> tuple[str, str | None]:
+    account = f"sign-in:user:{(user_id or '').strip().lower()[:150]}"
+    return account, (f"sign-in:address:{address}" if address else None)
+
+
+def sign_in(
+    user_id: str, password: str, section: Section | str, *, address: str | None = None
+) -> SignInOutcome:
     """Check one sign-in attempt (the password step). Writes the failure count and automatic
-    disabling; the caller completes the sign-in with :func:`complete_sign_in` once every step is done."""
+    disabling; the caller completes the sign-in with :func:`complete_sign_in` once every step is done.
+
+    The attempt is counted first against the throttles (per user ID, and per ``address`` when the
+    caller gives one: the web gives ``REMOTE_ADDR``); over a limit it is refused unchecked."""
+    account_key, address_key = _sign_in_keys(user_id, address)
+    rules = [throttle.Rule(account_key, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_WINDOW)]
+    if address_key is not None:
+        rules.append(throttle.Rule(address_key, SIGN_IN_ADDRESS_LIMIT, SIGN_IN_WINDOW))
+    refusal = throttle.hit(rules)
+    if refusal is not None:
+        log.info("sign_in.throttled", key=refusal.rule.key, retry_after=refusal.retry_after)
+        return SignInOutcome(
+            message=TOO_MANY_SIGN_INS.format(minutes=refusal.minutes), retry_after=refusal.retry_after
+        )
+    outcome = _sign_in(user_id, password, section)
+    if not outcome.refused:
+        throttle.forget(account_key)
+        if address_key is not None:
+            throttle.uncount(address_key)
+    return outcome
+
+
+def _sign_in(user_id: str, password: str, section: Section | str) -> SignInOutcome:
     user = _find(user_id)
     if user is None:
         check_password(password or "", _DUMMY_HASH)
         return SignInOutcome(message=LOGIN_FAILED)
     now = clock.real_now()
+    if not user.is_enabled and user.disabled_reason == Disabled.LOCKOUT.value:
+        # Locked by wrong passwords: the same answer as a wrong password (and an unknown user), after
+        # the same hash check, whatever the password; the reset flow or an Administrator unlocks it.
+        check_password(password or "", user.password)
+        return SignInOutcome(message=LOGIN_FAILED)
     if not check_password(password or "", user.password):
         if user.is_enabled:
             user.failed_logins += 1
@@ -508,7 +570,21 @@ def send_welcome(user: User) -> None:
     )
 
 
-def request_password_reset(user_id: str, email: str) -> ResetRequest:
+def request_password_reset(user_id: str, email: str, *, address: str | None = None) -> ResetRequest:
+    """E-mail a reset code when the details match an Administrator allowed to reset. Counted first
+    against the throttles (per user ID typed, and per ``address`` when given), whether or not the
+    details match, so that the refusal tells nothing about the account."""
+    rules = [
+        throttle.Rule(
+            f"reset:user:{(user_id or '').strip().lower()[:150]}", RESET_ACCOUNT_LIMIT, RESET_WINDOW
+        )
+    ]
+    if address:
+        rules.append(throttle.Rule(f"reset:address:{address}", RESET_ADDRESS_LIMIT, RESET_WINDOW))
+    refusal = throttle.hit(rules)
+    if refusal is not None:
+        log.info("password_reset.throttled", key=refusal.rule.key, retry_after=refusal.retry_after)
+        return ResetRequest(TOO_MANY_RESETS.format(minutes=refusal.minutes), sent=False)
     user = _find(user_id)
     if user is None or user.email.lower() != (email or "").strip().lower():
         return ResetRequest(WRONG_USER_OR_PASSWORD, sent=False)
@@ -552,6 +628,7 @@ def complete_password_reset(user_id: str, code: str, new: str, confirm: str) -> 
         user.save(
             update_fields=["is_enabled", "disabled_reason", "disabled_at", "failed_logins", "last_login"]
         )
+        throttle.forget(_sign_in_keys(user.user_id, None)[0])
     log.info("password.reset", user=user.user_id)
     return problems
 
@@ -597,7 +674,11 @@ def disable_idle_users(now: datetime | None = None, *, idle_days: int | None = N
     idle = User.objects.filter(is_enabled=True, organisation__isnull=False).filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, created_at__lt=cutoff)
     )
-    return idle.update(is_enabled=False, disabled_reason=Disabled.INACTIVITY.value, disabled_at=now)
+    with transaction.atomic():
+        disabled = idle.update(is_enabled=False, disabled_reason=Disabled.INACTIVITY.value, disabled_at=now)
+        if disabled:
+            credentials.bump()
+    return disabled
 
 
 def delete_long_disabled_users(now: datetime | None = None, *, disabled_for: timedelta | None = None) -> int:

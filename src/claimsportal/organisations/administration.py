@@ -172,7 +172,7 @@ def edit_user(admin: User, user_id: str, changes: UserChanges) -> str:
                 for k, v in changed.items()
             },
         )
-    a2a_auth.invalidate_caches()
+        a2a_auth.invalidate_caches()  # in the change's transaction: every process sees it at once
     return AUDIT_CONFIRMATION
 
 
@@ -208,7 +208,7 @@ def set_enabled(admin: User, user_id: str, *, enabled: bool, confirmed: bool = F
         else:
             accounts.disable(user, accounts.Disabled.ADMIN)
         audit(admin, "user.enabled" if enabled else "user.disabled", user.user_id)
-    a2a_auth.invalidate_caches()
+        a2a_auth.invalidate_caches()  # in the change's transaction: every process sees it at once
     return AUDIT_CONFIRMATION
 
 
@@ -382,7 +382,7 @@ def accept_agreement(admin: User) -> str:
     with transaction.atomic():
         accounts.accept_agreement(admin, agreement)
         audit(admin, "agreement.accepted", agreement.version)
-    a2a_auth.invalidate_caches()
+        a2a_auth.invalidate_caches()
     return AUDIT_CONFIRMATION
 
 

@@ -300,3 +300,30 @@ class OrganisationApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name} ({self.status})"
+
+
+class CredentialsVersion(models.Model):
+    """One row (pk 1): a counter bumped in the same transaction as any change that must reach every
+    server process at once (a user disabled or changed, a password changed, an A2A client revoked or
+    its secret changed, an organisation disabled). Processes that cache credentials read it once per
+    request and drop their cache when it moved (``organisations.credentials``)."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"credentials version {self.version}"
+
+
+class AttemptCount(models.Model):
+    """Attempts counted for one throttle key (``organisations.throttle``: sign-in and password-reset
+    codes, per address and per account) in the current window."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["window_started_at"], name="attempt_count_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures} since {self.window_started_at:%Y-%m-%d %H:%M}"

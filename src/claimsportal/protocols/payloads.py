@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal, Self
 from pydantic import (
     BaseModel,
     ConfigDict,
+    StrictBool,
     StringConstraints,
     ValidationInfo,
     model_validator,
@@ -162,7 +163,7 @@ class ReassignPayload(Strict):
 
 
 class Article75Payload(Strict):
-    isArticle75: bool
+    isArticle75: StrictBool
 
 
 class _LiabilityDecision(Strict):
@@ -197,11 +198,11 @@ class FraudPayload(Strict):
 
 
 class Stage1PaymentPayload(Strict):
-    isStage1Paid: bool
+    isStage1Paid: StrictBool
 
 
 class InterimNeededPayload(Strict):
-    isInterimPaymentNeeded: bool
+    isInterimPaymentNeeded: StrictBool
 
 
 # --- Stage 2 packs (§6.5-§6.11) ---------------------------------------------------------------------
@@ -262,11 +263,11 @@ class RejectInterimPayload(Strict):
 
 
 class PartialAcceptancePayload(Strict):
-    isPartialInterimPaymentAccepted: bool
+    isPartialInterimPaymentAccepted: StrictBool
 
 
 class Stage21PaymentPayload(Strict):
-    isStage21Paid: bool
+    isStage21Paid: StrictBool
 
 
 class Stage2RequestPayload(Strict):
@@ -321,7 +322,7 @@ class AdditionalDamagesExtensionPayload(Strict):
 
 
 class CounterOfferNeededPayload(Strict):
-    isStage2SPFCounterOfferNeeded: bool
+    isStage2SPFCounterOfferNeeded: StrictBool
 
 
 class CounterOfferByCRPayload(Strict):
@@ -373,11 +374,11 @@ class ElplCounterOfferByCMPayload(CounterOfferByCMPayload):
 
 
 class AgreementPayload(Strict):
-    isAgreed: bool
+    isAgreed: StrictBool
 
 
 class AdditionalDamagesExistencePayload(Strict):
-    additionalDamagesExist: bool
+    additionalDamagesExist: StrictBool
 
 
 class AdditionalDamagesRequestPayload(Strict):

@@ -49,7 +49,12 @@ class SignInView(View):
         form = SignInForm(request.POST)
         if form.is_valid():
             section = Section(form.cleaned_data["section"])
-            outcome = accounts.sign_in(form.cleaned_data["username"], form.cleaned_data["password"], section)
+            outcome = accounts.sign_in(
+                form.cleaned_data["username"],
+                form.cleaned_data["password"],
+                section,
+                address=request.META.get("REMOTE_ADDR") or "unknown",
+            )
             if not outcome.refused:
                 request.session.pop(sections.PENDING_KEY, None)
                 return signin.start(request, outcome, section, self._next(request))

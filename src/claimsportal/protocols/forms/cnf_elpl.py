@@ -36,7 +36,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from claimsportal.protocols.forms.common import (
     YNNK,
@@ -309,7 +309,7 @@ class ElplClaimNotificationForm(FormModel):
     medicalDetails: MedicalDetails
     accidentData: AccidentData
     liabilityFunding: LiabilityFunding
-    statementOfTruth: bool = Field(description="The statement of truth is signed")
+    statementOfTruth: StrictBool = Field(description="The statement of truth is signed")
 
     @field_validator("statementOfTruth")
     @classmethod

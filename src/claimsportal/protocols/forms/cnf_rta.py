@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Self
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StrictBool, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from claimsportal.protocols.forms.common import (
     YNDK,
@@ -496,7 +496,7 @@ class RtaClaimNotificationForm(FormModel):
     accidentData: AccidentData
     otherPartyDetails: OtherPartyDetails | None = None
     liabilityFunding: LiabilityFunding
-    statementOfTruth: bool = Field(description="Web section N: the statement of truth is signed")
+    statementOfTruth: StrictBool = Field(description="Web section N: the statement of truth is signed")
 
     @field_validator("statementOfTruth")
     @classmethod

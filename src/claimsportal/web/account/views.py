@@ -165,7 +165,11 @@ def agreement(request: HttpRequest) -> HttpResponse:
 def reset_request(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        answer = accounts.request_password_reset(form.cleaned_data["user_id"], form.cleaned_data["email"])
+        answer = accounts.request_password_reset(
+            form.cleaned_data["user_id"],
+            form.cleaned_data["email"],
+            address=request.META.get("REMOTE_ADDR") or "unknown",
+        )
         if answer.message == accounts.RESET_SENT:
             request.session[RESET_USER_KEY] = form.cleaned_data["user_id"].strip()
             messages.success(request, answer.message)

@@ -34,6 +34,7 @@ from claimsportal.web.claims.schema_form import (
     values_from_data,
     values_from_post,
 )
+from claimsportal.web.forms import refuse_control_characters
 
 COMPENSATOR_TASK = "compensator"
 CHOOSE_COMPENSATOR = "Choose the compensator before sending the claim"
@@ -292,6 +293,7 @@ def draft_section(request: HttpRequest, actor: Actor, application_id: str, secti
         else:
             value, compact = parse_section(node, posted, settings)
             try:
+                refuse_control_characters(value, node.path)
                 drafts.update_draft(
                     actor,
                     draft.pk,

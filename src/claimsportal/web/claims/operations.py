@@ -31,6 +31,7 @@ from claimsportal.web.claims.schema_form import (
     parse,
     values_from_post,
 )
+from claimsportal.web.forms import refuse_control_characters
 
 
 def _page_context(
@@ -83,6 +84,7 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
     if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
         return _draft_print(claim, operation, payload)
     try:
+        refuse_control_characters(payload)
         info = perform(
             actor=actor,
             operation=operation,

@@ -18,6 +18,7 @@ from claimsportal.organisations.registration import REGULATORS
 from claimsportal.presentation.profiles import PROFILE_LABELS
 from claimsportal.protocols.types import Side
 from claimsportal.web.account.forms import GovukForm
+from claimsportal.web.forms import TextField
 
 STATUS_LABELS = {
     "all": "All",
@@ -38,8 +39,8 @@ def profile_choices(side: Side) -> list[tuple[str, str]]:
     return [(p.value, PROFILE_LABELS[p.value]) for p in Profile if p in valid]
 
 
-def text(label: str, required_message: str = "", *, max_length: int = 120, hint: str = "") -> forms.CharField:
-    return forms.CharField(
+def text(label: str, required_message: str = "", *, max_length: int = 120, hint: str = "") -> TextField:
+    return TextField(
         label=label,
         max_length=max_length,
         required=bool(required_message),
@@ -75,8 +76,8 @@ class DateParts(GovukForm):
             return None
 
 
-def date_part(label: str) -> forms.CharField:
-    return forms.CharField(label=label, max_length=4, required=False)
+def date_part(label: str) -> TextField:
+    return TextField(label=label, max_length=4, required=False)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def date_part(label: str) -> forms.CharField:
 
 
 class UserSearchForm(GovukForm):
-    q = forms.CharField(label="User ID or name", max_length=60, required=False)
+    q = TextField(label="User ID or name", max_length=60, required=False)
     status = forms.ChoiceField(
         label="Status", choices=list(STATUS_LABELS.items()), required=False, initial="all"
     )
@@ -96,7 +97,7 @@ class UserDetailsForm(GovukForm):
 
     forename = text("First name", "Enter the user's first name", max_length=60)
     surname = text("Last name", "Enter the user's last name", max_length=60)
-    email = forms.CharField(
+    email = TextField(
         label="MFA e-mail address",
         max_length=254,
         help_text="The user's own business e-mail address: sign-in codes are sent there. "
@@ -122,7 +123,7 @@ class UserDetailsForm(GovukForm):
 
 
 class NewUserForm(UserDetailsForm):
-    user_id = forms.CharField(
+    user_id = TextField(
         label="User ID",
         max_length=50,
         help_text="Unique across the whole portal, not an e-mail address: 3 to 50 letters, digits, "
@@ -263,7 +264,7 @@ class A2AClientForm(GovukForm):
 
 
 class RejectForm(GovukForm):
-    reason = forms.CharField(
+    reason = TextField(
         label="Reason for the rejection",
         max_length=2000,
         help_text="This is e-mailed to the applicant",
@@ -275,7 +276,7 @@ class RejectForm(GovukForm):
 class AgreementPublishForm(GovukForm):
     version = text("Version", "Enter the version", max_length=32, hint="For example, 2026-1")
     title = text("Title", "Enter the title", max_length=200)
-    text = forms.CharField(
+    text = TextField(
         label="Text of the agreement",
         widget=forms.Textarea,
         error_messages={"required": "Enter the text of the agreement"},
@@ -332,14 +333,14 @@ class RegistrationForm(AddressForm):
         max_length=120,
         hint="If your case-management system will use the A2A interface, the name of its supplier",
     )
-    branches = forms.CharField(
+    branches = TextField(
         label="Branches besides your head office",
         required=False,
         max_length=2000,
         widget=forms.Textarea,
         help_text="One per line. Name each after a team, region or office, not a person",
     )
-    admin_user_id = forms.CharField(
+    admin_user_id = TextField(
         label="Administrator's user ID",
         max_length=50,
         help_text="Unique across the portal and not an e-mail address: 3 to 50 letters, digits, "
@@ -348,7 +349,7 @@ class RegistrationForm(AddressForm):
     )
     admin_forename = text("Administrator's first name", "Enter the Administrator's first name", max_length=60)
     admin_surname = text("Administrator's last name", "Enter the Administrator's last name", max_length=60)
-    admin_email = forms.CharField(
+    admin_email = TextField(
         label="Administrator's business e-mail address",
         max_length=254,
         help_text="The Administrator's own address at your organisation, not a shared or personal one",
