@@ -32,6 +32,16 @@ django_settings.SECURE_SSL_REDIRECT = False
 django_settings.SESSION_COOKIE_SECURE = False
 django_settings.CSRF_COOKIE_SECURE = False
 
+# The marks of a test that runs concurrent transactions: PostgreSQL only (SQLite serialises writers).
+CONCURRENT_POSTGRES = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL for concurrent transactions (run under `make test-postgres`)",
+    ),
+]
+
 # Monday 2 March 2026, 10:00 in London: a plain week with no bank holiday.
 DEFAULT_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
 

@@ -11,23 +11,15 @@ import json
 import threading
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.test import Client
 
 from claimsportal.claims.models import Claim, ClaimEvent
 from tests.a2a.conftest import BASE, Callers
 from tests.a2a.test_claims_over_http import send
-from tests.conftest import World, cnf
+from tests.conftest import CONCURRENT_POSTGRES, World, cnf
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL for concurrent transactions (run under `make test-postgres`)",
-    ),
-]
+pytestmark = CONCURRENT_POSTGRES
 
 ROUNDS = 20
 

@@ -11,22 +11,15 @@ import json
 import threading
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.test import Client
 
 from claimsportal.a2a import guessing
 from claimsportal.a2a.models import CredentialFailure
 from tests.a2a.conftest import BASE, Callers
+from tests.conftest import CONCURRENT_POSTGRES
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL for concurrent transactions (run under `make test-postgres`)",
-    ),
-]
+pytestmark = CONCURRENT_POSTGRES
 
 ATTEMPTS = 40
 ADDRESS = "198.51.100.9"

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.db.models import Count
 
@@ -23,16 +22,9 @@ from claimsportal.claims.timers import SweepResult, run_due_timeouts
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.timers import LONDON
-from tests.conftest import World, send_claim
+from tests.conftest import CONCURRENT_POSTGRES, World, send_claim
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL for concurrent transactions (run under `make test-postgres`)",
-    ),
-]
+pytestmark = CONCURRENT_POSTGRES
 
 ROUNDS = 20
 BARRIER_TIMEOUT = 30.0
