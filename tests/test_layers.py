@@ -41,13 +41,6 @@ INTO_A2A_ALLOWED: dict[tuple[str, str], str] = {
     # The composition root: the URLconf mounts the API and its fast path. Permanent.
     ("claimsportal.config.urls", "claimsportal.a2a.api"): "config mounts the A2A API",
     ("claimsportal.config.urls", "claimsportal.a2a.dispatch"): "config mounts the A2A fast path",
-    # Pending (organisations is not the a2a owner's): the A2A client's secret policy and the token
-    # cache (rotate_secret, revoke_client, invalidate_caches, secret_expires_on, SECRET_GRACE) live in
-    # a2a.auth; move them to organisations (e.g. organisations/a2a_clients.py, beside A2AClient) and
-    # import them from there in these three modules.
-    ("claimsportal.organisations.administration", "claimsportal.a2a.auth"): "A2A client secrets",
-    ("claimsportal.organisations.registration", "claimsportal.a2a.auth"): "A2A token cache",
-    ("claimsportal.web.console.views", "claimsportal.a2a.auth"): "A2A secret expiry shown",
     # Pending (jobs is another engineer's): the purges of credential failures and expired tokens
     # read a2a's tables; a2a should declare those jobs itself (a2a/jobs.py registered in the job
     # registry) instead of jobs importing a2a.

@@ -10,6 +10,7 @@ from django.test import Client
 
 from claimsportal.a2a import auth
 from claimsportal.core.clock import FixedClock
+from claimsportal.organisations import a2a_clients
 from claimsportal.organisations.models import A2AClient, User
 from tests.a2a.conftest import BASE, Callers, token_request
 from tests.conftest import World
@@ -94,7 +95,7 @@ def test_missing_and_revoked_tokens_are_refused(callers: Callers, world: World) 
     assert auth.revoke_token(callers.cr.token)
     assert callers.cr.get("/claims", world.cr_handler).code == "AUTH_INVALID"
     client = A2AClient.objects.get(client_id=callers.comp.client_id)
-    auth.revoke_client(client)
+    a2a_clients.revoke_client(client)
     assert callers.comp.get("/claims", world.comp_handler).code == "AUTH_INVALID"
     refused = token_request(
         Client(),
@@ -107,7 +108,7 @@ def test_missing_and_revoked_tokens_are_refused(callers: Callers, world: World) 
 
 def test_a_rotated_secret_keeps_the_old_one_for_the_grace_period(callers: Callers, clock: FixedClock) -> None:
     client = A2AClient.objects.get(client_id=callers.cr.client_id)
-    new_secret = auth.rotate_secret(client, grace=timedelta(days=7))
+    new_secret = a2a_clients.rotate_secret(client, grace=timedelta(days=7))
     for secret in (new_secret, callers.cr.secret):
         answer = token_request(
             Client(), grant_type="client_credentials", client_id=client.client_id, client_secret=secret

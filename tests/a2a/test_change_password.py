@@ -13,6 +13,7 @@ from django.test import Client
 from claimsportal.a2a import auth
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import AuditEntry
+from claimsportal.organisations import a2a_clients
 from claimsportal.organisations.accounts import strength_problems
 from claimsportal.organisations.models import A2AClient
 from claimsportal.protocols.timers import LONDON
@@ -119,7 +120,7 @@ def test_a_secret_expires_after_90_calendar_days_and_is_renewed_with_change_pass
 def test_a_rotation_by_the_administrator_restarts_the_90_days(clock: FixedClock, callers: Callers) -> None:
     client = A2AClient.objects.get(client_id=callers.cr.client_id)
     clock.advance(timedelta(days=80))
-    new_secret = auth.rotate_secret(client)
+    new_secret = a2a_clients.rotate_secret(client)
     clock.advance(timedelta(days=80))
     assert token_with(client.client_id, new_secret).status == 200
 

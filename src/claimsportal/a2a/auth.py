@@ -11,7 +11,8 @@ with the *credentials version* (``organisations.credentials``) it was made under
 reads that version once (one primary-key ``SELECT`` of a one-row table) and trusts only entries of
 the same version. Revoking a token or a client, changing a secret, disabling or changing a user (or
 its password) or accepting an agreement bumps the version in the transaction of the change
-(:func:`invalidate_caches`), so it takes effect on the next request in every process. ``CACHE_SECONDS`` still bounds what no change
+(``credentials.bump``, or :func:`invalidate_caches` here, which also empties this process's caches),
+so it takes effect on the next request in every process. ``CACHE_SECONDS`` still bounds what no change
 announces (a user's expiry date or 90 idle days passing while cached).
 """
 
@@ -23,26 +24,24 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from claimsportal.a2a.models import AccessToken
 from claimsportal.claims.acting import Actor
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.organisations import credentials
+from claimsportal.organisations.a2a_clients import secret_expired, secret_max_days
 from claimsportal.organisations.accounts import strength_problems
 from claimsportal.organisations.models import A2AClient, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 
 ACCESS_TOKEN_SECONDS = 3600
 REFRESH_TOKEN_SECONDS = 8 * 3600
-SECRET_GRACE = timedelta(days=7)
 CACHE_SECONDS = 5.0
 _DUMMY_HASH = make_password("not-a-real-secret-used-to-even-out-timing")
 
@@ -191,23 +190,6 @@ def _secret_expired() -> PortalError:
     )
 
 
-def secret_max_days() -> int:
-    return int(getattr(settings, "CLAIMSPORTAL_A2A_SECRET_MAX_DAYS", 90))
-
-
-def secret_expired(client: A2AClient) -> bool:
-    """ADMINISTRATION.md §2.3: from 2023 an A2A password expires every 90 calendar days: a secret
-    set on 2 March works to the end of 30 May and is refused from 31 May (London dates)."""
-    days = secret_max_days()
-    return days > 0 and (clock.real_today() - timezone.localdate(client.secret_set_at)).days >= days
-
-
-def secret_expires_on(client: A2AClient) -> date | None:
-    """The first day the secret is refused (None: secrets do not expire)."""
-    days = secret_max_days()
-    return timezone.localdate(client.secret_set_at) + timedelta(days=days) if days > 0 else None
-
-
 def change_secret(client_id: str, old_secret: str, new_secret: str) -> None:
     """``changePassword``: the client replaces its own secret, which must meet the password rules.
 
@@ -304,30 +286,6 @@ def revoke_token(token: str) -> bool:
         )
         invalidate_caches()
     return True
-
-
-def revoke_client(client: A2AClient) -> None:
-    """Revoke a client and every token it holds."""
-    now = clock.real_now()
-    with transaction.atomic():
-        A2AClient.objects.filter(pk=client.pk).update(revoked_at=now)
-        AccessToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
-        invalidate_caches()
-
-
-def rotate_secret(client: A2AClient, *, grace: timedelta = SECRET_GRACE) -> str:
-    """A new secret; the old one keeps working for ``grace`` so the client can be reconfigured."""
-    secret = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        A2AClient.objects.filter(pk=client.pk).update(
-            previous_secret_hash=client.secret_hash,
-            previous_secret_valid_until=clock.real_now() + grace,
-            secret_hash=make_password(secret),
-            secret_changed_at=clock.real_now(),
-        )
-        invalidate_caches()
-    client.refresh_from_db()
-    return secret
 
 
 # --------------------------------------------------------------------------------------------------

@@ -19,10 +19,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from claimsportal.a2a import auth as a2a_auth
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
-from claimsportal.organisations import accounts
+from claimsportal.organisations import a2a_clients, accounts, credentials
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.profiles import Profile, parse_profiles
 from claimsportal.organisations.services import (
@@ -172,7 +171,7 @@ def edit_user(admin: User, user_id: str, changes: UserChanges) -> str:
                 for k, v in changed.items()
             },
         )
-        a2a_auth.invalidate_caches()  # in the change's transaction: every process sees it at once
+        credentials.bump()  # in the change's transaction: every process sees it at once
     return AUDIT_CONFIRMATION
 
 
@@ -208,7 +207,7 @@ def set_enabled(admin: User, user_id: str, *, enabled: bool, confirmed: bool = F
         else:
             accounts.disable(user, accounts.Disabled.ADMIN)
         audit(admin, "user.enabled" if enabled else "user.disabled", user.user_id)
-        a2a_auth.invalidate_caches()  # in the change's transaction: every process sees it at once
+        credentials.bump()  # in the change's transaction: every process sees it at once
     return AUDIT_CONFIRMATION
 
 
@@ -361,7 +360,7 @@ def rotate_a2a_secret(admin: User, client_id: str) -> tuple[str, str]:
     """A new secret, shown once; the old one works for the grace period."""
     client = _client_of(admin, client_id)
     with transaction.atomic():
-        secret = a2a_auth.rotate_secret(client)
+        secret = a2a_clients.rotate_secret(client)
         audit(admin, "a2a_client.secret_rotated", client.client_id)
     return AUDIT_CONFIRMATION, secret
 
@@ -369,7 +368,7 @@ def rotate_a2a_secret(admin: User, client_id: str) -> tuple[str, str]:
 def revoke_a2a_client(admin: User, client_id: str) -> str:
     client = _client_of(admin, client_id)
     with transaction.atomic():
-        a2a_auth.revoke_client(client)
+        a2a_clients.revoke_client(client)
         audit(admin, "a2a_client.revoked", client.client_id)
     return AUDIT_CONFIRMATION
 
@@ -382,7 +381,7 @@ def accept_agreement(admin: User) -> str:
     with transaction.atomic():
         accounts.accept_agreement(admin, agreement)
         audit(admin, "agreement.accepted", agreement.version)
-        a2a_auth.invalidate_caches()
+        credentials.bump()
     return AUDIT_CONFIRMATION
 
 

@@ -19,10 +19,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from claimsportal.a2a import auth as a2a_auth
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
-from claimsportal.organisations import accounts
+from claimsportal.organisations import accounts, credentials
 from claimsportal.organisations.administration import PERSON_NAME
 from claimsportal.organisations.models import (
     Branch,
@@ -281,5 +280,5 @@ def publish_agreement(operator: User, *, version: str, title: str, text: str) ->
             raise invalid("version", "has already been published: choose a new version")
         agreement = accounts.publish_agreement(version=version, title=title, text=text)
         audit(operator, "agreement.published", version, title=title)
-    a2a_auth.invalidate_caches()  # the API's cached acting users must meet the new agreement at once
+    credentials.bump()  # the API's cached acting users must meet the new agreement at once
     return agreement

@@ -18,10 +18,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from claimsportal.a2a import auth as a2a_auth
 from claimsportal.core import clock
 from claimsportal.core.models import AuditEntry
 from claimsportal.organisations import administration
+from claimsportal.organisations.a2a_clients import SECRET_GRACE, secret_expires_on
 from claimsportal.organisations.administration import UserChanges
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.profiles import Profile
@@ -438,7 +438,7 @@ def a2a_clients(request: HttpRequest, admin: User, organisation: Organisation) -
         "web/console/a2a_clients.html",
         {
             "clients": [
-                (client, a2a_auth.secret_expires_on(client))
+                (client, secret_expires_on(client))
                 for client in organisation.a2a_clients.order_by("created_at", "client_id")
             ],
             "now": clock.real_now(),
@@ -471,7 +471,7 @@ def a2a_rotate(request: HttpRequest, admin: User, organisation: Organisation, cl
         return render(
             request, "web/console/a2a_secret.html", {"client": client, "secret": secret, "rotated": True}
         )
-    grace: timedelta = a2a_auth.SECRET_GRACE
+    grace: timedelta = SECRET_GRACE
     return render(
         request,
         "web/console/a2a_rotate.html",
