@@ -11,11 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from claimsportal.claims.acting import format_application_id
+from claimsportal.presentation.cnf import cnf_tree
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms.examples import cnf_example
 from claimsportal.protocols.payloads import RtaAddClaimPayload
-from claimsportal.web.claims.forms import cnf_tree
 from claimsportal.web.claims.schema_form import values_from_data
 from tests.browser.conftest import BROWSER_TESTS
 from tests.browser.test_claim_journeys import PORTAL_FILLED, fill, shot, sign_in_as

@@ -19,10 +19,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from claimsportal.claims.models import Claim
+from claimsportal.presentation.cnf import cnf_tree
+from claimsportal.presentation.form_tree import form_tree
 from claimsportal.protocols.forms.examples import cnf_example
 from claimsportal.protocols.types import ClaimType
-from claimsportal.web.claims.forms import cnf_tree, operation_model
-from claimsportal.web.claims.schema_form import form_tree, values_from_data
+from claimsportal.web.claims.forms import operation_model
+from claimsportal.web.claims.schema_form import values_from_data
 from tests.browser.conftest import AXE_JS, BROWSER_TESTS, PASSWORD, assert_no_axe_violations, check_page
 from tests.conftest import World
 from tests.shorthands import form_shorthand

@@ -15,7 +15,7 @@ from claimsportal.claims import drafts
 from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim
 from claimsportal.reference.hospitals import DEMO_SITES_FILE, import_ods_sites
-from claimsportal.web.claims.views import NO_HOSPITAL_CRITERIA
+from claimsportal.web.claims.hospitals import NO_HOSPITAL_CRITERIA
 from tests.browser.conftest import BROWSER_TESTS, PASSWORD, check_page
 from tests.browser.test_claim_journeys import shot, sign_in_as
 from tests.conftest import World

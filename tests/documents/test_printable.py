@@ -31,9 +31,9 @@ from claimsportal.documents import printable, rendering
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.documents.storage import private_storage
 from claimsportal.organisations.models import Organisation
+from claimsportal.presentation.labels import operation_label
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms.withheld import without_withheld
-from claimsportal.web.claims.labels import operation_label
 from tests.claims.test_concurrency_postgres import run_together
 from tests.claims.test_stage2_paths import (
     Walker,

@@ -8,9 +8,6 @@ from typing import Any
 from claimsportal.claims.acting import Actor
 from claimsportal.claims.models import Claim
 from claimsportal.organisations.models import Branch, User
-
-# Re-exported: tests/browser (test_claim_journeys.py, test_claim_errors.py) import cnf_tree from here.
-from claimsportal.presentation.cnf import cnf_tree as cnf_tree
 from claimsportal.presentation.form_tree import Node, form_tree
 from claimsportal.protocols.codes import EXIT_CODES, REJECTION_REASONS
 from claimsportal.protocols.definitions import Operation

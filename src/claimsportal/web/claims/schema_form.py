@@ -31,9 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimsportal.presentation.form_tree import CRUMB, Node, field_id, find_absolute, join_path, template_path
-
-# Re-exported: tests/browser/test_claim_journeys.py imports form_tree from here.
-from claimsportal.presentation.form_tree import form_tree as form_tree
 from claimsportal.protocols.errors import ErrorDetail
 
 MAX_GROUPS = 50  # a posted count beyond this is ignored (no form repeats more)
