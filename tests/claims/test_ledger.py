@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import psycopg
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 
-from claimsportal.claims import ledger, notices
+from claimsportal.claims import effects, ledger, notices
 from claimsportal.claims.models import Claim, ClaimEvent
 from claimsportal.core.clock import FixedClock
 from claimsportal.notifications.models import Notification
@@ -168,3 +169,93 @@ def test_the_set_based_form_words_notices_as_the_single_claim_form(world: World,
 def test_a_notice_template_with_a_percent_sign_is_not_a_format_directive() -> None:
     fmt, fields = notices.sql_format("{label} at 100% for claim {claim}")
     assert (fmt, fields) == ("%s at 100%% for claim %s", ["label", "claim"])
+
+
+@pytest.fixture
+def observed() -> Iterator[list[effects.Written]]:
+    """Every event the ledger writes during the test, as its observers are told of it."""
+    seen: list[effects.Written] = []
+
+    def observer(written: Sequence[effects.Written]) -> None:
+        seen.extend(written)
+
+    effects.register_observer(observer)
+    try:
+        yield seen
+    finally:
+        effects._observers.remove(observer)
+
+
+def test_observers_hear_of_an_operation_with_the_claim_and_its_notice(
+    world: World, clock: FixedClock, observed: list[effects.Written]
+) -> None:
+    info = send_claim(world)
+    stored = Claim.objects.get(pk=info.application_id)
+    sent = observed[-1]
+    assert (sent.application_id, sent.operation, sent.actor_side) == (info.application_id, "addClaim", "CR")
+    assert (sent.claim_type, sent.cr_organisation_id, sent.comp_organisation_id) == (
+        stored.claim_type,
+        world.cr.pk,
+        world.comp.pk,
+    )
+    assert (sent.phase_after, sent.activity_guid) == (stored.phase, stored.activity_guid)
+    assert [t.organisation_id for t in sent.told] == [world.comp.pk]
+    assert sent.told[0].message == Notification.objects.get(claim_id=info.application_id).message
+
+
+def test_observers_hear_of_each_claim_a_set_changes_with_its_notices(
+    world: World, clock: FixedClock, observed: list[effects.Written]
+) -> None:
+    infos = [send_claim(world) for _ in range(2)]
+    observed.clear()
+    change = ledger.ClaimSet(
+        carry=("application_id", "phase", "cr_organisation_id"),
+        where="application_id IN (%s, %s)",
+        params=[info.application_id for info in infos],
+        lookup="m(source, label) AS (VALUES (%s, %s))",
+        lookup_params=[infos[0].phase, "Liability decision"],
+        lookup_on="m.source = due.phase",
+        lookup_columns=("label",),
+        assignments={"comp_reference": "'SWEPT'"},
+        operation="testSweep",
+        event_payload={"label": "src.label"},
+        notice_kind="CHANGE",
+        notice_template=notices.TIME_LIMIT_REACHED,
+        notify=("cr_organisation_id", "comp_organisation_id"),
+    )
+    with transaction.atomic():
+        result = ledger.apply_set(change, now=clock.now())
+    assert result.written == observed
+    assert [w.application_id for w in observed] == [info.application_id for info in infos]
+    for info, written in zip(infos, observed, strict=True):
+        claim = Claim.objects.get(pk=info.application_id)
+        assert (written.operation, written.actor_side, written.activity_guid) == (
+            "testSweep",
+            "SYSTEM",
+            claim.activity_guid,
+        )
+        assert dict(written.payload) == {"label": "Liability decision"}
+        assert {t.organisation_id for t in written.told} == {world.cr.pk, world.comp.pk}
+        message = notices.render(notices.TIME_LIMIT_REACHED, info.application_id, label="Liability decision")
+        assert {t.message for t in written.told} == {message}
+        assert Notification.objects.filter(claim_id=info.application_id, message=message).count() == 2
+
+
+def test_an_observer_that_fails_rolls_the_change_back(world: World, clock: FixedClock) -> None:
+    info = send_claim(world)
+
+    def refuse(written: Sequence[effects.Written]) -> None:
+        raise RuntimeError("observer down")
+
+    effects.register_observer(refuse)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            ledger.record(
+                info.application_id,
+                columns={"comp_reference": "NEVER"},
+                entry=_entry(uuid.uuid4(), info.phase),
+                now=clock.now(),
+            )
+    finally:
+        effects._observers.remove(refuse)
+    assert Claim.objects.get(pk=info.application_id).comp_reference != "NEVER"

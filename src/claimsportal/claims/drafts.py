@@ -25,7 +25,7 @@ from django.db import transaction
 
 from claimsportal.claims import effects, ledger
 from claimsportal.claims.acting import Actor, ClaimInfo, format_application_id, parse_application_id
-from claimsportal.claims.models import Claim, ClaimEvent
+from claimsportal.claims.models import Claim
 from claimsportal.claims.services import PROCESS_VERSION, perform
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
@@ -246,10 +246,19 @@ def delete_draft(actor: Actor, application_id: int | str, activity_guid: str | u
     with transaction.atomic():
         claim = _locked_draft(actor, application_id, activity_guid)
         number = claim.pk
-        for deleted in effects.on_delete():  # its attachments' files, once this commits
-            deleted([number])
-        ClaimEvent.objects.filter(claim_id=number).delete()
-        claim.delete()
+        ledger.delete_claims(
+            [
+                effects.Deleted(
+                    application_id=number,
+                    claim_type=claim.claim_type,
+                    phase=claim.phase,
+                    cr_organisation_id=claim.cr_organisation_id,
+                    comp_organisation_id=claim.comp_organisation_id,
+                    reason="DRAFT",
+                    occurred_at=clock.now(),
+                )
+            ]
+        )
     log.info("draft.deleted", application_id=number, user=actor.user_id, organisation=actor.org_id)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 from django.db import connection
 
-from claimsportal.claims import notices
+from claimsportal.claims import effects, notices
 from claimsportal.claims.acting import Actor
 
 SYSTEM_SIDE = "SYSTEM"
@@ -229,11 +229,76 @@ def record(
     entry: Entry,
     told: Sequence[Notice] = (),
     now: datetime,
+    claim: LockedClaim | None = None,
 ) -> None:
     """Change one claim: update ``columns`` (values as Python objects; ``updated_at`` is set to
     ``now``), append ``entry`` and insert ``told``. On PostgreSQL one prepared statement whose
     event takes its claim ID from the UPDATE, so an event can never be written for a claim that was
-    not updated; elsewhere one statement each."""
+    not updated; elsewhere one statement each. Then the observers are told (``claim``, the row as
+    locked, saves them a read of the claim's type and parties)."""
+    _write_record(application_id, columns, entry, told, now)
+    if effects.observers():
+        parties = _parties(application_id, columns, claim)
+        effects.observe([_written(application_id, parties, entry, told, now)])
+
+
+def _parties(
+    application_id: int, columns: Mapping[str, Any], claim: LockedClaim | None
+) -> tuple[str, int | None, int | None]:
+    """The claim's type and its two organisations after a change of ``columns``."""
+    if claim is None:
+        row = hot(
+            "SELECT claim_type, cr_organisation_id, comp_organisation_id FROM claims_claim"
+            " WHERE application_id = %s",
+            [application_id],
+            fetch=True,
+        )
+        if row is None:
+            raise NoSuchClaim(f"claim {application_id} does not exist")
+        return str(row[0]), row[1], row[2]
+    return (
+        claim.claim_type,
+        columns.get("cr_organisation_id", claim.cr_organisation_id),
+        columns.get("comp_organisation_id", claim.comp_organisation_id),
+    )
+
+
+def _written(
+    application_id: int,
+    parties: tuple[str, int | None, int | None],
+    entry: Entry,
+    told: Sequence[Notice],
+    now: datetime,
+) -> effects.Written:
+    actor = entry.actor
+    return effects.Written(
+        application_id=application_id,
+        claim_type=parties[0],
+        cr_organisation_id=parties[1],
+        comp_organisation_id=parties[2],
+        operation=entry.operation,
+        actor_side=actor.side.value if actor else SYSTEM_SIDE,
+        actor_organisation_id=actor.organisation_pk if actor else None,
+        actor_user_id=actor.user_pk if actor else None,
+        phase_before=entry.phase_before,
+        phase_after=entry.phase_after,
+        activity_guid=entry.activity_guid,
+        deadline_at=entry.deadline_at,
+        occurred_at=now,
+        payload=entry.payload,
+        told=tuple(
+            effects.Told(n.organisation_id, n.kind, n.message[: notices.MESSAGE_LENGTH]) for n in told
+        ),
+    )
+
+
+def _write_record(
+    application_id: int,
+    columns: Mapping[str, Any],
+    entry: Entry,
+    told: Sequence[Notice],
+    now: datetime,
+) -> None:
     changed = {**columns, "updated_at": now}
     assignments = ", ".join(f"{name} = %s" for name in changed)
     values = [_adapt_claim_column(name, value) for name, value in changed.items()]
@@ -279,7 +344,13 @@ def record(
 
 def append(application_id: int, *, entry: Entry, told: Sequence[Notice] = (), now: datetime) -> None:
     """Append ``entry`` (and ``told``) to a claim whose row does not change (an attachment added:
-    the activityEngineGuid stays)."""
+    the activityEngineGuid stays); then the observers are told."""
+    _write_append(application_id, entry, told, now)
+    if effects.observers():
+        effects.observe([_written(application_id, _parties(application_id, {}, None), entry, told, now)])
+
+
+def _write_append(application_id: int, entry: Entry, told: Sequence[Notice], now: datetime) -> None:
     hot(
         f"INSERT INTO claims_claimevent ({_EVENT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         _event_values(application_id, entry, now),
@@ -308,6 +379,32 @@ def open_claim(*, columns: Mapping[str, Any], entry: Entry | None, now: datetime
     if entry is not None:
         append(application_id, entry=entry, now=now)
     return application_id
+
+
+def delete_claims(deleted: Sequence[effects.Deleted]) -> int:
+    """Delete these claims for good, in the caller's transaction: first the on-delete hooks (the
+    documents app deletes the attachments' and printable documents' rows, and their files once this
+    commits; anonymous counters are recorded), then the claims' notifications, events and rows.
+    Nothing can restore them. Returns how many claims went."""
+    ids = [claim.application_id for claim in deleted]
+    if not ids:
+        return 0
+    for hook in effects.on_delete():
+        hook(deleted)
+    gone = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            params: list[Any]
+            if connection.vendor == "postgresql":
+                which, params = "= ANY(%s)", [chunk]
+            else:
+                which, params = f"IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
+            cursor.execute(f"DELETE FROM notifications_notification WHERE claim_id {which}", params)
+            cursor.execute(f"DELETE FROM claims_claimevent WHERE claim_id {which}", params)
+            cursor.execute(f"DELETE FROM claims_claim WHERE application_id {which}", params)
+            gone += int(cursor.rowcount)
+    return gone
 
 
 def notify(items: Sequence[tuple[int, Notice]], *, now: datetime) -> int:
@@ -397,20 +494,62 @@ class ClaimSet:
 
 @dataclass(frozen=True)
 class SetResult:
-    """Per claim changed: its phase before and after."""
+    """Per claim changed: its phase before and after (``moved``) and its event as the observers
+    were told of it (``written``, in the same order)."""
 
     moved: list[tuple[str, str]]
+    written: list[effects.Written] = field(default_factory=list)
 
 
 def apply_set(change: ClaimSet, *, now: datetime) -> SetResult:
     """Change one batch of claims (at most ``change.limit``) in the caller's transaction: claims
     locked by another worker are skipped on PostgreSQL (``FOR UPDATE SKIP LOCKED``), so two workers
-    never take the same claim; the caller repeats until fewer than ``limit`` come back."""
+    never take the same claim; the caller repeats until fewer than ``limit`` come back. The observers
+    are told of every event written."""
     if not change.carry or "application_id" not in change.carry or "phase" not in change.carry:
         raise ValueError("a claim set carries at least application_id and phase")
     if connection.vendor == "postgresql":
-        return _apply_set_postgresql(change, now)
-    return _apply_set_generic(change, now)
+        rows = _apply_set_postgresql(change, now)
+    else:
+        rows = _apply_set_generic(change, now)
+    written = [_set_written(change, row, now) for row in rows]
+    effects.observe(written)
+    return SetResult([(w.phase_before, w.phase_after) for w in written], written)
+
+
+# What each form returns per claim changed, in this order.
+_SET_RETURNS = (
+    "application_id, phase_before, phase_after, activity_guid, deadline_at, claim_type,"
+    " cr_organisation_id, comp_organisation_id, event_payload, notice_message"
+)
+
+
+def _set_written(change: ClaimSet, row: Sequence[Any], now: datetime) -> effects.Written:
+    application_id, before, after, guid, deadline, claim_type, cr, comp, payload, message = row[:10]
+    told: tuple[effects.Told, ...] = ()
+    if change.notify:
+        told = tuple(
+            effects.Told(int(organisation), change.notice_kind, str(message))
+            for organisation in row[10:]
+            if organisation is not None
+        )
+    return effects.Written(
+        application_id=int(application_id),
+        claim_type=str(claim_type),
+        cr_organisation_id=cr,
+        comp_organisation_id=comp,
+        operation=change.operation,
+        actor_side=SYSTEM_SIDE,
+        actor_organisation_id=None,
+        actor_user_id=None,
+        phase_before=str(before),
+        phase_after=str(after),
+        activity_guid=guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid)),
+        deadline_at=aware(deadline),
+        occurred_at=now,
+        payload=json.loads(payload) if isinstance(payload, str) else dict(payload or {}),
+        told=told,
+    )
 
 
 def _source(change: ClaimSet, *, lock: bool) -> tuple[str, list[Any]]:
@@ -447,25 +586,32 @@ def _json_object(pairs: Mapping[str, str], function: str) -> tuple[str, list[Any
     return f"{function}({', '.join(args)})", params
 
 
-def _apply_set_postgresql(change: ClaimSet, now: datetime) -> SetResult:
+def _apply_set_postgresql(change: ClaimSet, now: datetime) -> list[tuple[Any, ...]]:
     source, params = _source(change, lock=True)
     assignments = ", ".join(f"{column} = {expression}" for column, expression in change.assignments.items())
     payload, payload_params = _json_object(change.event_payload, "jsonb_build_object")
-    fmt, fields = notices.sql_format(change.notice_template) if change.notice_template else ("", [])
-    notice_args = [
-        "lpad(moved.application_id::text, 8, '0')" if name == "claim" else f"moved.notice_{name}"
-        for name in fields
-    ]
+    message = "NULL::text"
+    message_params: list[Any] = []
+    if change.notice_template:
+        fmt, fields = notices.sql_format(change.notice_template)
+        notice_args = [
+            "lpad(c.application_id::text, 8, '0')" if name == "claim" else f"src.{name}" for name in fields
+        ]
+        message = f"left(format(%s::text, {', '.join(notice_args)}), {notices.MESSAGE_LENGTH})"
+        message_params = [fmt]
     returning = [
         "c.application_id",
         "src.phase AS phase_before",
         "c.phase AS phase_after",
         "c.activity_guid",
         "c.deadline_at",
+        "c.claim_type",
+        "c.cr_organisation_id",
+        "c.comp_organisation_id",
         f"{payload} AS event_payload",
+        f"{message} AS notice_message",
         f"CAST({change.notice_deadline} AS timestamp with time zone) AS notice_deadline",
         *(f"c.{column} AS notify_{i}" for i, column in enumerate(change.notify)),
-        *(f"src.{name} AS notice_{name}" for name in fields if name != "claim"),
     ]
     sql = (
         f"WITH {source}, moved AS ("
@@ -473,48 +619,54 @@ def _apply_set_postgresql(change: ClaimSet, now: datetime) -> SetResult:
         " FROM src WHERE c.application_id = src.application_id"
         f" RETURNING {', '.join(returning)})"
     )
-    params += [now, *payload_params]
+    params += [now, *payload_params, *message_params]
     if change.notify:
         organisations = ", ".join(f"(moved.notify_{i})" for i in range(len(change.notify)))
         sql += (
             f", notified AS (INSERT INTO notifications_notification ({_NOTICE_COLUMNS})"
-            f" SELECT gen_random_uuid(), o.organisation_id, moved.application_id, %s::text,"
-            f" left(format(%s::text, {', '.join(notice_args)}), {notices.MESSAGE_LENGTH}), moved.notice_deadline, %s"
+            " SELECT gen_random_uuid(), o.organisation_id, moved.application_id, %s::text,"
+            " moved.notice_message, moved.notice_deadline, %s"
             f" FROM moved CROSS JOIN LATERAL (VALUES {organisations}) AS o(organisation_id)"
             " WHERE o.organisation_id IS NOT NULL)"
         )
-        params += [change.notice_kind, fmt, now]
+        params += [change.notice_kind, now]
+    notified = "".join(f", notify_{i}" for i in range(len(change.notify)))
     sql += (
         f", logged AS (INSERT INTO claims_claimevent ({_EVENT_COLUMNS})"
         f" SELECT application_id, %s, %s::text, NULL, NULL, '{SYSTEM_SIDE}', phase_before, phase_after,"
         " event_payload, activity_guid, deadline_at FROM moved)"
-        " SELECT phase_before, phase_after FROM moved"
+        f" SELECT {_SET_RETURNS}{notified} FROM moved ORDER BY application_id"
     )
     params += [now, change.operation]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return SetResult([(before, after) for before, after in cursor.fetchall()])
+        return list(cursor.fetchall())
 
 
-def _apply_set_generic(change: ClaimSet, now: datetime) -> SetResult:
+def _apply_set_generic(change: ClaimSet, now: datetime) -> list[tuple[Any, ...]]:
     """SQLite: the transaction is IMMEDIATE (one writer at a time). The working set is a temporary
     table; then one UPDATE … FROM, one INSERT … SELECT per organisation told, one for the events."""
     source, params = _source(change, lock=False)
     db_now = db_datetime(now)
     payload, payload_params = _json_object(change.event_payload, "json_object")
-    fmt, fields = notices.sql_format(change.notice_template) if change.notice_template else ("", [])
-    notice_args = [
-        "substr('00000000' || src.application_id, -8)" if name == "claim" else f"src.{name}"
-        for name in fields
-    ]
+    message = "NULL"
+    message_params: list[Any] = []
+    if change.notice_template:
+        fmt, fields = notices.sql_format(change.notice_template)
+        notice_args = [
+            "substr('00000000' || src.application_id, -8)" if name == "claim" else f"src.{name}"
+            for name in fields
+        ]
+        message = f"substr(printf(%s, {', '.join(notice_args)}), 1, {notices.MESSAGE_LENGTH})"
+        message_params = [fmt]
     assignments = ", ".join(f"{column} = {expression}" for column, expression in change.assignments.items())
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS temp.ledger_src")
         cursor.execute(
             f"CREATE TEMP TABLE ledger_src AS WITH {source}"
-            f" SELECT src.*, {payload} AS ledger_payload, {change.notice_deadline} AS ledger_notice_deadline"
-            " FROM src",
-            [*params, *payload_params],
+            f" SELECT src.*, {payload} AS ledger_payload, {message} AS ledger_message,"
+            f" {change.notice_deadline} AS ledger_notice_deadline FROM src",
+            [*params, *payload_params, *message_params],
         )
         cursor.execute(
             f"UPDATE claims_claim AS c SET {assignments}, activity_guid = lower(hex(randomblob(16))),"
@@ -525,11 +677,10 @@ def _apply_set_generic(change: ClaimSet, now: datetime) -> SetResult:
             cursor.execute(
                 f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS})"
                 f" SELECT lower(hex(randomblob(16))), c.{column}, c.application_id, %s,"
-                f" substr(printf(%s, {', '.join(notice_args)}), 1, {notices.MESSAGE_LENGTH}),"
-                " src.ledger_notice_deadline, %s"
-                f" FROM ledger_src AS src JOIN claims_claim AS c ON c.application_id = src.application_id"
+                " src.ledger_message, src.ledger_notice_deadline, %s"
+                " FROM ledger_src AS src JOIN claims_claim AS c ON c.application_id = src.application_id"
                 f" WHERE c.{column} IS NOT NULL",
-                [change.notice_kind, fmt, db_now],
+                [change.notice_kind, db_now],
             )
         cursor.execute(
             f"INSERT INTO claims_claimevent ({_EVENT_COLUMNS})"
@@ -538,13 +689,16 @@ def _apply_set_generic(change: ClaimSet, now: datetime) -> SetResult:
             " FROM ledger_src AS src JOIN claims_claim AS c ON c.application_id = src.application_id",
             [db_now, change.operation],
         )
+        notified = "".join(f", c.{column}" for column in change.notify)
         cursor.execute(
-            "SELECT src.phase, c.phase FROM ledger_src AS src"
-            " JOIN claims_claim AS c ON c.application_id = src.application_id"
+            "SELECT c.application_id, src.phase, c.phase, c.activity_guid, c.deadline_at, c.claim_type,"
+            " c.cr_organisation_id, c.comp_organisation_id, src.ledger_payload, src.ledger_message"
+            f"{notified} FROM ledger_src AS src"
+            " JOIN claims_claim AS c ON c.application_id = src.application_id ORDER BY c.application_id"
         )
-        moved = [(before, after) for before, after in cursor.fetchall()]
+        rows = list(cursor.fetchall())
         cursor.execute("DROP TABLE temp.ledger_src")
-    return SetResult(moved)
+    return rows
 
 
 def payload_text(value: Any) -> str:

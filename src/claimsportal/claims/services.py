@@ -378,7 +378,7 @@ def _write(
         activity_guid=new_guid,
         deadline_at=deadline["deadline_at"],
     )
-    ledger.record(row.application_id, columns=columns, entry=entry, told=told, now=now)
+    ledger.record(row.application_id, columns=columns, entry=entry, told=told, now=now, claim=row)
     if actor is not None:
         for effect in effects.registered():
             effect(row, outcome, actor.side, form, now)

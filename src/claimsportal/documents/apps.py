@@ -10,8 +10,8 @@ class DocumentsConfig(AppConfig):
         # The printable documents an operation makes due are written in the operation's own
         # transaction by perform(), which knows them only through this registration.
         from claimsportal.claims import effects
-        from claimsportal.documents.attachments import delete_claim_files
+        from claimsportal.documents.attachments import delete_claim_documents
         from claimsportal.documents.printable import create_due_documents
 
         effects.register(create_due_documents)
-        effects.register_on_delete(delete_claim_files)
+        effects.register_on_delete(delete_claim_documents)

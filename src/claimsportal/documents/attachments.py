@@ -48,7 +48,7 @@ import hashlib
 import mimetypes
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -66,6 +66,7 @@ from claimsportal.claims.acting import (
     format_application_id,
     parse_application_id,
 )
+from claimsportal.claims.effects import Deleted
 from claimsportal.claims.models import Claim
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
@@ -343,8 +344,7 @@ def read_content(attachment: Attachment) -> bytes:
 def delete_claim_files(claim_ids: Iterable[int]) -> int:
     """Remove the stored files of these claims' attachments and printable documents once the
     transaction that deletes the claims commits (a rolled-back deletion keeps them). Call it in that
-    transaction, before the rows go (deleting a claim deletes its attachment and document rows by
-    CASCADE). Returns how many files will be removed."""
+    transaction, before the rows go. Returns how many files will be removed."""
     ids = list(claim_ids)
     names: list[str] = []
     for start in range(0, len(ids), 500):
@@ -364,6 +364,19 @@ def delete_claim_files(claim_ids: Iterable[int]) -> int:
 
         transaction.on_commit(remove)
     return len(names)
+
+
+def delete_claim_documents(deleted: Sequence[Deleted]) -> int:
+    """The ``claims.effects`` on-delete hook: the claims' attachments and printable documents, rows
+    now and files once the deletion commits. Returns how many rows went."""
+    ids = [claim.application_id for claim in deleted]
+    delete_claim_files(ids)
+    gone = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        gone += Attachment.objects.filter(claim_id__in=chunk).delete()[0]
+        gone += PrintableDocument.objects.filter(claim_id__in=chunk).delete()[0]
+    return gone
 
 
 # --------------------------------------------------------------------------------------------------
