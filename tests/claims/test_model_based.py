@@ -34,6 +34,7 @@ from claimsportal.claims.deadlines import spec_from_row
 from claimsportal.claims.models import Claim
 from claimsportal.claims.services import perform
 from claimsportal.claims.timers import TIMEOUT_OPERATION, run_due_timeouts
+from claimsportal.claims.visibility import ARCHIVED_PHASE
 from claimsportal.core.clock import FixedClock
 from claimsportal.organisations.models import User
 from claimsportal.protocols.definitions import ProtocolDefinition
@@ -474,7 +475,8 @@ class ClaimLifecycle(RuleBasedStateMachine):
 
         after = self.claim()
         terminal = definition.phases[claim.phase].terminal
-        if who in ("unrelated", "former"):
+        if who in ("unrelated", "former") or claim.phase == ARCHIVED_PHASE:
+            # an archived claim is out of every claim page: only the archive search reads it
             assert error is not None and error.code == "NOT_FOUND", error
         elif who == "stale":
             assert error is not None and error.code == "STALE_ACTIVITY_GUID", error

@@ -26,6 +26,7 @@ from django.db import transaction
 from claimsportal.claims import effects, ledger
 from claimsportal.claims.acting import Actor, ClaimInfo, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
+from claimsportal.claims.protection import protection
 from claimsportal.claims.services import PROCESS_VERSION, perform
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
@@ -100,8 +101,9 @@ def _check_may_draft(actor: Actor, claim_type: ClaimType) -> None:
         )
 
 
-def _columns(cnf: dict[str, Any]) -> dict[str, str]:
-    """The list columns, read leniently from a partial form (whatever is there, cut to size)."""
+def _columns(cnf: dict[str, Any]) -> dict[str, Any]:
+    """The list columns and the claimant's protection, read leniently from a partial form (whatever
+    is there, cut to size)."""
 
     def pick(*path: str) -> str:
         node: Any = cnf
@@ -116,7 +118,20 @@ def _columns(cnf: dict[str, Any]) -> dict[str, str]:
         "cr_reference": pick(
             "claimAndClaimantDetails", "claimantRepresentative", "companyDetails", "referenceNumber"
         )[:50],
+        **protection(
+            _day(pick("claimAndClaimantDetails", "claimantDetails", "personalDetails", "dateOfBirth")),
+            _day(pick("accidentData", "accidentDetails", "accidentDate")),
+            child_declared=pick("claimAndClaimantDetails", "claimantDetails", "childClaim") == "1",
+            known_on=clock.today(),
+        ).columns(),
     }
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _entry(actor: Actor, operation: str, guid: uuid.UUID, payload: dict[str, Any]) -> ledger.Entry:

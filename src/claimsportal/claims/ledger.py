@@ -120,6 +120,7 @@ _ROW_COLUMNS = (
     "state",
     "comp_reference",
     "deadline_at",
+    "gdpr_deleted_at",
 )
 
 
@@ -144,6 +145,7 @@ class LockedClaim:
     state: dict[str, Any]
     comp_reference: str
     deadline_at: datetime | None
+    gdpr_deleted_at: datetime | None  # deleted under GDPR: visible to nobody (claims.visibility)
 
 
 def _select_sql() -> str:
@@ -164,6 +166,7 @@ def lock_claim(application_id: int) -> LockedClaim | None:
     raw[10] = guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid))
     raw[16] = json.loads(state) if isinstance(state, str) else state
     raw[18] = aware(raw[18])
+    raw[19] = aware(raw[19])
     return LockedClaim(*raw)
 
 
@@ -300,6 +303,8 @@ def _write_record(
     now: datetime,
 ) -> None:
     changed = {**columns, "updated_at": now}
+    if entry.phase_after != entry.phase_before:
+        changed["phase_entered_at"] = now  # the retention policy's "reached"
     assignments = ", ".join(f"{name} = %s" for name in changed)
     values = [_adapt_claim_column(name, value) for name, value in changed.items()]
     update = f"UPDATE claims_claim SET {assignments} WHERE application_id = %s"
@@ -366,7 +371,7 @@ def _write_append(application_id: int, entry: Entry, told: Sequence[Notice], now
 def open_claim(*, columns: Mapping[str, Any], entry: Entry | None, now: datetime) -> int:
     """Insert a new claim row (``created_at`` and ``updated_at`` are ``now``) and, when given, its first
     event; returns the application ID."""
-    values = {**columns, "created_at": now, "updated_at": now}
+    values = {**columns, "created_at": now, "updated_at": now, "phase_entered_at": now}
     names = ", ".join(values)
     holes = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
@@ -405,6 +410,38 @@ def delete_claims(deleted: Sequence[effects.Deleted]) -> int:
             cursor.execute(f"DELETE FROM claims_claim WHERE application_id {which}", params)
             gone += int(cursor.rowcount)
     return gone
+
+
+def delete_set(
+    where: str, params: Sequence[Any], *, reason: str, now: datetime, limit: int = 5000
+) -> list[effects.Deleted]:
+    """The set-based form of :func:`delete_claims`: delete at most ``limit`` claims matching ``where``
+    (over ``claims_claim``), in the caller's transaction; claims locked by another worker are skipped
+    on PostgreSQL, so two workers never take the same claim. Returns what went (the caller repeats
+    until fewer than ``limit`` come back)."""
+    sql = (
+        "SELECT application_id, claim_type, phase, cr_organisation_id, comp_organisation_id"
+        f" FROM claims_claim WHERE {where} ORDER BY application_id LIMIT %s"
+    )
+    if connection.vendor == "postgresql":
+        sql += " FOR UPDATE SKIP LOCKED"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        rows = cursor.fetchall()
+    deleted = [
+        effects.Deleted(
+            application_id=int(row[0]),
+            claim_type=str(row[1]),
+            phase=str(row[2]),
+            cr_organisation_id=row[3],
+            comp_organisation_id=row[4],
+            reason=reason,
+            occurred_at=now,
+        )
+        for row in rows
+    ]
+    delete_claims(deleted)
+    return deleted
 
 
 def notify(items: Sequence[tuple[int, Notice]], *, now: datetime) -> int:
@@ -552,6 +589,14 @@ def _set_written(change: ClaimSet, row: Sequence[Any], now: datetime) -> effects
     )
 
 
+def _phase_entered(change: ClaimSet, now: Any) -> tuple[str, list[Any]]:
+    """The ``phase_entered_at`` assignment of a set that may move claims to another phase."""
+    phase = change.assignments.get("phase")
+    if phase is None:
+        return "", []
+    return f", phase_entered_at = CASE WHEN ({phase}) <> src.phase THEN %s ELSE c.phase_entered_at END", [now]
+
+
 def _source(change: ClaimSet, *, lock: bool) -> tuple[str, list[Any]]:
     """``WITH [lookup,] due AS (…), src AS (…)`` (without the word WITH) and its parameters."""
     due = (
@@ -613,13 +658,14 @@ def _apply_set_postgresql(change: ClaimSet, now: datetime) -> list[tuple[Any, ..
         f"CAST({change.notice_deadline} AS timestamp with time zone) AS notice_deadline",
         *(f"c.{column} AS notify_{i}" for i, column in enumerate(change.notify)),
     ]
+    entered, entered_params = _phase_entered(change, now)
     sql = (
         f"WITH {source}, moved AS ("
         f" UPDATE claims_claim AS c SET {assignments}, activity_guid = gen_random_uuid(), updated_at = %s"
-        " FROM src WHERE c.application_id = src.application_id"
+        f"{entered} FROM src WHERE c.application_id = src.application_id"
         f" RETURNING {', '.join(returning)})"
     )
-    params += [now, *payload_params, *message_params]
+    params += [now, *entered_params, *payload_params, *message_params]
     if change.notify:
         organisations = ", ".join(f"(moved.notify_{i})" for i in range(len(change.notify)))
         sql += (
@@ -668,10 +714,11 @@ def _apply_set_generic(change: ClaimSet, now: datetime) -> list[tuple[Any, ...]]
             f" {change.notice_deadline} AS ledger_notice_deadline FROM src",
             [*params, *payload_params, *message_params],
         )
+        entered, entered_params = _phase_entered(change, db_now)
         cursor.execute(
             f"UPDATE claims_claim AS c SET {assignments}, activity_guid = lower(hex(randomblob(16))),"
-            " updated_at = %s FROM ledger_src AS src WHERE c.application_id = src.application_id",
-            [db_now],
+            f" updated_at = %s{entered} FROM ledger_src AS src WHERE c.application_id = src.application_id",
+            [db_now, *entered_params],
         )
         for column in change.notify:
             cursor.execute(

@@ -69,7 +69,13 @@ class Claim(models.Model):
     comp_reference = models.CharField(max_length=50, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    updated_at = models.DateTimeField()  # the last change: the retention policy's "last update"
+    # Custody (docs/custody.md): when the claim entered its phase (the policy's "reached"), the
+    # claimant's protection (claims.protection) and a GDPR deletion, which hides the claim at once.
+    phase_entered_at = models.DateTimeField(null=True, blank=True)
+    claimant_adult_on = models.DateField(null=True, blank=True)
+    retention_floor = models.DateField(null=True, blank=True)
+    gdpr_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [
@@ -84,6 +90,14 @@ class Claim(models.Model):
             models.Index(fields=["cr_organisation", "claim_type", "phase"], name="claim_cr_org"),
             models.Index(fields=["comp_organisation", "claim_type", "phase"], name="claim_comp_org"),
             models.Index(fields=["claimant_surname"], name="claim_claimant_surname"),
+            # The retention sweep, rule by rule: a phase and its clock.
+            models.Index(fields=["phase", "updated_at"], name="claim_phase_updated"),
+            models.Index(fields=["phase", "phase_entered_at"], name="claim_phase_entered"),
+            models.Index(
+                fields=["gdpr_deleted_at"],
+                name="claim_gdpr_deleted",
+                condition=models.Q(gdpr_deleted_at__isnull=False),
+            ),
             models.Index(fields=["cr_reference"], name="claim_cr_reference"),
             models.Index(fields=["comp_reference"], name="claim_comp_reference"),
             models.Index(

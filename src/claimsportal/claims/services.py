@@ -23,6 +23,7 @@ from claimsportal.claims import effects, ledger
 from claimsportal.claims.acting import Actor, ClaimInfo, access_facts, access_refusal, parse_application_id
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.notices import change_message
+from claimsportal.claims.protection import protection
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
 from claimsportal.organisations.directory import ResolvedCompensator, resolve_compensator
@@ -292,11 +293,19 @@ def _cnf_columns(outcome: Outcome, compensator: ResolvedCompensator) -> dict[str
     insurer["insurerOrganizationPath"] = org.path
     if not insurer.get("insurerName"):
         insurer["insurerName"] = compensator.insurer_name or org.name
+    sent = clock.now()
+    given = protection(
+        facts.claimant_date_of_birth,
+        facts.accident_date,
+        child_declared=facts.child_declared,
+        known_on=sent.date(),
+    )
     return {
         "cnf": data,
         "claimant_surname": facts.claimant_surname,
         "cr_reference": facts.cr_reference,
-        "sent_at": clock.now(),
+        "sent_at": sent,
+        **given.columns(),
     }
 
 

@@ -8,6 +8,7 @@ as a Django ``Q`` (set-based); a test proves the two agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.db.models import Q
@@ -16,6 +17,9 @@ from claimsportal.organisations.profiles import NEW_ARRIVAL_PHASES, Reach
 from claimsportal.protocols.types import ClaimType, Side
 
 DRAFT_PHASE = "ClaimDataInputEdit"
+# A claim acknowledged at the End of Stage 2 leaves worklists and searches for the archive, seen only
+# through the archive search (custody.archive, the Search Archived Claims profile) until deleted.
+ARCHIVED_PHASE = "EndOfStage2Acknowledged"
 TYPES_BY_FAMILY = {
     "RTA": (ClaimType.RTA.value,),
     "ELPL": (ClaimType.EL.value, ClaimType.ELD.value, ClaimType.PL.value),
@@ -30,6 +34,12 @@ class ScopedClaim(Protocol):
     comp_branch_id: int | None
     cr_allocated_user_id: int | None
     comp_allocated_user_id: int | None
+    gdpr_deleted_at: datetime | None
+
+
+def in_custody(row: ScopedClaim) -> bool:
+    """Archived or deleted under GDPR: out of every worklist, search and claim page."""
+    return row.gdpr_deleted_at is not None or row.phase == ARCHIVED_PHASE
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class VisibilityScope:
     # -- one claim ---------------------------------------------------------------------------------
     def rules_for(self, row: ScopedClaim) -> list[ScopeRule]:
         """The profile rules through which this user reaches the claim (empty: not visible)."""
+        if in_custody(row):
+            return []
         if self.side is Side.CR:
             if row.cr_organisation_id != self.organisation_pk:
                 return []
@@ -104,6 +116,7 @@ class VisibilityScope:
         else:
             base = Q(comp_organisation_id=self.organisation_pk) & ~Q(phase=DRAFT_PHASE)
             allocated = "comp_allocated_user_id"
+        base &= Q(gdpr_deleted_at__isnull=True) & ~Q(phase=ARCHIVED_PHASE)
         alternatives = Q(pk__in=[])
         for rule in self.rules:
             cond = Q(claim_type__in=TYPES_BY_FAMILY[rule.family])
