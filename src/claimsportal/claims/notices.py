@@ -36,6 +36,10 @@ COUNTER_OFFER_PHASES = frozenset(
 CHANGE = "Claim {claim}: {operation} by {who}; now {phase_name}"
 TIME_LIMIT_REACHED = "{label} for claim {claim}: time limit reached"
 DEADLINE_WARNING = "{label} for claim {claim}: {remaining} (last day {last_day})"
+AUTO_ACKNOWLEDGED = (
+    "Claim {claim}: acknowledged by the portal after {days} days in {phase_name} (retention rule {rule})"
+)
+CLAIM_DELETED = "Claim {claim}: deleted by {who} under data protection law ({reason}); no longer available"
 ATTACHMENT_ADDED = "Claim {claim}: attachment \u201c{title}\u201d ({file_name}) added by {who}"
 
 _FIELD = re.compile(r"\{(\w+)\}")

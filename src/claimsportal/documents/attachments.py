@@ -71,7 +71,7 @@ from claimsportal.claims.models import Claim
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
 from claimsportal.core.models import AuditEntry
-from claimsportal.documents.models import Attachment, PrintableDocument
+from claimsportal.documents.models import Attachment, FileRemoval, PrintableDocument
 from claimsportal.documents.storage import private_storage
 from claimsportal.documents.visibility import attachments_q
 from claimsportal.notifications.models import Notification
@@ -342,9 +342,9 @@ def read_content(attachment: Attachment) -> bytes:
 
 
 def delete_claim_files(claim_ids: Iterable[int]) -> int:
-    """Remove the stored files of these claims' attachments and printable documents once the
-    transaction that deletes the claims commits (a rolled-back deletion keeps them). Call it in that
-    transaction, before the rows go. Returns how many files will be removed."""
+    """Queue the stored files of these claims' attachments and printable documents for removal, in
+    the deleting transaction (``FileRemoval`` rows); once it commits they are removed at once, and
+    the ``file-removals`` job removes whatever a killed process left queued. Returns how many."""
     ids = list(claim_ids)
     names: list[str] = []
     for start in range(0, len(ids), 500):
@@ -356,14 +356,40 @@ def delete_claim_files(claim_ids: Iterable[int]) -> int:
             .values_list("file", flat=True)
         )
     if names:
-
-        def remove() -> None:
-            for name in names:
-                _remove_file(name)
-            log.info("claim.files_removed", files=len(names))
-
-        transaction.on_commit(remove)
+        now = clock.real_now()
+        FileRemoval.objects.bulk_create(
+            [FileRemoval(name=name, queued_at=now) for name in names], batch_size=1000
+        )
+        transaction.on_commit(lambda: remove_queued_files(names))
     return len(names)
+
+
+def remove_queued_files(names: Sequence[str] | None = None, *, limit: int = 5000) -> int:
+    """Remove queued files (``names``, or the oldest ``limit`` queued) and their queue rows; a file
+    already gone counts as removed. Returns how many were removed."""
+    if names is None:
+        batches = [list(FileRemoval.objects.order_by("id").values_list("id", "name")[:limit])]
+    else:
+        wanted = list(names)
+        batches = [
+            list(FileRemoval.objects.filter(name__in=wanted[start : start + 500]).values_list("id", "name"))
+            for start in range(0, len(wanted), 500)
+        ]
+    count = 0
+    for rows in batches:
+        removed: list[int] = []
+        for pk, name in rows:
+            try:
+                private_storage().delete(name)
+            except OSError:
+                log.exception("claim.file_not_removed", file=name)
+                continue
+            removed.append(pk)
+        FileRemoval.objects.filter(pk__in=removed).delete()
+        count += len(removed)
+    if count:
+        log.info("claim.files_removed", files=count)
+    return count
 
 
 def delete_claim_documents(deleted: Sequence[Deleted]) -> int:

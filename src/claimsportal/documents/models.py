@@ -117,3 +117,15 @@ class PrintableDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version} ({self.document_id})"
+
+
+class FileRemoval(models.Model):
+    """A stored file whose row was deleted with its claim: written in the deleting transaction, so a
+    file is never left behind by a deletion that committed (a process killed before removing it
+    leaves this row for the ``file-removals`` job) and never removed by one that rolled back."""
+
+    name = models.CharField(max_length=255)
+    queued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

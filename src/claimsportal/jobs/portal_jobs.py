@@ -11,7 +11,8 @@ from claimsportal.a2a import guessing
 from claimsportal.a2a.models import CredentialFailure, IdempotencyRecord
 from claimsportal.claims import timers
 from claimsportal.core import clock, retention
-from claimsportal.documents import printable
+from claimsportal.custody import sweep as custody
+from claimsportal.documents import attachments, printable
 from claimsportal.jobs import runner
 from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, JobContext, Registry
 from claimsportal.notifications import services as notifications
@@ -20,11 +21,12 @@ from claimsportal.organisations import accounts, throttle
 TIMEOUTS = "timeouts"
 DEADLINE_WARNINGS = "deadline-warnings"
 PRINTABLE_DOCUMENTS = "printable-documents"
+RETENTION = "claim-retention"
 # The jobs that run "every pass": ``run-timers --interval`` sets how often.
 EVERY_PASS = (TIMEOUTS, DEADLINE_WARNINGS)
 # What the sandbox's runTimers runs: the jobs of the business clock an integrator moves (not the PDFs:
 # they render on the first download anyway, and a request should not wait for 200 of them).
-SANDBOX = (TIMEOUTS, DEADLINE_WARNINGS, "notifications-purge")
+SANDBOX = (TIMEOUTS, DEADLINE_WARNINGS, "notifications-purge", RETENTION)
 
 PASS_SECONDS = 30.0
 HOURLY = Every(3600.0)
@@ -42,6 +44,21 @@ def deadline_warnings(context: JobContext) -> Figures:
 
 def notifications_purge(context: JobContext) -> Figures:
     return {"notificationsPurged": notifications.purge_expired(context.business_now())}
+
+
+def claim_retention(context: JobContext) -> Figures:
+    applied = custody.run_retention(
+        now=context.business_now(), batch_size=context.batch_size, trigger="worker"
+    )
+    return {
+        "claimsDeleted": applied.deleted,
+        "claimsAutoAcknowledged": applied.acknowledged,
+        "retentionByRule": {code: figures["done"] for code, figures in applied.by_rule.items()},
+    }
+
+
+def file_removals(context: JobContext) -> Figures:
+    return {"filesRemoved": attachments.remove_queued_files()}
 
 
 def credential_failures_purge(context: JobContext) -> Figures:
@@ -99,6 +116,24 @@ PORTAL_JOBS = Registry(
             deadline_warnings,
             ("warnings",),
             timedelta(minutes=5),
+        ),
+        Job(
+            RETENTION,
+            "Apply the data retention policy: acknowledge, archive and delete claims by its rules",
+            DailyAt(time(3, 30)),
+            JobClock.BUSINESS,
+            claim_retention,
+            ("claimsDeleted", "claimsAutoAcknowledged", "retentionByRule"),
+            timedelta(hours=2),
+        ),
+        Job(
+            "file-removals",
+            "Remove the stored files of deleted claims left queued by an interrupted deletion",
+            Every(60.0),
+            JobClock.REAL,
+            file_removals,
+            ("filesRemoved",),
+            timedelta(minutes=10),
         ),
         Job(
             "notifications-purge",
