@@ -40,8 +40,8 @@ def test_every_phase_is_ruled_once_or_moved_on_by_its_time_limit(claim_type: Cla
     definition = definition_for(claim_type)
     covering: dict[str, list[str]] = {}
     for rule in policy.POLICY:
-        for phase in rule.phases:
-            covering.setdefault(phase, []).append(rule.code)
+        for phase_id in rule.phases:
+            covering.setdefault(phase_id, []).append(rule.code)
     for phase_id, phase in definition.phases.items():
         codes = covering.get(phase_id, [])
         if phase.on_timeout:
