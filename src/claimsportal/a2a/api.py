@@ -23,6 +23,7 @@ from claimsportal.a2a import (
     attachments,
     documents,
     routes_claims,
+    routes_custody,
     routes_notifications,
     routes_operations,
     routes_reference,
@@ -58,6 +59,7 @@ for _router in (
     routes_reference.router,
     routes_notifications.router,
     routes_operations.router,
+    routes_custody.router,  # deleteClaim, the archive
     attachments.router,  # getAttachmentsList, addAttachment, getAttachment
     documents.router,  # getPrintableDocumentsList, getPrintableDocument
     sandbox.router,  # the sandbox routes (404 outside sandbox mode)

@@ -25,8 +25,26 @@ from claimsportal.a2a.schemas import (
 )
 from claimsportal.claims import selectors
 from claimsportal.core import clock
+from claimsportal.custody.rules import fate
 
 router = Router()
+
+
+def retention_of(claim: Any, today: date) -> dict[str, Any] | None:
+    """What the retention policy will do to the claim if nothing changes: the rule, its words, the
+    action and the day (docs/custody.md); None while a running time limit moves it on first."""
+    end = fate(claim, today)
+    if end is None:
+        return None
+    return {
+        "rule": end.rule.code,
+        "ruleText": f"{end.rule.category}: {end.rule.wording}, {end.rule.period}",
+        "action": end.rule.action,
+        "on": end.day.isoformat(),
+        "heldForChild": end.held_by_protection,
+        "text": end.words(),
+    }
+
 
 # The query parameters' rules, stated in the OpenAPI document as the server enforces them.
 Limit = Annotated[
@@ -125,7 +143,8 @@ def search_claims(
 def get_claim(request: HttpRequest, applicationId: str) -> dict[str, Any]:
     _client, actor = claims_caller(request)
     claim = selectors.get_visible_claim(actor, applicationId, with_counts=True)
-    return selectors.claim_detail(actor, claim, clock.today())
+    today = clock.today()
+    return {**selectors.claim_detail(actor, claim, today), "retention": retention_of(claim, today)}
 
 
 @router.get(
@@ -138,7 +157,7 @@ def get_claim(request: HttpRequest, applicationId: str) -> dict[str, Any]:
 def get_claims_status(request: HttpRequest, applicationId: str) -> dict[str, Any]:
     _client, actor = claims_caller(request)
     claim = selectors.get_visible_claim(actor, applicationId)
-    return {"claimInfo": selectors.claim_info(claim), "gdprClaimDeleted": 0}
+    return {"claimInfo": selectors.claim_info(claim), "gdprClaimDeleted": 1 if claim.gdpr_deleted_at else 0}
 
 
 @router.get(

@@ -95,6 +95,17 @@ class HistoryEventOut(Schema):
     deadlineAt: str | None
 
 
+class RetentionOut(Schema):
+    """When and why the retention policy will act on the claim if nothing changes (docs/custody.md)."""
+
+    rule: str  # R01 … R34, G01
+    ruleText: str
+    action: str  # DELETE or AUTO_ACKNOWLEDGE
+    on: str  # the day (YYYY-MM-DD) the daily job will act
+    heldForChild: bool  # the day is the claimant's protection (18; 21 years and 1 month)
+    text: str
+
+
 class ClaimOut(Schema):
     """``getClaim``: the whole claim as the acting user sees it."""
 
@@ -117,6 +128,7 @@ class ClaimOut(Schema):
     attachmentsCount: int
     printableDocumentsCount: int
     gdprClaimDeleted: int
+    retention: RetentionOut | None = None
 
 
 class HospitalOut(Schema):

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from claimsportal.claims.acting import Actor, access_facts, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
+from claimsportal.claims.visibility import ARCHIVED_PHASE, DRAFT_PHASE
 from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.documents.visibility import attachments_q, documents_q
 from claimsportal.organisations.models import User
@@ -293,10 +294,31 @@ def get_visible_claim(actor: Actor, application_id: int | str, *, with_counts: b
         "cr_organisation", "comp_organisation", "cr_branch", "comp_branch", "locked_by"
     ).first()
     if claim is None or not actor.scope.can_see(claim):
-        raise PortalError(
-            "NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")]
-        )
+        raise _not_visible(actor, claim)
     return claim
+
+
+def _not_visible(actor: Actor, claim: Claim | None) -> PortalError:
+    """NOT_FOUND; to a party of a claim deleted under GDPR or archived, saying which (a non-party
+    learns nothing)."""
+    party = claim is not None and (
+        claim.cr_organisation_id == actor.organisation_pk
+        if actor.side is Side.CR
+        else claim.comp_organisation_id == actor.organisation_pk and claim.phase != DRAFT_PHASE
+    )
+    if party and claim is not None and claim.gdpr_deleted_at is not None:
+        return PortalError(
+            "NOT_FOUND",
+            f"Claim {format_application_id(claim.pk)} was deleted under data protection law: it is no longer available",
+            [ErrorDetail("applicationId", "deleted (Delete claim)")],
+        )
+    if party and claim is not None and claim.phase == ARCHIVED_PHASE:
+        return PortalError(
+            "NOT_FOUND",
+            f"Claim {format_application_id(claim.pk)} is in the archive: search archived claims to read it",
+            [ErrorDetail("applicationId", "archived (GET /archive/claims/{applicationId})")],
+        )
+    return PortalError("NOT_FOUND", "No such claim", [ErrorDetail("applicationId", "no claim you can see")])
 
 
 def claim_info(claim: Claim) -> dict[str, str]:
@@ -344,7 +366,7 @@ def list_row(claim: Claim) -> dict[str, Any]:
         "versionMinor": claim.version_minor,
         "attachmentsCount": attachments,
         "printableDocumentsCount": documents,
-        "gdprClaimDeleted": 0,
+        "gdprClaimDeleted": 1 if claim.gdpr_deleted_at else 0,
     }
 
 
@@ -409,7 +431,7 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
         "allowedOperations": allowed_operations(actor, claim),
         "attachmentsCount": attachments,
         "printableDocumentsCount": documents,
-        "gdprClaimDeleted": 0,
+        "gdprClaimDeleted": 1 if claim.gdpr_deleted_at else 0,
     }
 
 

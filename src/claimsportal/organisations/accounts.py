@@ -395,17 +395,19 @@ def _sign_in(user_id: str, password: str, section: Section | str) -> SignInOutco
         return SignInOutcome(message=YOUR_LOGIN_FAILED)
     if wanted is Section.CLAIMS and not user.claims_profiles():
         return SignInOutcome(message=WRONG_SECTION)
-    if wanted is Section.ADMIN and Profile.ADMINISTRATOR not in user.profile_set:
+    # The Administration section: Administrators, and the archive search's users (§4.6).
+    administrator = Profile.ADMINISTRATOR in user.profile_set
+    if wanted is Section.ADMIN and not (administrator or Profile.SEARCH_ARCHIVE in user.profile_set):
         return SignInOutcome(message=WRONG_SECTION)
     accepted = agreement_accepted(user.organisation.pk)
-    if wanted is Section.CLAIMS and not accepted:
+    if (wanted is Section.CLAIMS or not administrator) and not accepted:
         return SignInOutcome(message=AGREEMENT_NOT_ACCEPTED)
     _clear_failures(user)
     return SignInOutcome(
         user=user,
         must_change_password=password_expired(user, now),
         needs_code=mfa_required(),
-        needs_agreement=wanted is Section.ADMIN and not accepted,
+        needs_agreement=wanted is Section.ADMIN and administrator and not accepted,
     )
 
 

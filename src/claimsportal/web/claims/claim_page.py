@@ -16,6 +16,8 @@ from claimsportal.claims.defendant_only import defendant_only_cnf_for
 from claimsportal.claims.models import Claim
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
+from claimsportal.custody import gdpr
+from claimsportal.custody.rules import fate
 from claimsportal.presentation.cnf import cnf_tree
 from claimsportal.presentation.form_tree import Node, form_tree
 from claimsportal.presentation.labels import operation_label
@@ -26,7 +28,7 @@ from claimsportal.protocols.types import OperationKind, Side
 from claimsportal.web import selectors
 from claimsportal.web.claims import attachments
 from claimsportal.web.claims import documents as printable_documents
-from claimsportal.web.claims.acting import refused, with_actor
+from claimsportal.web.claims.acting import refused, user_of, with_actor
 from claimsportal.web.claims.labels import ONE_CLICK_OPERATIONS
 
 
@@ -108,6 +110,8 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
             "cnf_groups": cnf_groups,
             "submitted": _submitted_forms(claim, detail),
             "is_cr": actor.side is Side.CR,
+            "retention": fate(claim, today),
+            "may_delete": gdpr.may_delete(user_of(request)),
         },
     )
 

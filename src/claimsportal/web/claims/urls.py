@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, path
 from claimsportal.web.claims import (
     attachments,
     claim_page,
+    deletion,
     documents,
     draft_wizard,
     hospitals,
@@ -49,6 +50,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="defendant-only",
     ),
     # Attachments (the claim page lists them): add one, download one
+    path("claims/<str:application_id>/delete/", deletion.claim_delete, name="claim-delete"),
     path("claims/<str:application_id>/attachments/new/", attachments.attachment_add, name="attachment-add"),
     path(
         "claims/<str:application_id>/attachments/<str:guid>/",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from claimsportal.web.console import operator, views
+from claimsportal.web.console import custody, operator, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="console-home"),
@@ -32,7 +32,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("a2a/<str:client_id>/revoke/", views.a2a_revoke, name="console-a2a-revoke"),
     # The audit trail
     path("audit/", views.audit, name="console-audit"),
+    # The archive (Search Archived Claims User profile)
+    path("archive/", custody.archive_search, name="console-archive"),
+    path("archive/<str:application_id>/", custody.archive_claim, name="console-archive-claim"),
+    path(
+        "archive/<str:application_id>/attachments/<str:guid>/",
+        custody.archive_attachment,
+        name="console-archive-attachment",
+    ),
+    path(
+        "archive/<str:application_id>/documents/<str:document_id>/",
+        custody.archive_document,
+        name="console-archive-document",
+    ),
     # The operator's console
+    path("retention/", custody.retention, name="console-retention"),
+    path("gdpr-deletions/", custody.gdpr_report, name="console-gdpr-deletions"),
     path("applications/", operator.applications, name="console-applications"),
     path("applications/<str:reference>/", operator.application_detail, name="console-application"),
     path(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from claimsportal.core import clock
 from claimsportal.core.models import AuditEntry
+from claimsportal.custody import archive as archive_service
 from claimsportal.organisations import administration
 from claimsportal.organisations.a2a_clients import SECRET_GRACE, secret_expires_on
 from claimsportal.organisations.administration import UserChanges
@@ -77,12 +78,18 @@ ACTION_LABELS = {
 @console_page
 def home(request: HttpRequest, user: User) -> HttpResponse:
     administrator = user.organisation is not None and Profile.ADMINISTRATOR in user.profile_set
-    if not administrator and not user.is_operator:
+    archive = archive_service.may_search(user)
+    if not administrator and not user.is_operator and not archive:
         return forbidden(request, "Only an Administrator of the organisation can do this")
     return render(
         request,
         "web/console/home.html",
-        {"administrator": administrator, "operator": user.is_operator, "organisation": user.organisation},
+        {
+            "administrator": administrator,
+            "operator": user.is_operator,
+            "archive": archive,
+            "organisation": user.organisation,
+        },
     )
 
 
