@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from claimsportal.claims.visibility import ARCHIVED_PHASE
 from claimsportal.core.clock import SystemClock, use_clock
 from claimsportal.organisations.models import Organisation, User
 from claimsportal.protocols.forms.examples import insurer_response_example
@@ -262,7 +263,13 @@ class Life:
         self._read(party)
 
     def _read(self, party: Party) -> None:
-        """``party`` reads the claim: whose turn it is, and what it is offered."""
+        """``party`` reads the claim: whose turn it is, and what it is offered. An archived claim has
+        left the claims: only the archive shows it (docs/custody.md)."""
+        if self.phase == ARCHIVED_PHASE:
+            gone = party.caller.get(f"/claims/{self.id}", party.user)
+            assert (gone.status, gone.code) == (404, "NOT_FOUND") and "archive" in gone.body["message"]
+            self.offered[party.side] = []
+            return
         claim = party.get(f"/claims/{self.id}")
         assert claim["claimInfo"] == {
             "applicationId": self.id,
@@ -305,6 +312,13 @@ class Life:
         assert self.awaiting is None
         histories = []
         for party in self.parties.values():
+            if self.phase == ARCHIVED_PHASE:  # read through the archive, with its profile
+                party.user.profiles = [*party.user.profiles, "SEARCH_ARCHIVE"]
+                party.user.save(update_fields=["profiles"])
+                archived = party.caller.get(f"/archive/claims/{self.id}", party.user)
+                assert archived.status == 200 and archived.body["phaseCacheId"] == self.phase, archived.body
+                histories.append(archived.body["history"])
+                continue
             claim = party.get(f"/claims/{self.id}")
             assert claim["claimInfo"]["phaseCacheId"] == self.phase
             assert (claim["awaitingSide"], claim["deadline"], claim["allowedOperations"]) == (None, None, [])

@@ -28,3 +28,7 @@ def placed(world: World, phase: str, claim_type: str = "RTA", **columns: Any) ->
 
 def retention_on(day: date) -> RetentionResult:
     return run_retention(now=at(day, 4), trigger="test")
+
+
+# The A2A test callers (a case-management system per organisation), for the API tests here.
+from tests.a2a.conftest import _fresh_a2a_caches, callers  # noqa: E402, F401

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from claimsportal.a2a.models import IdempotencyRecord
+from claimsportal.claims.effects import Deleted
 from claimsportal.core import clock
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 
@@ -97,8 +98,24 @@ def run_idempotently(request: HttpRequest, client_pk: int, run: Callable[[], Ans
         record.status_code = status
         record.answer = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         record.created_at = clock.real_now()
-        record.save(update_fields=["request_hash", "status_code", "answer", "created_at"])
+        record.application_id = _claim_of(body)
+        record.save(update_fields=["request_hash", "status_code", "answer", "created_at", "application_id"])
     return status, body
+
+
+def _claim_of(body: Any) -> int | None:
+    """The application ID an answer is about (operations and deleteClaim answer with it)."""
+    value = body.get("applicationId") if isinstance(body, dict) else None
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def forget_claims(deleted: Sequence[Deleted]) -> int:
+    """The ``claims.effects`` on-delete hook: the stored answers about claims being deleted."""
+    ids = [claim.application_id for claim in deleted]
+    gone = 0
+    for start in range(0, len(ids), 1000):
+        gone += IdempotencyRecord.objects.filter(application_id__in=ids[start : start + 1000]).delete()[0]
+    return gone
 
 
 def purge_expired() -> int:

@@ -43,12 +43,21 @@ class IdempotencyRecord(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     answer = models.TextField(blank=True, default="", help_text="The JSON text first sent, keys in order")
     created_at = models.DateTimeField()
+    # The claim the answer is about: deleted with it (a2a.apps registers the on-delete hook).
+    application_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_unique_per_client")
         ]
-        indexes: ClassVar = [models.Index(fields=["created_at"], name="idempotency_created")]
+        indexes: ClassVar = [
+            models.Index(fields=["created_at"], name="idempotency_created"),
+            models.Index(
+                fields=["application_id"],
+                name="idempotency_claim",
+                condition=models.Q(application_id__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.key}"
