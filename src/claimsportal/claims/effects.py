@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from claimsportal.protocols.types import Side
 
 if TYPE_CHECKING:
-    from claimsportal.claims.ledger import LockedClaim
+    from claimsportal.claims.locked import LockedClaim
     from claimsportal.protocols.engine import Outcome
 
 # (the claim as locked, the outcome, the acting side, the payload as its event stores it, now)

@@ -25,6 +25,7 @@ from django.db import connection
 
 from claimsportal.claims import effects, notices
 from claimsportal.claims.acting import Actor
+from claimsportal.claims.locked import LockedClaim as LockedClaim  # re-exported: ledger.LockedClaim
 
 SYSTEM_SIDE = "SYSTEM"
 
@@ -122,30 +123,6 @@ _ROW_COLUMNS = (
     "deadline_at",
     "gdpr_deleted_at",
 )
-
-
-@dataclass
-class LockedClaim:
-    application_id: int
-    claim_type: str
-    phase: str
-    owner_side: str | None
-    cr_organisation_id: int
-    comp_organisation_id: int | None
-    comp_branch_id: int | None
-    cr_allocated_user_id: int | None
-    comp_allocated_user_id: int | None
-    locked_by_id: int | None
-    activity_guid: uuid.UUID
-    deadline_kind: str
-    deadline_anchor: Any
-    deadline_business_days: int
-    deadline_further_days: int
-    deadline_fixed_date: Any
-    state: dict[str, Any]
-    comp_reference: str
-    deadline_at: datetime | None
-    gdpr_deleted_at: datetime | None  # deleted under GDPR: visible to nobody (claims.visibility)
 
 
 def _select_sql() -> str:
