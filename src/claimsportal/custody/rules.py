@@ -119,6 +119,29 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON)
 
 
+def load_policy(model: Any = RetentionRule) -> int:
+    """Write the published policy (``custody.policy``) into the rules table, rule by rule (the first
+    migration does; so can an operator who wants the published rules back). Returns how many rules."""
+    for position, rule in enumerate(policy.POLICY, start=1):
+        model.objects.update_or_create(
+            code=rule.code,
+            defaults={
+                "position": position,
+                "category": rule.category,
+                "wording": rule.wording,
+                "phases": list(rule.phases),
+                "clock": rule.clock,
+                "days": rule.days,
+                "months": rule.months,
+                "action": rule.action,
+                "adults_only": rule.adults_only,
+                "protects_children": rule.protects_children,
+                "note": rule.note,
+            },
+        )
+    return len(policy.POLICY)
+
+
 def rules() -> list[Rule]:
     return [Rule.of(row) for row in RetentionRule.objects.order_by("position")]
 

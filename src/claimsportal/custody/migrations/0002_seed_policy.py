@@ -6,26 +6,9 @@ from django.db import migrations
 
 
 def seed(apps: Any, schema_editor: Any) -> None:
-    from claimsportal.custody.policy import POLICY
+    from claimsportal.custody.rules import load_policy
 
-    RetentionRule = apps.get_model("custody", "RetentionRule")
-    for position, rule in enumerate(POLICY, start=1):
-        RetentionRule.objects.update_or_create(
-            code=rule.code,
-            defaults={
-                "position": position,
-                "category": rule.category,
-                "wording": rule.wording,
-                "phases": list(rule.phases),
-                "clock": rule.clock,
-                "days": rule.days,
-                "months": rule.months,
-                "action": rule.action,
-                "adults_only": rule.adults_only,
-                "protects_children": rule.protects_children,
-                "note": rule.note,
-            },
-        )
+    load_policy(apps.get_model("custody", "RetentionRule"))
 
 
 class Migration(migrations.Migration):
