@@ -45,8 +45,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "perform", "timers", "generate", "api"),
-        help="which benchmark (default: all = generate, timers, perform, api)",
+        choices=("all", "perform", "timers", "generate", "api", "retention"),
+        help="which benchmark (default: all = generate, timers, perform, api; retention: generate, then the "
+        "retention job)",
     )
     parser.add_argument(
         "--database-url",
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import api, perform, timers
+    from bench import api, perform, retention, timers
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_database(db)
     say(server_summary())
     try:
-        if args.which in ("all", "timers", "generate"):
+        if args.which in ("all", "timers", "generate", "retention"):
             heading("generate")
             due = args.claims // 10 if args.due is None else args.due
             result = generate_claims(ensure_world(), count=args.claims, due=due)
@@ -179,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "timers"):
             heading("timers: run-timers --once")
             timers.run(args, db, summary)
+        if args.which == "retention":
+            heading("retention: claimsportal retention")
+            retention.run(args, db, summary)
         if args.which == "perform" and args.background_claims:
             heading("background claims")
             generate_claims(ensure_world(), count=args.background_claims, due=0)

@@ -59,7 +59,7 @@ def _hwm_mb(pid: int) -> float:
     return 0.0
 
 
-def _sweep(db: DatabaseUrl, batch_size: int) -> Sweep:
+def _sweep(db: DatabaseUrl, batch_size: int, command: list[str] | None = None) -> Sweep:
     """Run the sweep in a subprocess, streaming its progress, and measure its peak RSS.
 
     On Linux a child keeps, across exec, the high-water mark of the process it was forked from, so
@@ -67,7 +67,13 @@ def _sweep(db: DatabaseUrl, batch_size: int) -> Sweep:
     own size. The peak is taken from GNU time (``%M``), which forks the command from its own small
     process; without it, from the child's ``VmHWM`` sampled every 20 ms until it exits.
     """
-    command = [str(BIN_DIR / "claimsportal"), "run-timers", "--once", "--batch-size", str(batch_size)]
+    command = command or [
+        str(BIN_DIR / "claimsportal"),
+        "run-timers",
+        "--once",
+        "--batch-size",
+        str(batch_size),
+    ]
     env = dict(os.environ, DATABASE_URL=db.url)
     say(f"running: {' '.join(command[1:])} (as {command[0]})")
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:

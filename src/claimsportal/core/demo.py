@@ -63,12 +63,27 @@ DEMO_USERS = (
     DemoUser(
         "demo.cr.handler", "CR00001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "CR claim handler (RTA, EL/PL)"
     ),
-    DemoUser("demo.cr.leader", "CR00001", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER", "CR team leader"),
-    DemoUser("demo.cr.admin", "CR00001", "ADMINISTRATOR", "CR administrator (no claims)"),
+    DemoUser(
+        "demo.cr.leader",
+        "CR00001",
+        "RTA_TEAM_LEADER,ELPL_TEAM_LEADER,DELETE_CLAIMS",
+        "CR team leader (may Delete claim)",
+    ),
+    DemoUser(
+        "demo.cr.admin",
+        "CR00001",
+        "ADMINISTRATOR,SEARCH_ARCHIVE",
+        "CR administrator (no claims; searches the archive)",
+    ),
     DemoUser(
         "demo.comp.handler", "COMP001", "RTA_CLAIM_HANDLER,ELPL_CLAIM_HANDLER", "compensator claim handler"
     ),
-    DemoUser("demo.comp.leader", "COMP001", "RTA_TEAM_LEADER,ELPL_TEAM_LEADER", "compensator team leader"),
+    DemoUser(
+        "demo.comp.leader",
+        "COMP001",
+        "RTA_TEAM_LEADER,ELPL_TEAM_LEADER,DELETE_CLAIMS",
+        "compensator team leader (may Delete claim)",
+    ),
     DemoUser(
         "demo.comp.dispatcher",
         "COMP001",
