@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "claimsportal.notifications",
     "claimsportal.documents",
     "claimsportal.a2a",
+    "claimsportal.litigants",
+    "claimsportal.helpdesk",
     "claimsportal.web",
 ]
 
