@@ -35,7 +35,7 @@ def marks_litigant_in_person(cnf: Any) -> bool:
     node: Any = cnf
     for part in ("claimAndClaimantDetails", "claimantRepresentative", "litigantInPerson"):
         node = node.get(part) if isinstance(node, dict) else None
-    return node == "1"
+    return bool(node == "1")
 
 
 def check_representation(actor: Actor, payload: dict[str, Any]) -> None:

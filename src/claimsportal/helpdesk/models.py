@@ -41,7 +41,9 @@ class HelpRequest(models.Model):
     answered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["status", "due_on", "submitted_at"], name="help_request_queue")]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "due_on", "submitted_at"], name="help_request_queue")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name} ({self.status})"

@@ -159,7 +159,9 @@ def submit_request(
 def _operator(user: User) -> User:
     if not user.is_operator:
         raise PortalError(
-            "FORBIDDEN_PROFILE", "Only the Claims Portal operator can do this", [ErrorDetail("user", "operator only")]
+            "FORBIDDEN_PROFILE",
+            "Only the Claims Portal operator can do this",
+            [ErrorDetail("user", "operator only")],
         )
     return user
 
@@ -188,7 +190,9 @@ def mark_answered(operator: User, reference: str) -> HelpRequest:
             raise PortalError("NOT_FOUND", "No such message", [ErrorDetail("reference", "unknown")])
         if request.status != HelpRequest.Status.OPEN:
             raise PortalError(
-                "BUSINESS_RULE", "The message was already answered", [ErrorDetail("reference", "already answered")]
+                "BUSINESS_RULE",
+                "The message was already answered",
+                [ErrorDetail("reference", "already answered")],
             )
         request.status = HelpRequest.Status.ANSWERED
         request.answered_at = clock.real_now()
@@ -196,5 +200,3 @@ def mark_answered(operator: User, reference: str) -> HelpRequest:
         request.save(update_fields=["status", "answered_at", "answered_by"])
         audit(operator, "helpdesk.answered", reference)
     return request
-
-

@@ -41,7 +41,9 @@ class DeadlineReminder(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["application_id", "deadline_at"], name="one_reminder_per_deadline")
+            models.UniqueConstraint(
+                fields=["application_id", "deadline_at"], name="one_reminder_per_deadline"
+            )
         ]
 
     def __str__(self) -> str:

@@ -66,7 +66,9 @@ def _email(value: str) -> str:
     try:
         validate_email(value)
     except ValidationError:
-        raise invalid("email", "enter an e-mail address in the correct format, like name@example.com") from None
+        raise invalid(
+            "email", "enter an e-mail address in the correct format, like name@example.com"
+        ) from None
     return value
 
 

@@ -43,7 +43,9 @@ def send_due_reminders(now: datetime) -> int:
     today = now.astimezone(LONDON).date()
     horizon_day = get_calendar().add_business_days(today, REMINDER_BUSINESS_DAYS) + timedelta(days=1)
     horizon = datetime.combine(horizon_day, time(0, 0), tzinfo=LONDON)
-    already = DeadlineReminder.objects.filter(application_id=OuterRef("pk"), deadline_at=OuterRef("deadline_at"))
+    already = DeadlineReminder.objects.filter(
+        application_id=OuterRef("pk"), deadline_at=OuterRef("deadline_at")
+    )
     due = list(
         Claim.objects.filter(
             deadline_at__gt=now,
@@ -65,7 +67,7 @@ def send_due_reminders(now: datetime) -> int:
     sent = 0
     for application_id, claim_type, phase, deadline_at, organisation_id in due:
         recipients = emails.get(organisation_id)
-        if not recipients:
+        if not recipients or deadline_at is None:
             continue
         if _send_one(application_id, claim_type, phase, deadline_at, recipients, now):
             sent += 1
@@ -84,7 +86,11 @@ def _send_one(
     try:
         with transaction.atomic():
             DeadlineReminder.objects.create(
-                application_id=application_id, deadline_at=deadline_at, phase=phase, sent_to=to[0], sent_at=now
+                application_id=application_id,
+                deadline_at=deadline_at,
+                phase=phase,
+                sent_to=to[0],
+                sent_at=now,
             )
             send_mail(
                 f"Your claim {number}: act by {day:%-d %B %Y}",

@@ -183,7 +183,9 @@ STAGES: dict[str, Stage] = {
 }
 
 # The offers a claimant decides on: accepting takes these operations, in order (each through perform).
-OFFER_PHASES = frozenset({"Stage2SettlementPackCounterOfferDecision", "Stage2SettlementPackAgreementDecision"})
+OFFER_PHASES = frozenset(
+    {"Stage2SettlementPackCounterOfferDecision", "Stage2SettlementPackAgreementDecision"}
+)
 
 
 def stage_for(phase: str, phase_name: str, *, claimant_acts: bool) -> Stage:
@@ -192,5 +194,7 @@ def stage_for(phase: str, phase_name: str, *, claimant_acts: bool) -> Stage:
     if found is not None:
         return found
     if claimant_acts:
-        return Stage(phase_name, "It is your turn to act on your claim.", "Choose what to do from the list below.")
+        return Stage(
+            phase_name, "It is your turn to act on your claim.", "Choose what to do from the list below."
+        )
     return Stage(phase_name, "The insurer is dealing with your claim.", _WAITING_FOR_INSURER)
