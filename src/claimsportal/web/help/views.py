@@ -24,7 +24,7 @@ def sign_in_help(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def resend_user_id(request: HttpRequest) -> HttpResponse:
-    form = ResendUserIdForm(request.POST or None)
+    form = ResendUserIdForm(request.POST if request.method == "POST" else None)
     sent = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,7 +47,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     user = request.user
     if isinstance(user, User):
         initial.update(name=f"{user.forename} {user.surname}".strip(), email=user.email, user_id=user.user_id)
-    form = ContactForm(request.POST or None, initial=initial)
+    form = ContactForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.submit_request(**form.cleaned_data)

@@ -119,7 +119,7 @@ def _yes_no(
     request: HttpRequest, key: str, question: str, back: str, intro: str
 ) -> tuple[HttpResponse | None, str]:
     answers = _answers(request)
-    form = YesNoForm(request.POST or None, question=question, initial={"answer": answers.get(key)})
+    form = YesNoForm(request.POST if request.method == "POST" else None, question=question, initial={"answer": answers.get(key)})
     if request.method == "POST" and form.is_valid():
         answers[key] = form.cleaned_data["answer"]
         _save(request, answers)
@@ -165,7 +165,7 @@ def name(request: HttpRequest) -> HttpResponse:
     answers = _answers(request)
     if answers.get("own") != "yes" or answers.get("solicitor") != "no":
         return redirect("litigant-start")
-    form = NameForm(request.POST or None, initial=answers)
+    form = NameForm(request.POST if request.method == "POST" else None, initial=answers)
     if request.method == "POST" and form.is_valid():
         answers.update(form.cleaned_data)
         _save(request, answers)
@@ -184,7 +184,7 @@ def email(request: HttpRequest) -> HttpResponse:
     answers = _answers(request)
     if not answers.get("surname"):
         return redirect("litigant-start")
-    form = EmailForm(request.POST or None, initial=answers)
+    form = EmailForm(request.POST if request.method == "POST" else None, initial=answers)
     if request.method == "POST" and form.is_valid():
         try:
             started = registration.start(
@@ -210,7 +210,7 @@ def code(request: HttpRequest) -> HttpResponse:
     answers = _answers(request)
     if not answers.get("token"):
         return redirect("litigant-start")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             ok = registration.verify(answers["token"], form.cleaned_data["code"])
@@ -245,7 +245,7 @@ def user_id(request: HttpRequest) -> HttpResponse:
     answers = _verified(request)
     if answers is None:
         return redirect("litigant-start")
-    form = UserIdForm(request.POST or None, initial=answers)
+    form = UserIdForm(request.POST if request.method == "POST" else None, initial=answers)
     if request.method == "POST" and form.is_valid():
         try:
             answers["user_id"] = registration.check_user_id(form.cleaned_data["user_id"])
@@ -268,7 +268,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
     answers = _verified(request)
     if answers is None or not answers.get("user_id"):
         return redirect("litigant-start")
-    form = AgreementForm(request.POST or None, initial={"accept": answers.get("accepted")})
+    form = AgreementForm(request.POST if request.method == "POST" else None, initial={"accept": answers.get("accepted")})
     if request.method == "POST" and form.is_valid():
         answers["accepted"] = True
         _save(request, answers)
@@ -303,7 +303,7 @@ def password(request: HttpRequest) -> HttpResponse:
     answers = _verified(request)
     if answers is None or not answers.get("accepted"):
         return redirect("litigant-start")
-    form = PasswordForm(request.POST or None)
+    form = PasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         problems = registration.check_password_choice(
             answers["token"], answers["user_id"], form.cleaned_data["password"], form.cleaned_data["confirm"]
@@ -530,7 +530,7 @@ def _prefilled_cnf(user: User, claim_type: str) -> dict[str, Any]:
 def start_claim(request: HttpRequest, actor: Actor) -> HttpResponse:
     if _own_claim(actor) is not None:
         return redirect("litigant-claim")
-    form = ClaimTypeForm(request.POST or None)
+    form = ClaimTypeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         assert isinstance(user, User)
@@ -556,7 +556,7 @@ def offer(request: HttpRequest, actor: Actor) -> HttpResponse:
     if claim is None or claim.phase not in words.OFFER_PHASES:
         return redirect("litigant-claim")
     overview = _overview(actor, claim)
-    form = OfferForm(request.POST or None)
+    form = OfferForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "yes"
         try:
