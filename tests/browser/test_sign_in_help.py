@@ -23,7 +23,9 @@ def _training_mode(settings: Any) -> None:
     settings.CLAIMSPORTAL_MODE = "training"
 
 
-def test_a_sign_in_error_leads_to_the_guide_then_the_user_id_then_the_helpdesk(world: World, page: Page) -> None:
+def test_a_sign_in_error_leads_to_the_guide_then_the_user_id_then_the_helpdesk(
+    world: World, page: Page
+) -> None:
     page.goto("/login/")
     page.get_by_label("User ID").fill("cr.admin")
     page.get_by_label("Password", exact=True).fill("not the password")

@@ -71,7 +71,9 @@ def sign_in(page: Page, sink: SmtpSink, user_id: str, password: str, email: str,
 def register(page: Page, sink: SmtpSink) -> None:
     page.goto("/login/")
     page.get_by_role("link", name="Register as an unrepresented claimant").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Make a personal injury claim without a solicitor")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Make a personal injury claim without a solicitor"
+    )
     shot(page, "litigant-start")
     page.get_by_role("button", name="Start now").click()
     # A person with a solicitor is turned away, with the reason.

@@ -52,10 +52,16 @@ def test_a_sign_in_error_links_to_its_entry_in_the_guide(client: Client, world: 
     assert 'href="/help/sign-in/#account-expired"' in page(refused)
     # Without an error the page still offers help, the user ID and the helpdesk.
     fresh = page(Client().get("/login/"))
-    assert 'href="/help/sign-in/"' in fresh and 'href="/help/user-id/"' in fresh and 'href="/help/contact/"' in fresh
+    assert (
+        'href="/help/sign-in/"' in fresh
+        and 'href="/help/user-id/"' in fresh
+        and 'href="/help/contact/"' in fresh
+    )
 
 
-def test_resend_user_id_answers_the_same_whether_the_address_is_known_or_not(client: Client, world: World) -> None:
+def test_resend_user_id_answers_the_same_whether_the_address_is_known_or_not(
+    client: Client, world: World
+) -> None:
     known = client.post("/help/user-id/", {"email": "CR.ADMIN@example.org"})
     unknown = client.post("/help/user-id/", {"email": "nobody@example.org"})
     handler_only = client.post("/help/user-id/", {"email": "cr.handler@example.org"})
@@ -85,7 +91,9 @@ def test_resend_user_id_is_throttled_like_the_password_reset(world: World) -> No
     assert services.resend_user_ids("another@example.org", address="10.0.0.1").refused
 
 
-def test_the_contact_form_reaches_the_operators_queue_with_the_target_date(client: Client, world: World) -> None:
+def test_the_contact_form_reaches_the_operators_queue_with_the_target_date(
+    client: Client, world: World
+) -> None:
     contact = page(client.get("/help/contact/?message=Login%20failed"))
     assert "8am to 6pm" in contact and "5 working days" in contact and 'value="Login failed"' in contact
     missing = client.post("/help/contact/", {})
@@ -110,13 +118,22 @@ def test_the_contact_form_reaches_the_operators_queue_with_the_target_date(clien
     assert request.due_on == date(2026, 3, 9)
     assert mail.outbox[-1].to == ["pat@example.org"] and request.reference in mail.outbox[-1].subject
 
-    operator = User.objects.create(user_id="operator", email="op@example.org", is_operator=True, created_at=request.submitted_at)
+    operator = User.objects.create(
+        user_id="operator", email="op@example.org", is_operator=True, created_at=request.submitted_at
+    )
     operator.set_password("Operator-Console-2026!")
     operator.must_change_password = False
     operator.save()
     in_section(client, operator, "admin")
     queue = page(client.get("/console/helpdesk/"))
-    for shown in (request.reference, "Pat Admin", "Administrator", "Administration", "Login failed", "since this morning"):
+    for shown in (
+        request.reference,
+        "Pat Admin",
+        "Administrator",
+        "Administration",
+        "Login failed",
+        "since this morning",
+    ):
         assert shown in queue
     client.post(f"/console/helpdesk/{request.reference}/answered/")
     request.refresh_from_db()

@@ -48,13 +48,17 @@ def test_registration_proves_the_address_and_makes_a_one_person_claimant_account
     assert AuditEntry.objects.filter(action="litigant.registered", target=organisation.org_id).exists()
     # The account is made once: the verification cannot be used again.
     with pytest.raises(PortalError):
-        registration.create_account(started.token, user_id="alex.two", password=PASSWORD, agreement_accepted=True)
+        registration.create_account(
+            started.token, user_id="alex.two", password=PASSWORD, agreement_accepted=True
+        )
 
 
 def test_an_unverified_address_cannot_make_an_account(world: World) -> None:
     started = registration.start("Alex", "Morgan", "alex@example.net")
     with pytest.raises(PortalError) as refused:
-        registration.create_account(started.token, user_id="alex.morgan", password=PASSWORD, agreement_accepted=True)
+        registration.create_account(
+            started.token, user_id="alex.morgan", password=PASSWORD, agreement_accepted=True
+        )
     assert refused.value.details[0].field == "code"
     assert not User.objects.filter(user_id="alex.morgan").exists()
 
@@ -80,7 +84,9 @@ def test_weak_passwords_and_taken_user_ids_are_refused_field_by_field(world: Wor
     started = registration.start("Alex", "Morgan", "alex@example.net")
     registration.verify(started.token, code_in_last_mail())
     assert registration.check_password_choice(started.token, "alex.morgan", "short", "short")
-    assert registration.check_password_choice(started.token, "alex.morgan", "Morgan-2026!abcdef", "Morgan-2026!abcdef")
+    assert registration.check_password_choice(
+        started.token, "alex.morgan", "Morgan-2026!abcdef", "Morgan-2026!abcdef"
+    )
     with pytest.raises(PortalError) as taken:
         registration.check_user_id("cr.handler")
     assert taken.value.details[0].field == "userId"
@@ -103,10 +109,12 @@ def test_an_unrepresented_claimant_has_one_claim_only(world: World, litigant: Us
 
 def test_the_claim_sent_is_marked_and_signed_by_the_claimant(world: World, litigant: User) -> None:
     with pytest.raises(PortalError) as unmarked:
-        send_as_litigant(world, litigant, **{"claimAndClaimantDetails.claimantRepresentative.litigantInPerson": None})
+        send_as_litigant(
+            world, litigant, changes={"claimAndClaimantDetails.claimantRepresentative.litigantInPerson": None}
+        )
     assert unmarked.value.details[0].field.endswith("claimantRepresentative.litigantInPerson")
     with pytest.raises(PortalError) as signed_by_a_solicitor:
-        send_as_litigant(world, litigant, **{"applicationData.claimDetails.signatory": "S"})
+        send_as_litigant(world, litigant, changes={"applicationData.claimDetails.signatory": "S"})
     assert any(d.field.endswith("claimDetails.signatory") for d in signed_by_a_solicitor.value.details)
 
     info = send_as_litigant(world, litigant)
@@ -133,9 +141,12 @@ def test_a_firm_cannot_mark_its_client_as_unrepresented(world: World) -> None:
     info = send_claim(world)
     compensator = world.actor(world.comp_handler)
     claim = claim_selectors.get_visible_claim(compensator, str(info.application_id), with_counts=True)
-    assert claim_selectors.claim_detail(compensator, claim, clock.today())["claimantRepresentative"][
-        "litigantInPerson"
-    ] is False
+    assert (
+        claim_selectors.claim_detail(compensator, claim, clock.today())["claimantRepresentative"][
+            "litigantInPerson"
+        ]
+        is False
+    )
 
 
 def test_a_draft_sent_by_the_claimant_goes_through_the_same_rules(world: World, litigant: User) -> None:

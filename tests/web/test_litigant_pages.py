@@ -21,13 +21,24 @@ def test_the_claim_pages_are_the_unrepresented_claimants_own(client: Client, wor
 
 
 def test_questions_cannot_be_skipped(client: Client, world: World) -> None:
-    for skipped in ("/claimant/name/", "/claimant/email/", "/claimant/email/code/", "/claimant/user-id/",
-                    "/claimant/agreement/", "/claimant/check/", "/claimant/password/", "/claimant/registered/"):
+    for skipped in (
+        "/claimant/name/",
+        "/claimant/email/",
+        "/claimant/email/code/",
+        "/claimant/user-id/",
+        "/claimant/agreement/",
+        "/claimant/check/",
+        "/claimant/password/",
+        "/claimant/registered/",
+    ):
         response = client.get(skipped)
         assert response.status_code == 302 and response["Location"] == "/claimant/", skipped
     assert client.post("/claimant/solicitor/", {}).status_code == 200  # no answer: the error, not a jump
     assert "Select yes if" in page(client.post("/claimant/solicitor/", {}))
-    assert client.post("/claimant/solicitor/", {"answer": "yes"})["Location"] == "/claimant/cannot-use/solicitor/"
+    assert (
+        client.post("/claimant/solicitor/", {"answer": "yes"})["Location"]
+        == "/claimant/cannot-use/solicitor/"
+    )
     assert client.post("/claimant/solicitor/", {"answer": "no"})["Location"] == "/claimant/own-claim/"
     assert client.post("/claimant/own-claim/", {"answer": "no"})["Location"] == "/claimant/cannot-use/own/"
     assert client.post("/claimant/own-claim/", {"answer": "yes"})["Location"] == "/claimant/name/"

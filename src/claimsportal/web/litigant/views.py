@@ -119,7 +119,11 @@ def _yes_no(
     request: HttpRequest, key: str, question: str, back: str, intro: str
 ) -> tuple[HttpResponse | None, str]:
     answers = _answers(request)
-    form = YesNoForm(request.POST if request.method == "POST" else None, question=question, initial={"answer": answers.get(key)})
+    form = YesNoForm(
+        request.POST if request.method == "POST" else None,
+        question=question,
+        initial={"answer": answers.get(key)},
+    )
     if request.method == "POST" and form.is_valid():
         answers[key] = form.cleaned_data["answer"]
         _save(request, answers)
@@ -268,7 +272,9 @@ def agreement(request: HttpRequest) -> HttpResponse:
     answers = _verified(request)
     if answers is None or not answers.get("user_id"):
         return redirect("litigant-start")
-    form = AgreementForm(request.POST if request.method == "POST" else None, initial={"accept": answers.get("accepted")})
+    form = AgreementForm(
+        request.POST if request.method == "POST" else None, initial={"accept": answers.get("accepted")}
+    )
     if request.method == "POST" and form.is_valid():
         answers["accepted"] = True
         _save(request, answers)
