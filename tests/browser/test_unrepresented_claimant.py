@@ -178,6 +178,7 @@ def test_an_unrepresented_claimant_from_registration_to_an_accepted_offer(
     # The compensator, on the normal screens, sees a litigant in person.
     sign_in(comp, smtp_sink, "comp.handler", PASSWORD, world.comp_handler.email, then="/")
     comp.goto(f"/claims/{app}/")
+    expect(comp.locator(".govuk-summary-list").first).to_contain_text("Litigant in person")
     expect(comp.locator("body")).to_contain_text("The claimant is not legally represented")
     expect(comp.locator("body")).to_contain_text("The claimant in person")
     shot(comp, "litigant-comp-claim")
