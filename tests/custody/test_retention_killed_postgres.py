@@ -9,10 +9,9 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from django.db import connection
 
 from claimsportal.claims.models import Claim, ClaimEvent
@@ -34,11 +33,13 @@ def test_a_killed_run_and_its_rerun_handle_every_due_claim_once(tmp_path: Path) 
     due_deleted = [send_claim(world).application_id for _ in range(23)]
     due_acknowledged = [send_claim(world).application_id for _ in range(12)]
     kept = [send_claim(world).application_id for _ in range(4)]
-    Claim.objects.filter(pk__in=due_deleted).update(phase="FraudStated", updated_at=long_ago, deadline_at=None)
+    Claim.objects.filter(pk__in=due_deleted).update(
+        phase="FraudStated", updated_at=long_ago, deadline_at=None
+    )
     Claim.objects.filter(pk__in=due_acknowledged).update(
         phase="LiabilityNotAdmitted", owner_side="CR", phase_entered_at=long_ago, deadline_at=None
     )
-    Claim.objects.filter(pk__in=kept[:2]).update(phase="FraudStated", updated_at=at(date.today()))
+    Claim.objects.filter(pk__in=kept[:2]).update(phase="FraudStated", updated_at=at(clock.today()))
     before = {c.pk: (c.phase, c.activity_guid, c.updated_at) for c in Claim.objects.filter(pk__in=kept)}
 
     name = connection.settings_dict["NAME"]

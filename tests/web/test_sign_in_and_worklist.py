@@ -19,6 +19,31 @@ PUBLIC_URL_NAMES = {
     "console-register",
     "console-register-check",
     "console-register-done",
+    # The unrepresented claimant's registration (issue 19) and help signing in
+    "litigant-start",
+    "litigant-solicitor",
+    "litigant-own-claim",
+    "litigant-ineligible",
+    "help-sign-in",
+    "help-user-id",
+    "help-contact",
+}
+# Public steps that, without the earlier answers in the session, send the person back to the start.
+PUBLIC_STEP_URL_NAMES = {
+    **dict.fromkeys(
+        (
+            "litigant-name",
+            "litigant-email",
+            "litigant-code",
+            "litigant-user-id",
+            "litigant-agreement",
+            "litigant-check",
+            "litigant-password",
+            "litigant-registered",
+        ),
+        "/claimant/",
+    ),
+    "help-contact-done": "/help/contact/",
 }
 # The A2A API authenticates each call with a bearer token instead of a session; only these are open.
 PUBLIC_A2A_ROUTES = {"a2a/v1/token", "a2a/v1/changePassword", "a2a/v1/openapi.json", "a2a/v1/docs"}
@@ -106,7 +131,7 @@ def test_every_url_requires_sign_in_except_the_allow_list(
     db: None, client: Client, name: str, route: str
 ) -> None:
     path = "/" + route.replace("<str:application_id>", "00000001").replace("<applicationId>", "00000001")
-    path = path.replace("<organisationId>", "COMP001")
+    path = path.replace("<organisationId>", "COMP001").replace("<str:reason>", "own")
     response = client.get(path)
     if route.startswith("a2a/"):
         if route == "a2a/v1/":
@@ -119,6 +144,8 @@ def test_every_url_requires_sign_in_except_the_allow_list(
                 assert response.json()["code"] == "AUTH_INVALID"
     elif name in PUBLIC_URL_NAMES:
         assert response.status_code in ((200, 503) if name == "healthz-jobs" else (200, 405))
+    elif name in PUBLIC_STEP_URL_NAMES:
+        assert response.status_code == 302 and response["Location"] == PUBLIC_STEP_URL_NAMES[name]
     else:
         assert response.status_code in (302, 405)
         if response.status_code == 302:

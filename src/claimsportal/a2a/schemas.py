@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from claimsportal.a2a.examples import CLAIM_TYPE_EXAMPLES, EXAMPLE_GUID, add_claim_example, example_payload
@@ -106,13 +106,27 @@ class RetentionOut(Schema):
     text: str
 
 
+class ClaimantRepresentativeOut(Schema):
+    """``getClaim``'s ``ClaimantRepresentative``: the claimant side's organisation, and whether the
+    claimant is a litigant in person (``@LitigantInPerson``, WORKFLOW.md §1.1): an unrepresented
+    claimant acting for themselves, marked by the CNF's "not legally represented" tick."""
+
+    organisationId: str
+    organisationName: str
+    organisationPath: str
+    branchId: str | None
+    litigantInPerson: bool = Field(
+        description="True when the claimant is not legally represented (an unrepresented claimant)"
+    )
+
+
 class ClaimOut(Schema):
     """``getClaim``: the whole claim as the acting user sees it."""
 
     claimInfo: ClaimInfoOut
     claimType: str
     processVersion: dict[str, int]
-    claimantRepresentative: dict[str, Any] | None
+    claimantRepresentative: ClaimantRepresentativeOut | None
     compensator: dict[str, Any] | None
     references: ApplicationReferencesOut
     awaitingSide: str | None

@@ -34,6 +34,8 @@ class Actor:
     side: Side
     scope: VisibilityScope
     claim_types: frozenset[str] = field(default_factory=frozenset)
+    # An unrepresented claimant's account (``Organisation.litigant_in_person``): one claim, their own
+    litigant_in_person: bool = False
 
     @classmethod
     def for_user(cls, user: User) -> Actor:
@@ -62,6 +64,7 @@ class Actor:
             side=Side(org.org_type),
             scope=VisibilityScope.for_user(user),
             claim_types=frozenset(org.claim_types),
+            litigant_in_person=org.litigant_in_person,
         )
 
 

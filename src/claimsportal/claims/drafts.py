@@ -23,7 +23,7 @@ from typing import Any
 import structlog
 from django.db import transaction
 
-from claimsportal.claims import effects, ledger
+from claimsportal.claims import effects, ledger, litigant_rules
 from claimsportal.claims.acting import Actor, ClaimInfo, format_application_id, parse_application_id
 from claimsportal.claims.models import Claim
 from claimsportal.claims.protection import protection
@@ -159,6 +159,7 @@ def create_draft(actor: Actor, claim_type: str, cnf: dict[str, Any] | None = Non
     now = clock.now()
     guid = uuid.uuid4()
     with transaction.atomic():
+        litigant_rules.check_may_open_claim(actor)
         number = ledger.open_claim(
             columns={
                 "claim_type": kind.value,

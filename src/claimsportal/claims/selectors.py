@@ -19,6 +19,7 @@ from django.db.models import DateTimeField, F, Func, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 
 from claimsportal.claims.acting import Actor, access_facts, format_application_id, parse_application_id
+from claimsportal.claims.litigant_rules import marks_litigant_in_person
 from claimsportal.claims.models import Claim
 from claimsportal.claims.visibility import ARCHIVED_PHASE, DRAFT_PHASE
 from claimsportal.documents.models import Attachment, PrintableDocument
@@ -381,6 +382,14 @@ def _organisation(org: Any, branch: Any) -> dict[str, Any] | None:
     }
 
 
+def _claimant_representative(claim: Claim) -> dict[str, Any] | None:
+    """The claimant side, with the litigant-in-person marker the claim's CNF carries."""
+    party = _organisation(claim.cr_organisation, claim.cr_branch)
+    if party is not None:
+        party["litigantInPerson"] = marks_litigant_in_person(claim.cnf)
+    return party
+
+
 def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
     """``getClaim``: the claim as the actor sees it, with every submitted form and what they may do.
     The compensator side never sees what the CNF withholds from it (``forms.withheld``)."""
@@ -408,7 +417,7 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
         "claimInfo": claim_info(claim),
         "claimType": claim.claim_type,
         "processVersion": {"versionMajor": claim.version_major, "versionMinor": claim.version_minor},
-        "claimantRepresentative": _organisation(claim.cr_organisation, claim.cr_branch),
+        "claimantRepresentative": _claimant_representative(claim),
         "compensator": _organisation(claim.comp_organisation, claim.comp_branch),
         "references": {
             "crReference": claim.cr_reference,

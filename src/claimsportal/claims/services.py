@@ -19,7 +19,7 @@ import structlog
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from claimsportal.claims import effects, ledger
+from claimsportal.claims import effects, ledger, litigant_rules
 from claimsportal.claims.acting import Actor, ClaimInfo, access_facts, access_refusal, parse_application_id
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
 from claimsportal.claims.notices import change_message
@@ -43,6 +43,7 @@ from claimsportal.reference.calendar import get_calendar
 log = structlog.get_logger(__name__)
 
 PROCESS_VERSION = (7, 0)
+CNF_OPERATIONS = frozenset({"addClaim", "resendRejectedClaim"})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -72,6 +73,8 @@ def perform(
         )
     number = parse_application_id(application_id)
     quoted = _parse_guid(activity_guid)
+    if operation in CNF_OPERATIONS:
+        litigant_rules.check_representation(actor, payload)
     now = clock.now()
     calendar = get_calendar()
     with transaction.atomic():
@@ -429,6 +432,7 @@ def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
             f"Your organisation is not registered for {claim_type.profile_family} claims",
             [ErrorDetail("claimType", "not a claim type of your organisation")],
         )
+    litigant_rules.check_representation(actor, payload)
     definition = definition_for(claim_type)
     now = clock.now()
     calendar = get_calendar()
@@ -451,6 +455,7 @@ def _add_claim(actor: Actor, payload: dict[str, Any]) -> ClaimInfo:
     central = _central_point(target)
     changes = _cnf_columns(outcome, resolved)
     with transaction.atomic():
+        litigant_rules.check_may_open_claim(actor)
         application_id = ledger.open_claim(
             columns={
                 "claim_type": claim_type.value,

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "claimsportal.documents",
     "claimsportal.custody",
     "claimsportal.a2a",
+    "claimsportal.litigants",
+    "claimsportal.helpdesk",
     "claimsportal.web",
 ]
 

@@ -15,6 +15,7 @@ from claimsportal.custody import sweep as custody
 from claimsportal.documents import attachments, printable
 from claimsportal.jobs import runner
 from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, JobContext, Registry
+from claimsportal.litigants import reminders as litigant_reminders
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts, throttle
 
@@ -26,7 +27,8 @@ RETENTION = "claim-retention"
 EVERY_PASS = (TIMEOUTS, DEADLINE_WARNINGS)
 # What the sandbox's runTimers runs: the jobs of the business clock an integrator moves (not the PDFs:
 # they render on the first download anyway, and a request should not wait for 200 of them).
-SANDBOX = (TIMEOUTS, DEADLINE_WARNINGS, "notifications-purge", RETENTION)
+LITIGANT_REMINDERS = "litigant-reminders"
+SANDBOX = (TIMEOUTS, DEADLINE_WARNINGS, "notifications-purge", RETENTION, LITIGANT_REMINDERS)
 
 PASS_SECONDS = 30.0
 HOURLY = Every(3600.0)
@@ -40,6 +42,10 @@ def timeouts(context: JobContext) -> Figures:
 
 def deadline_warnings(context: JobContext) -> Figures:
     return {"warnings": notifications.create_deadline_warnings(context.business_now()).created}
+
+
+def litigant_reminders_job(context: JobContext) -> Figures:
+    return {"remindersSent": litigant_reminders.send_due_reminders(context.business_now())}
 
 
 def notifications_purge(context: JobContext) -> Figures:
@@ -134,6 +140,15 @@ PORTAL_JOBS = Registry(
             file_removals,
             ("filesRemoved",),
             timedelta(minutes=10),
+        ),
+        Job(
+            LITIGANT_REMINDERS,
+            "E-mail unrepresented claimants 5 working days before each time limit of theirs (once each)",
+            HOURLY,
+            JobClock.BUSINESS,
+            litigant_reminders_job,
+            ("remindersSent",),
+            timedelta(hours=1),
         ),
         Job(
             "notifications-purge",

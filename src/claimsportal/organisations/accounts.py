@@ -549,9 +549,11 @@ RESET_ADMIN_EXPIRED = (
 
 
 def may_reset_own_password(user: User) -> bool:
-    """§2.4: self-service reset is for Administrators (handlers ask their Administrator); an
+    """§2.4: self-service reset is for Administrators (handlers ask their Administrator) and for an
+    unrepresented claimant, the only user of their own account; an
     Administrator disabled only by lockout or inactivity may use it, and is re-enabled by it."""
-    if Profile.ADMINISTRATOR not in user.profile_set or not user.is_active:
+    own_account = user.organisation is not None and user.organisation.litigant_in_person
+    if (Profile.ADMINISTRATOR not in user.profile_set and not own_account) or not user.is_active:
         return False
     if user.expiry_date is not None and clock.real_today() > user.expiry_date:
         return False

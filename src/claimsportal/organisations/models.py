@@ -46,6 +46,10 @@ class Organisation(models.Model):
     software_house = models.CharField(
         max_length=120, blank=True, default="", help_text="A2A supplier, if any"
     )
+    litigant_in_person = models.BooleanField(
+        default=False,
+        help_text="An unrepresented claimant's one-person CR account: one claim, in their own name",
+    )
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["org_type", "name"])]

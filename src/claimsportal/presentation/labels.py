@@ -78,6 +78,7 @@ FIELD_LABELS: dict[str, str] = {
     "signatory": "Who signs the form",
     "signatoryType": "Who signs the form",
     "retainedCopy": "Signed copy retained",
+    "litigantInPerson": "The claimant is not legally represented",
     "retainedSignedCopy": "Signed copy retained",
     "oicReferenceNumber": "Official Injury Claim (OIC) reference number",
     "name": "First name",

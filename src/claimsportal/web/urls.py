@@ -15,4 +15,8 @@ urlpatterns = [
     path("console/", include("claimsportal.web.console.urls")),
     # Working on claims: drafts and the CNF, every operation's page, search, notifications, locks
     path("work/", include("claimsportal.web.claims.urls")),
+    # The unrepresented claimant: registration and their one claim in plain English
+    path("claimant/", include("claimsportal.web.litigant.urls")),
+    # Help signing in: troubleshooting, "Resend my user ID", contacting the helpdesk
+    path("help/", include("claimsportal.web.help.urls")),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -20,6 +21,7 @@ from claimsportal.web.account import sections, signin
 from claimsportal.web.claims.claim_page import claim_page as claim_page_view
 from claimsportal.web.claims.worklist import worklist_page
 from claimsportal.web.forms import SignInForm
+from claimsportal.web.help import guide
 
 
 @method_decorator([sensitive_post_parameters("password"), never_cache], name="dispatch")
@@ -65,7 +67,12 @@ class SignInView(View):
         return str(request.POST.get("next") or request.GET.get("next") or "")
 
     def _page(self, request: HttpRequest, form: SignInForm) -> HttpResponse:
-        return render(request, self.template_name, {"form": form, "next": self._next(request)})
+        shown = [str(error) for errors in form.errors.values() for error in errors]
+        anchor = guide.anchor_for(shown[0]) if shown else ""
+        help_url = reverse("help-sign-in") + (f"#{anchor}" if anchor else "")
+        return render(
+            request, self.template_name, {"form": form, "next": self._next(request), "help_url": help_url}
+        )
 
 
 class SignOutView(auth_views.LogoutView):

@@ -74,6 +74,7 @@ from claimsportal.protocols.forms.shared_blocks import (
     Rehabilitation,
     claimant_date_errors,
     defendant_status_errors,
+    litigant_in_person_errors,
     nin_comment_errors,
     other_title_errors,
     require_signed_statement,
@@ -155,6 +156,9 @@ class RepresentativeCompanyDetails(FormModel):
 
 class ClaimantRepresentative(FormModel):
     companyDetails: RepresentativeCompanyDetails
+    litigantInPerson: YNFlag | None = Field(
+        default=None, description='The "not legally represented" tick: an unrepresented claimant'
+    )
 
 
 class DefendantPersonalDetails(FormModel):
@@ -319,6 +323,10 @@ class ElplClaimNotificationForm(FormModel):
     @model_validator(mode="after")
     def _cross_section_rules(self, info: ValidationInfo) -> Self:
         errors = self._claim_type_errors() + self._date_errors(reference_today(info))
+        errors += litigant_in_person_errors(
+            self.claimAndClaimantDetails.claimantRepresentative.litigantInPerson,
+            self.applicationData.claimDetails.signatory,
+        )
         raise_field_errors(type(self).__name__, errors)
         return self
 

@@ -70,6 +70,7 @@ from claimsportal.protocols.forms.shared_blocks import (
     Rehabilitation,
     claimant_date_errors,
     defendant_status_errors,
+    litigant_in_person_errors,
     nin_comment_errors,
     other_title_errors,
     require_signed_statement,
@@ -144,6 +145,9 @@ class ReferralSourceInfo(FormModel):
 class ClaimantRepresentative(FormModel):
     companyDetails: RepresentativeCompanyDetails
     referralSourceInfo: ReferralSourceInfo  # mandatory since Release 6 (ADMINISTRATION.md §8.6)
+    litigantInPerson: YNFlag | None = Field(
+        default=None, description='The "not legally represented" tick: an unrepresented claimant'
+    )
 
 
 class Vehicle(FormModel):
@@ -512,6 +516,10 @@ class RtaClaimNotificationForm(FormModel):
             claimant.childClaim,
             self.medicalDetails.injury.medicalAttentionFirstDate,
             reference_today(info),
+        )
+        errors += litigant_in_person_errors(
+            self.claimAndClaimantDetails.claimantRepresentative.litigantInPerson,
+            self.applicationData.claimDetails.signatory,
         )
         raise_field_errors(type(self).__name__, errors)
         return self

@@ -133,6 +133,20 @@ def claimant_date_errors(
     return errors
 
 
+def litigant_in_person_errors(litigant_in_person: str | None, signatory: str) -> list[tuple[Loc, str, Any]]:
+    """The "not legally represented" tick (an unrepresented claimant, WORKFLOW.md §1.1 and §8.2): the
+    statement of truth is then signed by the claimant in person (``signatory`` ``C``)."""
+    if litigant_in_person == "1" and signatory != "C":
+        return [
+            (
+                ("applicationData", "claimDetails", "signatory"),
+                "must be C (the claimant in person) when the claimant is not legally represented",
+                signatory,
+            )
+        ]
+    return []
+
+
 def require_signed_statement(value: bool) -> bool:
     """The statement of truth must be signed (a web step, not an XSD attribute)."""
     if not value:

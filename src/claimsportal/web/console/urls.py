@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from claimsportal.web.console import custody, operator, views
+from claimsportal.web.console import custody, helpdesk, operator, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="console-home"),
@@ -59,6 +59,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "applications/<str:reference>/reject/", operator.application_reject, name="console-application-reject"
     ),
     path("agreements/", operator.agreements, name="console-agreements"),
+    # The helpdesk's queue of contact-form messages
+    path("helpdesk/", helpdesk.helpdesk_queue, name="console-helpdesk"),
+    path("helpdesk/<str:reference>/answered/", helpdesk.helpdesk_answered, name="console-helpdesk-answered"),
     path("agreements/new/", operator.agreement_new, name="console-agreement-new"),
     # The online registration of an organisation (public: sections.PUBLIC_CONSOLE_PAGES)
     path("register/", operator.register, name="console-register"),
