@@ -37,6 +37,8 @@ CHANGE = "Claim {claim}: {operation} by {who}; now {phase_name}"
 TIME_LIMIT_REACHED = "{label} for claim {claim}: time limit reached"
 DEADLINE_WARNING = "{label} for claim {claim}: {remaining} (last day {last_day})"
 ATTACHMENT_ADDED = "Claim {claim}: attachment \u201c{title}\u201d ({file_name}) added by {who}"
+# A bulk transfer (ADMINISTRATION.md §3), to both organisations of the transfer and the other party.
+TRANSFERRED = "The Claim {claim} has been successfully transferred from {from_name} to {to_name}"
 
 _FIELD = re.compile(r"\{(\w+)\}")
 

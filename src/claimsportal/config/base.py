@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "claimsportal.claims",
     "claimsportal.notifications",
     "claimsportal.documents",
+    "claimsportal.transfers",
     "claimsportal.a2a",
     "claimsportal.web",
 ]

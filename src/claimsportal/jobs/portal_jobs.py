@@ -16,10 +16,12 @@ from claimsportal.jobs import runner
 from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, JobContext, Registry
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts, throttle
+from claimsportal.transfers import execution as transfers
 
 TIMEOUTS = "timeouts"
 DEADLINE_WARNINGS = "deadline-warnings"
 PRINTABLE_DOCUMENTS = "printable-documents"
+CLAIMS_TRANSFER = "claims-transfer"
 # The jobs that run "every pass": ``run-timers --interval`` sets how often.
 EVERY_PASS = (TIMEOUTS, DEADLINE_WARNINGS)
 # What the sandbox's runTimers runs: the jobs of the business clock an integrator moves (not the PDFs:
@@ -34,6 +36,11 @@ NIGHTLY = DailyAt(time(3, 0))  # after the small hours' DST changes (01:00-02:00
 def timeouts(context: JobContext) -> Figures:
     swept = timers.run_due_timeouts(now=context.now, batch_size=context.batch_size, progress=context.progress)
     return swept.as_dict()
+
+
+def claims_transfer(context: JobContext) -> Figures:
+    ran = transfers.run_due(now=context.now, batch_size=context.batch_size)
+    return ran.as_dict()
 
 
 def deadline_warnings(context: JobContext) -> Figures:
@@ -99,6 +106,15 @@ PORTAL_JOBS = Registry(
             deadline_warnings,
             ("warnings",),
             timedelta(minutes=5),
+        ),
+        Job(
+            CLAIMS_TRANSFER,
+            "Run the approved bulk claims transfers due today (business clock), resuming any left running",
+            Every(60.0),
+            JobClock.BUSINESS,
+            claims_transfer,
+            ("transfers", "claimsTransferred", "claimsSkipped", "claimsFailed", "transferBatches", "transferSeconds"),
+            timedelta(hours=2),
         ),
         Job(
             "notifications-purge",
