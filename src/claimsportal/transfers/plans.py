@@ -17,6 +17,7 @@ from claimsportal.claims.models import Claim
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.transfers import rules
 from claimsportal.transfers.models import Transfer
+from claimsportal.transfers.services import Checked
 
 CHUNK = 5000  # claims of a list read (or moved) at a time
 SAMPLE = 50  # skipped claims named in a dry run
@@ -77,6 +78,17 @@ class Plan:
                 "application_id", "destination_branch_id", "destination_user_id"
             ).iterator(chunk_size=CHUNK):
                 plan.lines[application_id] = Destination(branch, user)
+        return plan
+
+    @classmethod
+    def draft(cls, checked: Checked, option: str) -> Plan:
+        """The plan of a form not saved (the operator's dry run from the command line)."""
+        default = Destination(checked.branch.pk, checked.user.pk if checked.user else None)
+        plan = cls(checked.source, checked.destination, option, default)
+        for branch in checked.source_branches:
+            plan.branches[branch.pk] = default
+        for line in checked.lines:
+            plan.lines[line.application_id] = branch_user(line.destination_branch, line.destination_user)
         return plan
 
     # -- the claims ------------------------------------------------------------------------------

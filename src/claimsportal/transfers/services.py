@@ -203,8 +203,9 @@ class Checked:
     lines: tuple[claim_list.ListedClaim, ...]
 
 
-def check_form(form: TransferForm) -> Checked:
-    """The form's own rules (the caller's right to file it is checked by the caller)."""
+def check_form(form: TransferForm, *, contacts: bool = True) -> Checked:
+    """The form's own rules (the caller's right to file it is checked by the caller). Without
+    ``contacts`` (the operator's command) the primary contacts may be left out."""
     source = _organisation(form.source_org_id, "sourceOrganisation")
     destination = _organisation(form.destination_org_id, "destinationOrganisation")
     if source.pk == destination.pk:
@@ -233,8 +234,8 @@ def check_form(form: TransferForm) -> Checked:
     return Checked(
         source,
         destination,
-        _contact(form.source_contact, "sending"),
-        _contact(form.destination_contact, "receiving"),
+        _contact(form.source_contact, "sending") if contacts else form.source_contact,
+        _contact(form.destination_contact, "receiving") if contacts else form.destination_contact,
         branch,
         user,
         tuple(source_branches),
@@ -480,7 +481,7 @@ def reject(operator: User, reference: str, reason: str) -> Transfer:
 def operator_transfer(operator: User | None, form: TransferForm) -> Transfer:
     """The operator's command: a request approved at once, scheduled for today (no notice: the
     operator has agreed it with both organisations outside the portal)."""
-    checked = check_form(form)
+    checked = check_form(form, contacts=False)
     with transaction.atomic():
         transfer = _save(
             checked,
@@ -516,7 +517,9 @@ def _tell(transfer: Transfer, subject: str, text: str) -> None:
         f"{transfer.destination.name} ({transfer.destination.org_id}).\n"
         "See it in the Claims Portal administration console, under Claims transfers."
     )
-    recipients = list(dict.fromkeys([transfer.source_contact_email, transfer.destination_contact_email]))
+    recipients = [e for e in dict.fromkeys([transfer.source_contact_email, transfer.destination_contact_email]) if e]
+    if not recipients:
+        return
     send_mail(subject, body, None, recipients)
 
 
