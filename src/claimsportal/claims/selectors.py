@@ -35,6 +35,8 @@ from claimsportal.protocols.types import OperationKind, Side
 from claimsportal.reference.calendar import get_calendar
 
 MAX_PAGE = 200
+# The event a bulk transfer writes on each claim it moves (the transfers app writes it through the ledger).
+TRANSFER_OPERATION = "claimTransferred"
 FAR_FUTURE = datetime(9999, 12, 31, tzinfo=LONDON)
 
 SORT_FIELDS = {
@@ -409,8 +411,31 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
         "allowedOperations": allowed_operations(actor, claim),
         "attachmentsCount": attachments,
         "printableDocumentsCount": documents,
+        "transfersList": transfers_list(claim),
         "gdprClaimDeleted": 0,
     }
+
+
+def transfers_list(claim: Claim) -> dict[str, Any]:
+    """``TransfersList`` (WORKFLOW.md §6.12): whether the claim was moved by a bulk transfer, and each
+    transfer, from its ``claimTransferred`` events (read through the claim's history index)."""
+    transfers = [
+        {
+            "transferId": payload.get("transferId", ""),
+            "transferDesc": (
+                f"Transferred from {payload.get('fromOrganisationName', '')} "
+                f"({payload.get('fromOrganisationId', '')}) to {payload.get('toOrganisationName', '')} "
+                f"({payload.get('toOrganisationId', '')})"
+            ),
+            "transferredAt": occurred_at.isoformat(),
+            "fromOrganisationId": payload.get("fromOrganisationId", ""),
+            "toOrganisationId": payload.get("toOrganisationId", ""),
+        }
+        for occurred_at, payload in claim.events.filter(operation=TRANSFER_OPERATION)
+        .order_by("id")
+        .values_list("occurred_at", "payload")
+    ]
+    return {"transferred": bool(transfers), "transfers": transfers}
 
 
 def _form_for(compensator: bool, form: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import structlog
 from django.db import transaction
 from django.db.models import Count, Q
 
-from claimsportal.claims import ledger, notices
+from claimsportal.claims import ledger, notices, selectors
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.notifications.models import Notification
@@ -35,7 +35,7 @@ from claimsportal.transfers.models import Transfer, TransferResult
 
 log = structlog.get_logger(__name__)
 
-OPERATION = "claimTransferred"
+OPERATION = selectors.TRANSFER_OPERATION
 RUNNABLE = (Transfer.Status.APPROVED, Transfer.Status.RUNNING)
 
 
@@ -259,7 +259,7 @@ def _claim_set(
             "fromOrganisationName": "src.from_name",
             "toOrganisationName": "src.to_name",
         },
-        notice_kind=Notification.Kind.CHANGE.value,
+        notice_kind=Notification.Kind.TRANSFERRED.value,
         notice_template=notices.TRANSFERRED,
         notify=("cr_organisation_id", "comp_organisation_id"),
     )
@@ -295,7 +295,7 @@ def _record(transfer: Transfer, written: Sequence[Any], now: datetime) -> None:
                 w.application_id,
                 ledger.Notice(
                     transfer.source_id,
-                    Notification.Kind.CHANGE.value,
+                    Notification.Kind.TRANSFERRED.value,
                     notices.render(notices.TRANSFERRED, w.application_id, **message),
                 ),
             )
