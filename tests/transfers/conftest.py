@@ -17,6 +17,7 @@ from claimsportal.organisations.services import create_user
 from claimsportal.reference.calendar import get_calendar
 from claimsportal.transfers import services
 from claimsportal.transfers.models import Transfer
+from tests.a2a.conftest import _fresh_a2a_caches, callers  # noqa: F401 - the A2A fixtures, for the visibility tests
 from tests.claims.test_stage1_paths import OUTCOMES, reach
 from tests.conftest import World, cnf, make_user, send_claim, step
 
@@ -80,7 +81,7 @@ def cr_claims(world: World, active: int = 3) -> Claims:
     sent = [send_claim(world, surname=f"Active{i}") for i in range(active)]
     draft = create_draft(world.actor(world.cr_handler), "RTA", cnf("RTA", surname="Draft"))
     ended = reach(world, "RTA", "LiabilityDecision")
-    decided, acknowledgement, end, _ = OUTCOMES["N"]
+    _decided, acknowledgement, end, _ = OUTCOMES["N"]
     ended = step(world, world.comp_handler, ended, "sendLiabilityDecision", liabilityDecision="N")
     ended = step(world, world.cr_handler, ended, acknowledgement)
     assert Claim.objects.get(pk=ended.application_id).phase == end

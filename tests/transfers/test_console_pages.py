@@ -126,7 +126,9 @@ def test_a_request_to_a_compensator_is_refused_in_plain_english(world: World, ad
 
 
 def test_a_bad_list_of_claims_is_refused_row_by_row(world: World, admins: Admins) -> None:
-    upload = SimpleUploadedFile("claims.csv", b"applicationId,destinationBranch\n12x,001\n5,777\n", "text/csv")
+    upload = SimpleUploadedFile(
+        "claims.csv", b"applicationId,destinationBranch\n12x,001\n5,777\n", "text/csv"
+    )
     answer = console(admins.cr).post(
         "/console/transfers/new/", request_fields(world.other_cr.org_id, option="LIST", claims_file=upload)
     )

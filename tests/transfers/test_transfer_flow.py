@@ -68,7 +68,9 @@ def test_a_transfer_requested_agreed_approved_and_run_moves_the_active_claims_wi
     assert transfer.status == Transfer.Status.APPROVED
     subjects = [m.subject for m in mail.outbox]
     assert [s.split(" ", 3)[-1] for s in subjects][:2] == ["requested", "agreed"]
-    assert all(set(m.to) == {"sending.contact@example.org", "receiving.contact@example.org"} for m in mail.outbox)
+    assert all(
+        set(m.to) == {"sending.contact@example.org", "receiving.contact@example.org"} for m in mail.outbox
+    )
 
     # Not before its day
     assert run_job(clock)["claimsTransferred"] == 0
@@ -109,9 +111,16 @@ def test_a_transfer_requested_agreed_approved_and_run_moves_the_active_claims_wi
     report = dict(TransferResult.objects.filter(transfer=transfer).values_list("application_id", "reason"))
     assert report[claims.draft] == rules.Skip.DRAFT and report[claims.ended] == rules.Skip.ENDED
     transfer.refresh_from_db()
-    assert (transfer.status, transfer.moved, transfer.skipped, transfer.failed) == (Transfer.Status.DONE, 3, 2, 0)
+    assert (transfer.status, transfer.moved, transfer.skipped, transfer.failed) == (
+        Transfer.Status.DONE,
+        3,
+        2,
+        0,
+    )
     assert mail.outbox[-1].subject == f"Claims transfer {transfer.reference} done"
-    actions = set(AuditEntry.objects.filter(target=transfer.reference).values_list("action", "organisation_id"))
+    actions = set(
+        AuditEntry.objects.filter(target=transfer.reference).values_list("action", "organisation_id")
+    )
     for action in ("transfer.requested", "transfer.agreed", "transfer.approved", "transfer.done"):
         assert {(action, world.cr.pk), (action, world.other_cr.pk)} <= actions
 

@@ -42,10 +42,20 @@ def test_only_an_administrator_of_either_organisation_may_file(world: World, adm
 
 def test_the_primary_contact_is_not_the_authorising_administrator(world: World, admins: Admins) -> None:
     me = services.Contact("Someone", admins.cr.email, "0113 496 0000")
-    error = refused("BUSINESS_RULE", services.request_transfer, admins.cr, form(world.cr, world.other_cr, source_contact=me))
+    error = refused(
+        "BUSINESS_RULE",
+        services.request_transfer,
+        admins.cr,
+        form(world.cr, world.other_cr, source_contact=me),
+    )
     assert "someone other than the authorising Administrator" in error.message
     transfer = services.request_transfer(
-        admins.cr, form(world.cr, world.other_cr, destination_contact=services.Contact("X Y", admins.other_cr.email, "0113 496 0000"))
+        admins.cr,
+        form(
+            world.cr,
+            world.other_cr,
+            destination_contact=services.Contact("X Y", admins.other_cr.email, "0113 496 0000"),
+        ),
     )
     refused("BUSINESS_RULE", services.agree, admins.other_cr, transfer.reference)
 
@@ -53,31 +63,50 @@ def test_the_primary_contact_is_not_the_authorising_administrator(world: World, 
 def test_the_notice_is_5_working_days_web_to_web_and_20_when_either_side_uses_a2a(
     world: World, admins: Admins
 ) -> None:
-    refused("BUSINESS_RULE", services.request_transfer, admins.cr, form(world.cr, world.other_cr, preferred_date=working_days_on(4)))
+    refused(
+        "BUSINESS_RULE",
+        services.request_transfer,
+        admins.cr,
+        form(world.cr, world.other_cr, preferred_date=working_days_on(4)),
+    )
     services.request_transfer(admins.cr, form(world.cr, world.other_cr, preferred_date=working_days_on(5)))
     create_a2a_client(organisation=world.other_cr, name="CMS")
     error = refused(
-        "BUSINESS_RULE", services.request_transfer, admins.cr, form(world.cr, world.other_cr, preferred_date=working_days_on(19))
+        "BUSINESS_RULE",
+        services.request_transfer,
+        admins.cr,
+        form(world.cr, world.other_cr, preferred_date=working_days_on(19)),
     )
     assert "20 working days" in error.message
-    transfer = services.request_transfer(admins.cr, form(world.cr, world.other_cr, preferred_date=working_days_on(20)))
+    transfer = services.request_transfer(
+        admins.cr, form(world.cr, world.other_cr, preferred_date=working_days_on(20))
+    )
     services.agree(admins.other_cr, transfer.reference)
     refused("BUSINESS_RULE", services.approve, admins.operator, transfer.reference, working_days_on(19))
-    assert services.approve(admins.operator, transfer.reference, working_days_on(20)).status == Transfer.Status.APPROVED
+    assert (
+        services.approve(admins.operator, transfer.reference, working_days_on(20)).status
+        == Transfer.Status.APPROVED
+    )
 
 
-def test_only_the_other_organisation_agrees_and_only_the_operator_approves(world: World, admins: Admins) -> None:
+def test_only_the_other_organisation_agrees_and_only_the_operator_approves(
+    world: World, admins: Admins
+) -> None:
     transfer = services.request_transfer(admins.cr, form(world.cr, world.other_cr))
     refused("FORBIDDEN_PROFILE", services.agree, admins.cr, transfer.reference)  # not their own request
     refused("NOT_FOUND", services.agree, admins.comp, transfer.reference)  # not a party: no such transfer
     refused("FORBIDDEN_PROFILE", services.agree, world.other_cr_handler, transfer.reference)
-    refused("BUSINESS_RULE", services.approve, admins.operator, transfer.reference, working_days_on(6))  # not agreed
+    refused(
+        "BUSINESS_RULE", services.approve, admins.operator, transfer.reference, working_days_on(6)
+    )  # not agreed
     services.agree(admins.other_cr, transfer.reference)
     refused("FORBIDDEN_PROFILE", services.approve, admins.cr, transfer.reference, working_days_on(6))
     refused("FORBIDDEN_PROFILE", services.approve, admins.other_cr, transfer.reference, working_days_on(6))
     refused("BUSINESS_RULE", services.agree, admins.other_cr, transfer.reference)  # already agreed
     rejected = services.reject(admins.operator, transfer.reference, "Please send the form again")
-    assert rejected.status == Transfer.Status.REJECTED and "Please send the form again" in mail.outbox[-1].body
+    assert (
+        rejected.status == Transfer.Status.REJECTED and "Please send the form again" in mail.outbox[-1].body
+    )
 
 
 def test_a_declined_transfer_goes_no_further(world: World, admins: Admins) -> None:
@@ -97,7 +126,9 @@ def test_a_transfer_is_seen_only_by_its_administrators_and_the_operator(world: W
     refused("FORBIDDEN_PROFILE", services.visible_transfers, world.cr_handler)
 
 
-def test_fewer_than_100_claims_is_a_warning_not_a_refusal(world: World, admins: Admins, clock: FixedClock) -> None:
+def test_fewer_than_100_claims_is_a_warning_not_a_refusal(
+    world: World, admins: Admins, clock: FixedClock
+) -> None:
     cr_claims(world, active=2)
     transfer = services.operator_transfer(admins.operator, form(world.cr, world.other_cr))
     dry = plans.dry_run(plans.Plan.of(transfer))
@@ -105,7 +136,9 @@ def test_fewer_than_100_claims_is_a_warning_not_a_refusal(world: World, admins: 
     assert execution.run_transfer(transfer.pk, now=clock.now()).moved == 2
 
 
-def test_option_branches_moves_the_claims_of_those_branches_only(world: World, admins: Admins, clock: FixedClock) -> None:
+def test_option_branches_moves_the_claims_of_those_branches_only(
+    world: World, admins: Admins, clock: FixedClock
+) -> None:
     """A compensator-to-compensator transfer of branch 002's claims to the TPA's branch 003, allocated
     to one of its users; the lock of a source user is released."""
     north = Branch.objects.get(organisation=world.comp, branch_id="002")
@@ -115,7 +148,9 @@ def test_option_branches_moves_the_claims_of_those_branches_only(world: World, a
     assert Claim.objects.get(pk=in_north.application_id).comp_branch_id == north.pk
     step(world, world.comp_branch_handler, in_north, "lockClaim")
     assert Claim.objects.get(pk=in_north.application_id).locked_by_id == world.comp_branch_handler.pk
-    before = Claim.objects.values_list("deadline_at", "deadline_kind", "phase").get(pk=in_north.application_id)
+    before = Claim.objects.values_list("deadline_at", "deadline_kind", "phase").get(
+        pk=in_north.application_id
+    )
 
     transfer = services.operator_transfer(
         admins.operator,
@@ -129,15 +164,18 @@ def test_option_branches_moves_the_claims_of_those_branches_only(world: World, a
         ),
     )
     assert execution.run_transfer(transfer.pk, now=clock.now()).moved == 1
-    moved = Claim.objects.select_related("comp_branch").get(pk=in_north.application_id)
-    assert (moved.comp_organisation_id, moved.comp_branch.branch_id, moved.comp_allocated_user_id) == (
+    moved = Claim.objects.get(pk=in_north.application_id)
+    assert (moved.comp_organisation_id, moved.comp_branch_id, moved.comp_allocated_user_id) == (
         world.tpa.pk,
-        "003",
+        Branch.objects.get(organisation=world.tpa, branch_id="003").pk,
         world.tpa_handler.pk,
     )
     assert moved.awaiting_organisation_id == world.tpa.pk, "it was the source's turn: now the destination's"
     assert moved.locked_by_id is None and moved.locked_at is None, "the source user's lock is released"
-    assert Claim.objects.values_list("deadline_at", "deadline_kind", "phase").get(pk=in_north.application_id) == before
+    assert (
+        Claim.objects.values_list("deadline_at", "deadline_kind", "phase").get(pk=in_north.application_id)
+        == before
+    )
     assert Claim.objects.get(pk=central.application_id).comp_organisation_id == world.comp.pk
 
 
@@ -161,7 +199,9 @@ def test_a_listed_claim_of_another_organisation_is_skipped_as_not_a_party(
     Claim.objects.filter(pk=theirs.application_id).update()  # a claim of CR00001, listed by the other firm
     transfer = services.request_transfer(
         admins.other_cr,
-        form(world.other_cr, world.cr, option=Transfer.Option.LIST, claims_csv=f"{theirs.application_id},001\n"),
+        form(
+            world.other_cr, world.cr, option=Transfer.Option.LIST, claims_csv=f"{theirs.application_id},001\n"
+        ),
     )
     dry = plans.dry_run(plans.Plan.of(transfer))
     assert (dry.would_move, dry.skipped_rows()) == (0, [(rules.Skip.NOT_A_PARTY, 1)])
@@ -169,6 +209,11 @@ def test_a_listed_claim_of_another_organisation_is_skipped_as_not_a_party(
 
 def test_contacts_must_be_complete(world: World, admins: Admins) -> None:
     bad = services.Contact("A", "not-an-email", "12")
-    error = refused("SCHEMA_INVALID", services.request_transfer, admins.cr, form(world.cr, world.other_cr, source_contact=bad))
+    error = refused(
+        "SCHEMA_INVALID",
+        services.request_transfer,
+        admins.cr,
+        form(world.cr, world.other_cr, source_contact=bad),
+    )
     assert error.details[0].field == "sendingContactName"
     assert contact("x").email == "x.contact@example.org"

@@ -8,7 +8,7 @@ import pytest
 
 from claimsportal.core.clock import FixedClock
 from claimsportal.transfers import execution, services
-from tests.a2a.conftest import Callers, _fresh_a2a_caches, callers  # noqa: F401 - the A2A fixtures
+from tests.a2a.conftest import Callers
 from tests.conftest import World, make_user, send_claim
 from tests.transfers.conftest import Admins, form
 
@@ -55,7 +55,10 @@ def test_the_source_loses_the_claim_and_the_destination_gets_it_over_a2a(
     feed = callers.cr.get("/notifications", world.cr_handler)
     assert feed.status == 200
     texts = [n["notificationMessage"] for n in feed.body["notifications"] if n["kind"] == "TRANSFERRED"]
-    assert f"The Claim {number} has been successfully transferred from {world.cr.name} to {world.other_cr.name}" in texts
+    assert (
+        f"The Claim {number} has been successfully transferred from {world.cr.name} to {world.other_cr.name}"
+        in texts
+    )
 
 
 def test_the_source_loses_the_claim_and_the_destination_gets_it_on_the_web(

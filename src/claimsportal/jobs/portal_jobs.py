@@ -113,7 +113,14 @@ PORTAL_JOBS = Registry(
             Every(60.0),
             JobClock.BUSINESS,
             claims_transfer,
-            ("transfers", "claimsTransferred", "claimsSkipped", "claimsFailed", "transferBatches", "transferSeconds"),
+            (
+                "transfers",
+                "claimsTransferred",
+                "claimsSkipped",
+                "claimsFailed",
+                "transferBatches",
+                "transferSeconds",
+            ),
             timedelta(hours=2),
         ),
         Job(

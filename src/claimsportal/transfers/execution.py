@@ -159,7 +159,17 @@ def claim_sets(transfer: Transfer, plan: plans.Plan, batch_size: int) -> Iterato
     typed = "CAST(%s AS bigint), CAST(%s AS bigint), " + ", ".join(["CAST(%s AS text)"] * 5)
     target = "dest_branch, dest_user"
     target_typed = "CAST(%s AS bigint), CAST(%s AS bigint)"
-    lookup_columns = ("from_org", "to_org", "ref", "from_code", "to_code", "from_name", "to_name", "dest_branch", "dest_user")
+    lookup_columns = (
+        "from_org",
+        "to_org",
+        "ref",
+        "from_code",
+        "to_code",
+        "from_name",
+        "to_name",
+        "dest_branch",
+        "dest_user",
+    )
     on_party = f"m.from_org = due.{columns.organisation}"
     if plan.option == Transfer.Option.ALL:
         yield _claim_set(
@@ -309,7 +319,9 @@ def _finish(transfer: Transfer, plan: plans.Plan, now: datetime, figures: RunFig
     """Skipped and failed claims into the report, the counts, DONE, the audit and the e-mails."""
     recorded_at = clock.real_now()
     with transaction.atomic():
-        transfer = Transfer.objects.select_for_update().select_related("source", "destination").get(pk=transfer.pk)
+        transfer = (
+            Transfer.objects.select_for_update().select_related("source", "destination").get(pk=transfer.pk)
+        )
         if transfer.status != Transfer.Status.RUNNING:
             return
         batch: list[TransferResult] = []
@@ -328,7 +340,9 @@ def _finish(transfer: Transfer, plan: plans.Plan, now: datetime, figures: RunFig
         left = plan.parties().filter(plan.movable())
         if plan.option == Transfer.Option.LIST:
             left = left.filter(pk__in=sorted(plan.lines))
-        for application_id, phase in left.values_list("application_id", "phase").iterator(chunk_size=plans.CHUNK):
+        for application_id, phase in left.values_list("application_id", "phase").iterator(
+            chunk_size=plans.CHUNK
+        ):
             batch.append(
                 TransferResult(
                     transfer=transfer,
@@ -341,7 +355,10 @@ def _finish(transfer: Transfer, plan: plans.Plan, now: datetime, figures: RunFig
             )
         TransferResult.objects.bulk_create(batch, batch_size=5000, ignore_conflicts=True)
         counts = dict(
-            transfer.results.values_list("outcome").annotate(n=Count("pk")).order_by().values_list("outcome", "n")
+            transfer.results.values_list("outcome")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("outcome", "n")
         )
         transfer.moved = counts.get(TransferResult.Outcome.MOVED, 0)
         transfer.skipped = counts.get(TransferResult.Outcome.SKIPPED, 0)

@@ -37,7 +37,9 @@ class Transfer(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     # Where the claims go when no line says otherwise (options ALL and BRANCHES without a mapping)
     destination_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
-    destination_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    destination_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     preferred_date = models.DateField()
     scheduled_for = models.DateField(null=True, blank=True)
     # Who filed it and from which side; the authorising Administrator of each side
@@ -89,7 +91,9 @@ class TransferBranch(models.Model):
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="branches")
     source_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     destination_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
-    destination_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    destination_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         constraints: ClassVar = [
@@ -107,7 +111,9 @@ class TransferLine(models.Model):
     row = models.PositiveIntegerField(help_text="The line of the uploaded file")
     application_id = models.BigIntegerField()
     destination_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
-    destination_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    destination_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         constraints: ClassVar = [

@@ -155,7 +155,10 @@ def dry_run(plan: Plan) -> DryRun:
             for application_id in chunk:
                 claim_type, phase = found.get(application_id, ("", ""))
                 reason = rules.skip_reason(
-                    phase=phase, claim_type=claim_type, is_party=application_id in found, destination_types=types
+                    phase=phase,
+                    claim_type=claim_type,
+                    is_party=application_id in found,
+                    destination_types=types,
                 )
                 _count(result, application_id, reason)
         return result
@@ -169,10 +172,15 @@ def dry_run(plan: Plan) -> DryRun:
         else:
             result.skipped[reason] += group["n"]
     if result.skipped_total:
-        for application_id, claim_type, phase in plan.parties().exclude(plan.movable()).order_by("pk").values_list(
-            "application_id", "claim_type", "phase"
-        )[:SAMPLE]:
-            reason = rules.skip_reason(phase=phase, claim_type=claim_type, is_party=True, destination_types=types)
+        for application_id, claim_type, phase in (
+            plan.parties()
+            .exclude(plan.movable())
+            .order_by("pk")
+            .values_list("application_id", "claim_type", "phase")[:SAMPLE]
+        ):
+            reason = rules.skip_reason(
+                phase=phase, claim_type=claim_type, is_party=True, destination_types=types
+            )
             if reason:
                 result.examples.append((application_id, reason))
     return result
@@ -205,7 +213,10 @@ def skipped_claims(plan: Plan) -> Iterator[tuple[int, str, str]]:
             for application_id in chunk:
                 claim_type, phase = found.get(application_id, ("", ""))
                 reason = rules.skip_reason(
-                    phase=phase, claim_type=claim_type, is_party=application_id in found, destination_types=types
+                    phase=phase,
+                    claim_type=claim_type,
+                    is_party=application_id in found,
+                    destination_types=types,
                 )
                 if reason:
                     yield application_id, phase, reason

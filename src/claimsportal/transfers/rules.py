@@ -46,7 +46,9 @@ def notice_days(source_uses_a2a: bool, destination_uses_a2a: bool) -> int:
     return NOTICE_A2A if source_uses_a2a or destination_uses_a2a else NOTICE_WEB
 
 
-def skip_reason(*, phase: str, claim_type: str, is_party: bool, destination_types: frozenset[str]) -> str | None:
+def skip_reason(
+    *, phase: str, claim_type: str, is_party: bool, destination_types: frozenset[str]
+) -> str | None:
     """Why this claim would be skipped, or None if it moves."""
     if not is_party:
         return Skip.NOT_A_PARTY

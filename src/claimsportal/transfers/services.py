@@ -81,8 +81,10 @@ def visible_transfers(user: User) -> QuerySet[Transfer]:
 
 
 def get_transfer(user: User, reference: str) -> Transfer:
-    transfer = visible_transfers(user).select_related("destination_branch", "destination_user").filter(
-        reference=reference.strip().upper()
+    transfer = (
+        visible_transfers(user)
+        .select_related("destination_branch", "destination_user")
+        .filter(reference=reference.strip().upper())
     )
     found = transfer.first()
     if found is None:
@@ -272,7 +274,10 @@ def _save(checked: Checked, form: TransferForm, **fields: object) -> Transfer:
     transfer.save(update_fields=["reference"])
     TransferBranch.objects.bulk_create(
         TransferBranch(
-            transfer=transfer, source_branch=b, destination_branch=checked.branch, destination_user=checked.user
+            transfer=transfer,
+            source_branch=b,
+            destination_branch=checked.branch,
+            destination_user=checked.user,
         )
         for b in checked.source_branches
     )
@@ -297,7 +302,9 @@ def request_transfer(admin: User, form: TransferForm) -> Transfer:
     organisation = administration.check_administrator(admin)
     checked = check_form(form)
     if organisation.pk not in (checked.source.pk, checked.destination.pk):
-        raise _forbidden("Only an Administrator of the sending or the receiving organisation can ask for a transfer")
+        raise _forbidden(
+            "Only an Administrator of the sending or the receiving organisation can ask for a transfer"
+        )
     side = "sending" if organisation.pk == checked.source.pk else "receiving"
     contact = checked.source_contact if side == "sending" else checked.destination_contact
     _not_the_authoriser(contact, admin, side)
@@ -348,7 +355,9 @@ def _other_side(admin: User, transfer: Transfer) -> str:
     requester_side = "sending" if transfer.source_admin_id else "receiving"
     side = "sending" if organisation.pk == transfer.source_id else "receiving"
     if side == requester_side:
-        raise _forbidden("Only an Administrator of the other organisation can agree to or decline this transfer")
+        raise _forbidden(
+            "Only an Administrator of the other organisation can agree to or decline this transfer"
+        )
     return side
 
 
@@ -434,7 +443,9 @@ def approve(operator: User, reference: str, scheduled_for: date | None) -> Trans
     with transaction.atomic():
         transfer = _locked(operator, reference)
         _status(transfer, Transfer.Status.AGREED)
-        earliest = max(earliest_date(transfer.source, transfer.destination, transfer.requested_on), clock.today())
+        earliest = max(
+            earliest_date(transfer.source, transfer.destination, transfer.requested_on), clock.today()
+        )
         if scheduled_for < earliest:
             raise _rule(
                 "scheduledFor",
@@ -495,7 +506,9 @@ def operator_transfer(operator: User | None, form: TransferForm) -> Transfer:
             decided_by=operator,
             decided_at=clock.real_now(),
         )
-        _audit_both(operator, transfer, "transfer.approved", scheduledFor=clock.today().isoformat(), command=True)
+        _audit_both(
+            operator, transfer, "transfer.approved", scheduledFor=clock.today().isoformat(), command=True
+        )
     return transfer
 
 
@@ -517,7 +530,9 @@ def _tell(transfer: Transfer, subject: str, text: str) -> None:
         f"{transfer.destination.name} ({transfer.destination.org_id}).\n"
         "See it in the Claims Portal administration console, under Claims transfers."
     )
-    recipients = [e for e in dict.fromkeys([transfer.source_contact_email, transfer.destination_contact_email]) if e]
+    recipients = [
+        e for e in dict.fromkeys([transfer.source_contact_email, transfer.destination_contact_email]) if e
+    ]
     if not recipients:
         return
     send_mail(subject, body, None, recipients)

@@ -67,12 +67,18 @@ class TransferRequestForm(DateParts):
     when_day = date_part("Day")
     when_month = date_part("Month")
     when_year = date_part("Year")
-    source_contact_name = text("Sending organisation's primary contact: name", "Enter the sending contact's name")
+    source_contact_name = text(
+        "Sending organisation's primary contact: name", "Enter the sending contact's name"
+    )
     source_contact_email = text(
-        "Sending organisation's primary contact: e-mail address", "Enter the sending contact's e-mail address", max_length=254
+        "Sending organisation's primary contact: e-mail address",
+        "Enter the sending contact's e-mail address",
+        max_length=254,
     )
     source_contact_phone = text(
-        "Sending organisation's primary contact: telephone", "Enter the sending contact's telephone number", max_length=30
+        "Sending organisation's primary contact: telephone",
+        "Enter the sending contact's telephone number",
+        max_length=30,
     )
     destination_contact_name = text(
         "Receiving organisation's primary contact: name", "Enter the receiving contact's name"

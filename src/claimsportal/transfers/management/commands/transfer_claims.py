@@ -19,10 +19,15 @@ class Command(JsonCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="source", required=True, help="sending organisation ID, e.g. CR00001")
+        parser.add_argument(
+            "--from", dest="source", required=True, help="sending organisation ID, e.g. CR00001"
+        )
         parser.add_argument("--to", dest="destination", required=True, help="receiving organisation ID")
         parser.add_argument(
-            "--branch", action="append", default=[], help="a branch ID of the sender (repeat): its claims only"
+            "--branch",
+            action="append",
+            default=[],
+            help="a branch ID of the sender (repeat): its claims only",
         )
         parser.add_argument(
             "--claims", type=Path, help="CSV file: applicationId,destinationBranch[,destinationUser] per line"
@@ -66,7 +71,10 @@ class Command(JsonCommand):
         dry = plans.dry_run(plans.Plan.of(transfer))
 
         def progress(figures: execution.RunFigures) -> None:
-            print(f"moved {figures.moved} in {figures.batches} batches, {figures.seconds:.1f} s", file=sys.stderr)
+            print(
+                f"moved {figures.moved} in {figures.batches} batches, {figures.seconds:.1f} s",
+                file=sys.stderr,
+            )
 
         figures = execution.run_transfer(transfer.pk, batch_size=options["batch_size"], progress=progress)
         transfer.refresh_from_db()

@@ -44,18 +44,25 @@ class Command(JsonCommand):
             return {"transfers": [_row(t) for t in rows[:500]]}
 
         def progress(figures: execution.RunFigures) -> None:
-            print(f"moved {figures.moved} in {figures.batches} batches, {figures.seconds:.1f} s", file=sys.stderr)
+            print(
+                f"moved {figures.moved} in {figures.batches} batches, {figures.seconds:.1f} s",
+                file=sys.stderr,
+            )
 
         if action == "run" and not reference:
             figures = execution.run_due(now=clock.now(), batch_size=options["batch_size"], progress=progress)
             return figures.as_dict()
-        transfer = Transfer.objects.select_related("source", "destination").filter(reference=reference).first()
+        transfer = (
+            Transfer.objects.select_related("source", "destination").filter(reference=reference).first()
+        )
         if transfer is None:
             raise ValueError(f"no transfer {reference!r}")
         if action == "dry-run":
             return {**_row(transfer), "dryRun": plans.dry_run(plans.Plan.of(transfer)).as_dict()}
         if transfer.status not in execution.RUNNABLE:
-            raise ValueError(f"transfer {transfer.reference} is {transfer.status.lower()}: only an approved one runs")
+            raise ValueError(
+                f"transfer {transfer.reference} is {transfer.status.lower()}: only an approved one runs"
+            )
         figures = execution.run_transfer(transfer.pk, batch_size=options["batch_size"], progress=progress)
         transfer.refresh_from_db()
         return {**_row(transfer), **figures.as_dict()}
