@@ -81,3 +81,22 @@ def test_the_source_loses_the_claim_and_the_destination_gets_it_on_the_web(
     page = other.get(path)
     assert page.status_code == 200
     assert "Claim Transfer" in page.content.decode()
+
+
+def test_the_worklist_marks_a_transferred_claim_with_the_transfer_tag_and_its_hover_text(
+    world: World, admins: Admins, clock: FixedClock
+) -> None:
+    from django.test import Client
+
+    from tests.web.signing_in import in_section
+
+    info, untouched = send_claim(world), send_claim(world, compensator=world.tpa.path)
+    transfer = services.operator_transfer(admins.operator, form(world.comp, world.tpa))
+    execution.run_transfer(transfer.pk, now=clock.now())
+    client = Client()
+    in_section(client, world.tpa_handler, "claims")
+    worklist = client.get("/").content.decode()
+    moved_row = worklist.split(f">{info.application_id:08d}</a>", 1)[1].split("</tr>", 1)[0]
+    assert 'title="Claim Transfer: this claim was moved to your organisation' in moved_row
+    untouched_row = worklist.split(f">{untouched.application_id:08d}</a>", 1)[1].split("</tr>", 1)[0]
+    assert "Transferred" not in untouched_row
