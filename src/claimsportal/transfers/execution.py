@@ -111,6 +111,8 @@ def run_transfer(
     for change in claim_sets(transfer, plan, batch_size):
         while True:
             with transaction.atomic():
+                if not _still_running(pk):  # another worker finished it meanwhile
+                    return figures
                 result = ledger.apply_set(change, now=now)
                 _record(transfer, result.written, now)
             figures.moved += len(result.moved)
@@ -124,6 +126,18 @@ def run_transfer(
     figures.seconds = time.monotonic() - started
     log.info("transfers.ran", reference=transfer.reference, **figures.as_dict())
     return figures
+
+
+def _still_running(pk: int) -> bool:
+    """Lock the transfer's row for the batch: two workers on one transfer take turns, and the end (the
+    failed claims, the counts) is never computed while a batch is in flight."""
+    return bool(
+        list(
+            Transfer.objects.select_for_update()
+            .filter(pk=pk, status=Transfer.Status.RUNNING)
+            .values_list("pk")
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------------
