@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from claimsportal.claims.models import Claim
+from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.transfers import rules
 from claimsportal.transfers.models import Transfer
@@ -95,6 +96,9 @@ class Plan:
     def parties(self) -> QuerySet[Claim]:
         """The source's claims the option names (before the rules): option LIST is read in chunks."""
         claims = Claim.objects.filter(**{self.columns.organisation: self.source.pk})
+        if self.source.org_type == Organisation.Type.COMP:
+            # A draft is the claimant firm's alone: the compensator it names does not have it yet
+            claims = claims.exclude(phase=DRAFT_PHASE)
         if self.option == Transfer.Option.BRANCHES:
             claims = claims.filter(**{f"{self.columns.branch}__in": sorted(self.branches)})
         return claims
@@ -189,8 +193,11 @@ def dry_run(plan: Plan) -> DryRun:
 def _rows(plan: Plan, chunk: Sequence[int]) -> dict[int, tuple[str, str]]:
     return {
         application_id: (claim_type, phase)
-        for application_id, claim_type, phase in Claim.objects.filter(pk__in=chunk)
-        .filter(**{plan.columns.organisation: plan.source.pk})
+        for application_id, claim_type, phase in Plan(
+            plan.source, plan.destination, Transfer.Option.ALL, plan.default
+        )
+        .parties()
+        .filter(pk__in=chunk)
         .values_list("application_id", "claim_type", "phase")
     }
 
