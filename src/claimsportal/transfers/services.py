@@ -13,6 +13,7 @@ else it does not exist (NOT_FOUND).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -255,7 +256,7 @@ def _branch_any(organisation: Organisation, branch_id: str) -> Branch:
 
 def _save(checked: Checked, form: TransferForm, **fields: object) -> Transfer:
     transfer = Transfer.objects.create(
-        reference=f"TMP{clock.real_now().timestamp():.0f}"[:16],
+        reference=f"TMP{uuid.uuid4().hex[:13]}",  # replaced by TR<pk> below, in the same transaction
         org_type=checked.source.org_type,
         source=checked.source,
         destination=checked.destination,
