@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -365,6 +365,12 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
     """``getClaim``: the claim as the actor sees it, with every submitted form and what they may do.
     The compensator side never sees what the CNF withholds from it (``forms.withheld``)."""
     compensator = actor.side is Side.COMP
+    # The forms and the transfers, in one read of the claim's history
+    events = list(
+        claim.events.filter(operation__in=[*FORM_OPERATIONS, TRANSFER_OPERATION])
+        .order_by("id")
+        .values_list("operation", "occurred_at", "actor_side", "payload")
+    )
     forms = [
         {
             "operation": operation,
@@ -372,9 +378,8 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
             "side": side,
             "form": _form_for(compensator, {k: v for k, v in payload.items() if not k.startswith("_")}),
         }
-        for operation, occurred_at, side, payload in claim.events.filter(operation__in=FORM_OPERATIONS)
-        .order_by("id")
-        .values_list("operation", "occurred_at", "actor_side", "payload")
+        for operation, occurred_at, side, payload in events
+        if operation != TRANSFER_OPERATION
     ]
     allocated = {
         "CR": claim.cr_allocated_user_id,
@@ -411,14 +416,18 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
         "allowedOperations": allowed_operations(actor, claim),
         "attachmentsCount": attachments,
         "printableDocumentsCount": documents,
-        "transfersList": transfers_list(claim),
+        "transfersList": transfers_list(
+            (occurred_at, payload)
+            for operation, occurred_at, _, payload in events
+            if operation == TRANSFER_OPERATION
+        ),
         "gdprClaimDeleted": 0,
     }
 
 
-def transfers_list(claim: Claim) -> dict[str, Any]:
+def transfers_list(transfers_events: Iterable[tuple[datetime, dict[str, Any]]]) -> dict[str, Any]:
     """``TransfersList`` (WORKFLOW.md §6.12): whether the claim was moved by a bulk transfer, and each
-    transfer, from its ``claimTransferred`` events (read through the claim's history index)."""
+    transfer, from its ``claimTransferred`` events (when, payload), oldest first."""
     transfers = [
         {
             "transferId": payload.get("transferId", ""),
@@ -431,9 +440,7 @@ def transfers_list(claim: Claim) -> dict[str, Any]:
             "fromOrganisationId": payload.get("fromOrganisationId", ""),
             "toOrganisationId": payload.get("toOrganisationId", ""),
         }
-        for occurred_at, payload in claim.events.filter(operation=TRANSFER_OPERATION)
-        .order_by("id")
-        .values_list("occurred_at", "payload")
+        for occurred_at, payload in transfers_events
     ]
     return {"transferred": bool(transfers), "transfers": transfers}
 
