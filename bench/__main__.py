@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "perform", "timers", "generate", "api", "retention"),
+        choices=("all", "perform", "timers", "generate", "api", "retention", "transfer"),
         help="which benchmark (default: all = generate, timers, perform, api; retention: generate, then the "
         "retention job)",
     )
@@ -79,6 +79,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=_non_negative,
         default=0,
         help="'perform' alone: timed claims generated first so the table is not small (default 0)",
+    )
+    sizes.add_argument(
+        "--transfer-claims",
+        type=_positive,
+        default=100_000,
+        help="'transfer': active claims of one firm moved by transfer-claims (default 100,000)",
     )
     sizes.add_argument(
         "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
@@ -137,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import api, perform, retention, timers
+    from bench import api, perform, retention, timers, transfer
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -189,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "perform"):
             heading("perform")
             perform.run(args, db, summary)
+        if args.which in ("all", "transfer"):
+            heading("transfer: transfer-claims")
+            transfer.run(args, db, summary)
         if args.which in ("all", "api"):
             heading("api: gunicorn + wrk")
             api.run(args, db, summary)

@@ -120,6 +120,23 @@ class ClaimantRepresentativeOut(Schema):
     )
 
 
+class TransferOut(Schema):
+    """One bulk transfer the claim was moved by (ADMINISTRATION.md §3)."""
+
+    transferId: str
+    transferDesc: str
+    transferredAt: str
+    fromOrganisationId: str
+    toOrganisationId: str
+
+
+class TransfersListOut(Schema):
+    """``TransfersList`` of WORKFLOW.md §6.12: the bulk-transfer flag and the transfers."""
+
+    transferred: bool
+    transfers: list[TransferOut]
+
+
 class ClaimOut(Schema):
     """``getClaim``: the whole claim as the acting user sees it."""
 
@@ -141,6 +158,7 @@ class ClaimOut(Schema):
     allowedOperations: list[str]
     attachmentsCount: int
     printableDocumentsCount: int
+    transfersList: TransfersListOut
     gdprClaimDeleted: int
     retention: RetentionOut | None = None
 

@@ -485,7 +485,9 @@ class ClaimSet:
       by the portal (``SYSTEM``), from ``src.phase`` to the new phase;
     - ``notice_kind``, ``notice_template`` (a :mod:`claims.notices` template; each field other than
       ``{claim}`` is a ``src`` column), ``notice_deadline`` (expression over ``src``) and
-      ``notify``: the claim columns, after the change, naming the organisations told.
+      ``notify``: the claim columns, after the change, naming the organisations told;
+      ``notify_before``: carried columns, as they were before the change, naming more organisations
+      told (a transfer tells the organisation the claim leaves).
     """
 
     carry: tuple[str, ...]
@@ -504,6 +506,7 @@ class ClaimSet:
     notice_template: str = ""
     notice_deadline: str = "NULL"
     notify: tuple[str, ...] = ()
+    notify_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -541,7 +544,7 @@ _SET_RETURNS = (
 def _set_written(change: ClaimSet, row: Sequence[Any], now: datetime) -> effects.Written:
     application_id, before, after, guid, deadline, claim_type, cr, comp, payload, message = row[:10]
     told: tuple[effects.Told, ...] = ()
-    if change.notify:
+    if change.notify or change.notify_before:
         told = tuple(
             effects.Told(int(organisation), change.notice_kind, str(message))
             for organisation in row[10:]
@@ -634,8 +637,13 @@ def _apply_set_postgresql(change: ClaimSet, now: datetime) -> list[tuple[Any, ..
         f"{message} AS notice_message",
         f"CAST({change.notice_deadline} AS timestamp with time zone) AS notice_deadline",
         *(f"c.{column} AS notify_{i}" for i, column in enumerate(change.notify)),
+        *(
+            f"src.{column} AS notify_{len(change.notify) + i}"
+            for i, column in enumerate(change.notify_before)
+        ),
     ]
     entered, entered_params = _phase_entered(change, now)
+    told = len(change.notify) + len(change.notify_before)
     sql = (
         f"WITH {source}, moved AS ("
         f" UPDATE claims_claim AS c SET {assignments}, activity_guid = gen_random_uuid(), updated_at = %s"
@@ -643,8 +651,8 @@ def _apply_set_postgresql(change: ClaimSet, now: datetime) -> list[tuple[Any, ..
         f" RETURNING {', '.join(returning)})"
     )
     params += [now, *entered_params, *payload_params, *message_params]
-    if change.notify:
-        organisations = ", ".join(f"(moved.notify_{i})" for i in range(len(change.notify)))
+    if told:
+        organisations = ", ".join(f"(moved.notify_{i})" for i in range(told))
         sql += (
             f", notified AS (INSERT INTO notifications_notification ({_NOTICE_COLUMNS})"
             " SELECT gen_random_uuid(), o.organisation_id, moved.application_id, %s::text,"
@@ -653,7 +661,7 @@ def _apply_set_postgresql(change: ClaimSet, now: datetime) -> list[tuple[Any, ..
             " WHERE o.organisation_id IS NOT NULL)"
         )
         params += [change.notice_kind, now]
-    notified = "".join(f", notify_{i}" for i in range(len(change.notify)))
+    notified = "".join(f", notify_{i}" for i in range(told))
     sql += (
         f", logged AS (INSERT INTO claims_claimevent ({_EVENT_COLUMNS})"
         f" SELECT application_id, %s, %s::text, NULL, NULL, '{SYSTEM_SIDE}', phase_before, phase_after,"
@@ -697,13 +705,16 @@ def _apply_set_generic(change: ClaimSet, now: datetime) -> list[tuple[Any, ...]]
             f" updated_at = %s{entered} FROM ledger_src AS src WHERE c.application_id = src.application_id",
             [db_now, *entered_params],
         )
-        for column in change.notify:
+        told = [f"c.{column}" for column in change.notify] + [
+            f"src.{column}" for column in change.notify_before
+        ]
+        for organisation in told:
             cursor.execute(
                 f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS})"
-                f" SELECT lower(hex(randomblob(16))), c.{column}, c.application_id, %s,"
+                f" SELECT lower(hex(randomblob(16))), {organisation}, c.application_id, %s,"
                 " src.ledger_message, src.ledger_notice_deadline, %s"
                 " FROM ledger_src AS src JOIN claims_claim AS c ON c.application_id = src.application_id"
-                f" WHERE c.{column} IS NOT NULL",
+                f" WHERE {organisation} IS NOT NULL",
                 [change.notice_kind, db_now],
             )
         cursor.execute(
@@ -713,7 +724,7 @@ def _apply_set_generic(change: ClaimSet, now: datetime) -> list[tuple[Any, ...]]
             " FROM ledger_src AS src JOIN claims_claim AS c ON c.application_id = src.application_id",
             [db_now, change.operation],
         )
-        notified = "".join(f", c.{column}" for column in change.notify)
+        notified = "".join(f", {organisation}" for organisation in told)
         cursor.execute(
             "SELECT c.application_id, src.phase, c.phase, c.activity_guid, c.deadline_at, c.claim_type,"
             " c.cr_organisation_id, c.comp_organisation_id, src.ledger_payload, src.ledger_message"

@@ -41,6 +41,8 @@ AUTO_ACKNOWLEDGED = (
 )
 CLAIM_DELETED = "Claim {claim}: deleted by {who} under data protection law ({reason}); no longer available"
 ATTACHMENT_ADDED = "Claim {claim}: attachment \u201c{title}\u201d ({file_name}) added by {who}"
+# A bulk transfer (ADMINISTRATION.md §3), to both organisations of the transfer and the other party.
+TRANSFERRED = "The Claim {claim} has been successfully transferred from {from_name} to {to_name}"
 
 _FIELD = re.compile(r"\{(\w+)\}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -37,6 +37,8 @@ from claimsportal.protocols.types import OperationKind, Side
 from claimsportal.reference.calendar import get_calendar
 
 MAX_PAGE = 200
+# The event a bulk transfer writes on each claim it moves (the transfers app writes it through the ledger).
+TRANSFER_OPERATION = "claimTransferred"
 FAR_FUTURE = datetime(9999, 12, 31, tzinfo=LONDON)
 
 SORT_FIELDS = {
@@ -394,6 +396,12 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
     """``getClaim``: the claim as the actor sees it, with every submitted form and what they may do.
     The compensator side never sees what the CNF withholds from it (``forms.withheld``)."""
     compensator = actor.side is Side.COMP
+    # The forms and the transfers, in one read of the claim's history
+    events = list(
+        claim.events.filter(operation__in=[*FORM_OPERATIONS, TRANSFER_OPERATION])
+        .order_by("id")
+        .values_list("operation", "occurred_at", "actor_side", "payload")
+    )
     forms = [
         {
             "operation": operation,
@@ -401,9 +409,8 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
             "side": side,
             "form": _form_for(compensator, {k: v for k, v in payload.items() if not k.startswith("_")}),
         }
-        for operation, occurred_at, side, payload in claim.events.filter(operation__in=FORM_OPERATIONS)
-        .order_by("id")
-        .values_list("operation", "occurred_at", "actor_side", "payload")
+        for operation, occurred_at, side, payload in events
+        if operation != TRANSFER_OPERATION
     ]
     allocated = {
         "CR": claim.cr_allocated_user_id,
@@ -440,8 +447,33 @@ def claim_detail(actor: Actor, claim: Claim, today: date) -> dict[str, Any]:
         "allowedOperations": allowed_operations(actor, claim),
         "attachmentsCount": attachments,
         "printableDocumentsCount": documents,
+        "transfersList": transfers_list(
+            (occurred_at, payload)
+            for operation, occurred_at, _, payload in events
+            if operation == TRANSFER_OPERATION
+        ),
         "gdprClaimDeleted": 1 if claim.gdpr_deleted_at else 0,
     }
+
+
+def transfers_list(transfers_events: Iterable[tuple[datetime, dict[str, Any]]]) -> dict[str, Any]:
+    """``TransfersList`` (WORKFLOW.md §6.12): whether the claim was moved by a bulk transfer, and each
+    transfer, from its ``claimTransferred`` events (when, payload), oldest first."""
+    transfers = [
+        {
+            "transferId": payload.get("transferId", ""),
+            "transferDesc": (
+                f"Transferred from {payload.get('fromOrganisationName', '')} "
+                f"({payload.get('fromOrganisationId', '')}) to {payload.get('toOrganisationName', '')} "
+                f"({payload.get('toOrganisationId', '')})"
+            ),
+            "transferredAt": occurred_at.isoformat(),
+            "fromOrganisationId": payload.get("fromOrganisationId", ""),
+            "toOrganisationId": payload.get("toOrganisationId", ""),
+        }
+        for occurred_at, payload in transfers_events
+    ]
+    return {"transferred": bool(transfers), "transfers": transfers}
 
 
 def _form_for(compensator: bool, form: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "claimsportal.notifications",
     "claimsportal.documents",
     "claimsportal.custody",
+    "claimsportal.transfers",
     "claimsportal.a2a",
     "claimsportal.litigants",
     "claimsportal.helpdesk",

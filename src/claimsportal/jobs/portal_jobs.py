@@ -18,11 +18,13 @@ from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, J
 from claimsportal.litigants import reminders as litigant_reminders
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts, throttle
+from claimsportal.transfers import execution as transfers
 
 TIMEOUTS = "timeouts"
 DEADLINE_WARNINGS = "deadline-warnings"
 PRINTABLE_DOCUMENTS = "printable-documents"
 RETENTION = "claim-retention"
+CLAIMS_TRANSFER = "claims-transfer"
 # The jobs that run "every pass": ``run-timers --interval`` sets how often.
 EVERY_PASS = (TIMEOUTS, DEADLINE_WARNINGS)
 # What the sandbox's runTimers runs: the jobs of the business clock an integrator moves (not the PDFs:
@@ -38,6 +40,11 @@ NIGHTLY = DailyAt(time(3, 0))  # after the small hours' DST changes (01:00-02:00
 def timeouts(context: JobContext) -> Figures:
     swept = timers.run_due_timeouts(now=context.now, batch_size=context.batch_size, progress=context.progress)
     return swept.as_dict()
+
+
+def claims_transfer(context: JobContext) -> Figures:
+    ran = transfers.run_due(now=context.now, batch_size=context.batch_size)
+    return ran.as_dict()
 
 
 def deadline_warnings(context: JobContext) -> Figures:
@@ -149,6 +156,22 @@ PORTAL_JOBS = Registry(
             litigant_reminders_job,
             ("remindersSent",),
             timedelta(hours=1),
+        ),
+        Job(
+            CLAIMS_TRANSFER,
+            "Run the approved bulk claims transfers due today (business clock), resuming any left running",
+            Every(60.0),
+            JobClock.BUSINESS,
+            claims_transfer,
+            (
+                "transfers",
+                "claimsTransferred",
+                "claimsSkipped",
+                "claimsFailed",
+                "transferBatches",
+                "transferSeconds",
+            ),
+            timedelta(hours=2),
         ),
         Job(
             "notifications-purge",

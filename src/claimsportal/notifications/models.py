@@ -17,6 +17,8 @@ class Notification(models.Model):
         CHANGE = "CHANGE", "Claim changed by the other party"
         WARNING = "WARNING", "Time limit approaching"
         TIME_LIMIT_REACHED = "TIME_LIMIT_REACHED", "Time limit reached"
+        # A bulk transfer (ADMINISTRATION.md §3): the source is told too, though it no longer sees the claim
+        TRANSFERRED = "TRANSFERRED", "Claim transferred"
 
     id = models.BigAutoField(primary_key=True)  # also the feed's cursor: strictly increasing
     guid = models.UUIDField(default=uuid.uuid4, unique=True)

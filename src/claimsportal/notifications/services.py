@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from claimsportal.claims import ledger, notices
 from claimsportal.claims.acting import Actor, format_application_id
@@ -48,8 +48,11 @@ class NotificationPage:
 
 
 def _mine(actor: Actor) -> Any:
-    return Notification.objects.filter(
-        organisation_id=actor.organisation_pk, claim_id__in=visible_claims(actor).values("pk")
+    """The organisation's notifications about claims the actor can see, and its transfer notices: the
+    source of a bulk transfer is told of each claim it no longer sees (the notice names only the claim
+    number and the two organisations, ADMINISTRATION.md §3)."""
+    return Notification.objects.filter(organisation_id=actor.organisation_pk).filter(
+        Q(claim_id__in=visible_claims(actor).values("pk")) | Q(kind=Notification.Kind.TRANSFERRED)
     )
 
 

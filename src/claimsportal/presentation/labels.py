@@ -400,6 +400,7 @@ OPERATION_LABELS: dict[str, str] = {
     "allocateClaimToBranch": "Allocate to a branch",
     "createDraft": "Create the draft",
     "updateDraft": "Save the draft",
+    "claimTransferred": "Claim Transfer",  # a bulk transfer between organisations (ADMINISTRATION.md §3)
 }
 
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim, ClaimEvent
+from claimsportal.claims.selectors import TRANSFER_OPERATION
 from claimsportal.claims.visibility import VisibilityScope
 from claimsportal.core import clock
 from claimsportal.notifications.models import Notification
@@ -61,6 +62,7 @@ class WorklistRow:
     locked_to_me: bool
     updated_at: datetime | None = None
     locked_by: str = ""
+    transferred: bool = False  # moved here by a bulk transfer (ADMINISTRATION.md §3: the worklist's icon)
 
     @property
     def due_soon(self) -> bool:
@@ -161,6 +163,7 @@ _ROW_COLUMNS = (
     "updated_at",
     "locked_by__user_id",
     "sort_deadline",
+    "transferred",
 )
 
 
@@ -179,6 +182,7 @@ def _rows(values: Sequence[tuple[Any, ...]], user: User, today: date) -> list[Wo
         updated,
         locker,
         _,
+        transferred,
     ) in values:
         phases = definition_for(claim_type).phases
         out.append(
@@ -195,6 +199,7 @@ def _rows(values: Sequence[tuple[Any, ...]], user: User, today: date) -> list[Wo
                 locked_by == user.pk,
                 updated,
                 locker or "",
+                bool(transferred),
             )
         )
     return out
@@ -227,7 +232,9 @@ def _filtered(user: User, query: WorklistQuery) -> QuerySet[Claim]:
     if query.phase:
         rows = rows.filter(phase=query.phase)
     return rows.annotate(
-        sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField())
+        sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField()),
+        # One probe of the claim's history index per row shown
+        transferred=Exists(ClaimEvent.objects.filter(claim_id=OuterRef("pk"), operation=TRANSFER_OPERATION)),
     )
 
 

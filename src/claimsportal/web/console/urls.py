@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from claimsportal.web.console import custody, helpdesk, operator, views
+from claimsportal.web.console import custody, helpdesk, operator, transfers, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="console-home"),
@@ -63,6 +63,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("helpdesk/", helpdesk.helpdesk_queue, name="console-helpdesk"),
     path("helpdesk/<str:reference>/answered/", helpdesk.helpdesk_answered, name="console-helpdesk-answered"),
     path("agreements/new/", operator.agreement_new, name="console-agreement-new"),
+    # Claims transfers between organisations (Administrators of both and the operator)
+    path("transfers/", transfers.transfers, name="console-transfers"),
+    path("transfers/new/", transfers.transfer_new, name="console-transfer-new"),
+    path("transfers/<str:reference>/", transfers.transfer_detail, name="console-transfer"),
+    path("transfers/<str:reference>/agree/", transfers.transfer_agree, name="console-transfer-agree"),
+    path("transfers/<str:reference>/decline/", transfers.transfer_decline, name="console-transfer-decline"),
+    path("transfers/<str:reference>/approve/", transfers.transfer_approve, name="console-transfer-approve"),
+    path("transfers/<str:reference>/reject/", transfers.transfer_reject, name="console-transfer-reject"),
+    path("transfers/<str:reference>/report.csv", transfers.transfer_report, name="console-transfer-report"),
     # The online registration of an organisation (public: sections.PUBLIC_CONSOLE_PAGES)
     path("register/", operator.register, name="console-register"),
     path("register/check/", operator.register_check, name="console-register-check"),
