@@ -35,10 +35,13 @@ from typing import Any
 from bench import feed
 from bench.common import BIN_DIR, DatabaseUrl, OtherLoad, Summary, checkpoint, machine_check, say, verdict
 from bench.perform import run_pgbench
+from claimsportal.core import pgbouncer
+from claimsportal.core.serving import granian_command
 
 RATIO_GOAL = 0.5
 P99_GOAL_MS = 50.0
 PORT = 8765
+PGBOUNCER_PORT = 6439
 FLOW = ("acceptClaim", "applyArticle75", "sendLiabilityDecision")
 
 LUA = r"""
@@ -214,25 +217,24 @@ def _prepare(workdir: Path, clients: int, claims_per_client: int, world: Any) ->
     return env
 
 
-def _start_server(db: DatabaseUrl, workers: int, worker_class: str, threads: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=db.url,
-        CLAIMSPORTAL_A2A_RATE="0",  # the benchmark measures throughput, not the rate limiter
-        CLAIMSPORTAL_SANDBOX="0",
-        CLAIMSPORTAL_INSECURE_HTTP="1",  # plain HTTP on loopback (production sits behind TLS)
-    )
-    command = [
+def server_command(args: Any, port: int = PORT, host: str = "127.0.0.1") -> list[str]:
+    """The product's server as the benchmark runs it: granian (the default, as ``make run`` and
+    production) or gunicorn (``--api-server gunicorn``)."""
+    if args.api_server == "granian":
+        return granian_command(
+            host=host, port=port, workers=args.api_workers, threads=args.api_threads, log_level="warning"
+        )
+    return [
         str(BIN_DIR / "gunicorn"),
         "claimsportal.config.wsgi",
         "--bind",
-        f"127.0.0.1:{PORT}",
+        f"{host}:{port}",
         "--workers",
-        str(workers),
+        str(args.api_workers),
         "--worker-class",
-        worker_class,
+        args.api_worker_class,
         "--threads",
-        str(threads),
+        str(args.api_threads),
         "--backlog",
         "2048",
         "--preload",  # import the application once, before forking: no worker pays it mid-measurement
@@ -241,7 +243,21 @@ def _start_server(db: DatabaseUrl, workers: int, worker_class: str, threads: int
         "--access-logfile",
         "/dev/null",
     ]
-    say(f"server: {' '.join(command[1:])}")
+
+
+def _start_server(
+    db: DatabaseUrl, args: Any, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db.url,
+        CLAIMSPORTAL_A2A_RATE="0",  # the benchmark measures throughput, not the rate limiter
+        CLAIMSPORTAL_SANDBOX="0",
+        CLAIMSPORTAL_INSECURE_HTTP="1",  # plain HTTP on loopback (production sits behind TLS)
+        **(extra_env or {}),
+    )
+    command = server_command(args)
+    say(f"server: {' '.join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command))}")
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -255,6 +271,14 @@ def _start_server(db: DatabaseUrl, workers: int, worker_class: str, threads: int
             time.sleep(0.3)
     server.kill()
     raise SystemExit("bench: the API server did not start")
+
+
+def server_label(args: Any) -> str:
+    if args.api_server == "granian":
+        return f"granian {args.api_workers} workers x {args.api_threads} blocking threads"
+    return f"gunicorn {args.api_workers} x {args.api_worker_class}" + (
+        f" ({args.api_threads} threads)" if args.api_worker_class == "gthread" else ""
+    )
 
 
 def _stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -330,13 +354,25 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
     script = workdir / "flow.lua"
     script.write_text(LUA)
     per_client = max(300, int(args.api_claims_per_client or 120 * seconds))
-    server = _start_server(db, args.api_workers, args.api_worker_class, args.api_threads)
+    bouncer = None
+    server_env: dict[str, str] = {}
+    if args.topology == "prod":
+        upstream = pgbouncer.Upstream.from_url(db.url)
+        bouncer = pgbouncer.start(
+            upstream, port=PGBOUNCER_PORT, directory=workdir / "pgbouncer", pool_size=args.pgbouncer_pool
+        )
+        server_env = {"DATABASE_URL": upstream.through(PGBOUNCER_PORT), "CLAIMSPORTAL_DB_POOL": "transaction"}
+        say(
+            f"PgBouncer (transaction pooling, {args.pgbouncer_pool} server connections) on port {PGBOUNCER_PORT}"
+        )
+    server = _start_server(db, args, server_env)
     try:
         warm_dir = workdir / "warm-up"
         warm_dir.mkdir()
         say("warm-up: 8 clients for a few seconds (not measured)")
         _wrk(script, _prepare(warm_dir, 8, per_client, world), 8, max(3.0, seconds / 2))
         results: dict[int, LoadResult] = {}
+        tps: dict[int, float | None] = {}
         for clients in (8, 32):
             run_dir = workdir / f"x{clients}"
             run_dir.mkdir()
@@ -345,6 +381,22 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
             machine_check(f"api x{clients}")
             results[clients] = _wrk(script, env, clients, seconds)
             _report(f"api x{clients}", results[clients])
+            # pgbench right after, in the same conditions (the machine may be shared): the ratio is
+            # the figure of merit, and the other processes' load moves both the same way.
+            tps[clients] = (
+                None
+                if args.no_pgbench
+                else run_pgbench(
+                    db,
+                    args.pgbench_database,
+                    scale=args.pgbench_scale,
+                    clients=clients,
+                    threads=2,
+                    seconds=seconds,
+                )[0]
+            )
+            if tps[clients]:
+                say(f"api x{clients}: ratio {results[clients].rate / (tps[clients] or 1):.2f} to pgbench")
         peak = max(r.rate for r in results.values())
         half_dir = workdir / "half"
         half_dir.mkdir()
@@ -357,19 +409,15 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         feed.run(args, PORT, summary)
     finally:
         _stop_server(server)
-    tps: dict[int, float | None] = {}
-    for clients in (8, 32):
-        if args.no_pgbench:
-            tps[clients] = None
-            continue
-        tps[clients], _load = run_pgbench(
-            db, args.pgbench_database, scale=args.pgbench_scale, clients=clients, threads=2, seconds=seconds
-        )
+        if bouncer is not None:
+            pgbouncer.stop(bouncer)
     summary.add(
         "api",
         "server",
-        f"gunicorn {args.api_workers} x {args.api_worker_class}"
-        + (f" ({args.api_threads} threads)" if args.api_worker_class == "gthread" else ""),
+        server_label(args)
+        + (
+            f", through PgBouncer (transaction pooling, {args.pgbouncer_pool} connections)" if bouncer else ""
+        ),
     )
     for clients, result in results.items():
         summary.add("api", f"ops/s, {clients} clients", f"{result.rate:,.0f}")

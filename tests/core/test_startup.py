@@ -2,7 +2,7 @@
 on PostgreSQL: nothing reads the database at import time or while the URL configuration loads.
 
 Each case runs the real commands in a new process, as an operator would: ``claimsportal migrate``
-on an empty database, then gunicorn, then the sign-in page, the health check and the OpenAPI document
+on an empty database, then ``claimsportal serve`` (granian), then the sign-in page, the health check and the OpenAPI document
 (whose examples follow the business clock) are fetched over HTTP.
 """
 
@@ -79,17 +79,7 @@ def test_a_fresh_empty_database_migrates_and_serves(mode: str, empty_database: d
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "claimsportal.config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--no-control-socket",
-        ],
+        [*cli, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -10,6 +10,7 @@ import uuid
 from typing import ClassVar
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from claimsportal.organisations.models import Branch, Organisation, User
 
@@ -83,9 +84,14 @@ class Claim(models.Model):
             models.Index(fields=["awaiting_organisation", "deadline_at"], name="claim_worklist_deadline"),
             models.Index(fields=["cr_organisation", "claim_type", "phase"], name="claim_cr_org"),
             models.Index(fields=["comp_organisation", "claim_type", "phase"], name="claim_comp_org"),
-            models.Index(fields=["claimant_surname"], name="claim_claimant_surname"),
-            models.Index(fields=["cr_reference"], name="claim_cr_reference"),
-            models.Index(fields=["comp_reference"], name="claim_comp_reference"),
+            # The API's worklist (getClaimsList): awaiting organisation, oldest application first, by
+            # cursor; without it PostgreSQL walks the primary key past every other organisation's claims.
+            models.Index(fields=["awaiting_organisation", "application_id"], name="claim_worklist_id"),
+            # Search matches surname and references case-insensitively (``__iexact``: UPPER(x) = UPPER(%s)
+            # on PostgreSQL), so the indexes are on UPPER(x): an index on x itself is never used for it.
+            models.Index(Upper("claimant_surname"), name="claim_claimant_surname_ci"),
+            models.Index(Upper("cr_reference"), name="claim_cr_reference_ci"),
+            models.Index(Upper("comp_reference"), name="claim_comp_reference_ci"),
             models.Index(
                 fields=["locked_by"], name="claim_locked_by", condition=models.Q(locked_by__isnull=False)
             ),

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from claimsportal.core.demo import DEMO_A2A_CLIENTS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_USERS
+from claimsportal.core.serving import granian_command
 
 
 def banner(host: str, port: int) -> str:
@@ -52,20 +53,9 @@ class Command(BaseCommand):
         cli = [sys.executable, "-m", "claimsportal.cli"]
         processes = [
             subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "claimsportal.config.wsgi:application",
-                    "--bind",
-                    f"{options['host']}:{options['port']}",
-                    "--workers",
-                    "2",
-                    "--access-logfile",
-                    "-",
-                    # No control socket: it defaults to one path per machine, shared by every instance.
-                    "--no-control-socket",
-                ],
+                granian_command(
+                    host=options["host"], port=options["port"], workers=2, threads=4, access_log=True
+                ),
                 env=env,
             ),
             subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
