@@ -63,20 +63,26 @@ class Command(BaseCommand):
             ),
         ]
 
-        def stop(signum: int, frame: Any) -> None:
-            for process in processes:
-                if process.poll() is None:
-                    process.terminate()
+        supervise(processes)
 
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while all(p.poll() is None for p in processes):
-                time.sleep(0.5)
-        finally:
-            stop(0, None)
-            for process in processes:
-                process.wait(timeout=10)
-        codes = [p.returncode for p in processes]
-        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
-            raise SystemExit(f"a process stopped unexpectedly (exit codes {codes})")
+
+def supervise(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Wait until Ctrl+C, SIGTERM or one of ``processes`` stops; then stop them all."""
+
+    def stop(signum: int, frame: Any) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        stop(0, None)
+        for process in processes:
+            process.wait(timeout=10)
+    codes = [p.returncode for p in processes]
+    if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+        raise SystemExit(f"a process stopped unexpectedly (exit codes {codes})")
