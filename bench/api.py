@@ -166,6 +166,7 @@ class LoadResult:
     max_ms: float
     other_load: float
     statuses: dict[str, int]
+    server_cpu_ms: float = float("nan")  # the server's processes' CPU time per successful request
 
     @property
     def rate(self) -> float:
@@ -330,12 +331,35 @@ def _wrk(script: Path, env: dict[str, str], clients: int, seconds: float, pause_
     )
 
 
+def session_cpu_seconds(session: int) -> float:
+    """User + system CPU time of every live process of ``session`` (the server and its workers)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # field 6 of stat: the session id
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _measured(server: subprocess.Popen[bytes], run: Any) -> LoadResult:
+    """``run()`` (a wrk run), with the server's own CPU time per request: unlike the rate, it hardly
+    moves when other processes share the CPUs, so it compares servers and changes on a busy machine."""
+    before = session_cpu_seconds(server.pid)
+    result: LoadResult = run()
+    ok = result.requests - result.errors
+    result.server_cpu_ms = (session_cpu_seconds(server.pid) - before) * 1000 / ok if ok else float("nan")
+    return result
+
+
 def _report(label: str, result: LoadResult) -> None:
     say(
         f"{label}: {result.rate:,.0f} ops/s ({result.requests:,} requests in {result.seconds:.1f} s, "
         f"{result.claims:,} claims through Stage 1, {result.errors:,} errors); latency p50 "
         f"{result.p50_ms:.1f} ms, p90 {result.p90_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max "
-        f"{result.max_ms:.1f} ms; statuses {result.statuses}"
+        f"{result.max_ms:.1f} ms; statuses {result.statuses}; server CPU {result.server_cpu_ms:.2f} ms per request"
     )
     if result.other_load > 0.1:
         say(f"    WARNING: other processes used {result.other_load:.0%} of the CPUs meanwhile")
@@ -379,7 +403,7 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
             env = _prepare(run_dir, clients, per_client, world)
             checkpoint()
             machine_check(f"api x{clients}")
-            results[clients] = _wrk(script, env, clients, seconds)
+            results[clients] = _measured(server, lambda: _wrk(script, env, clients, seconds))  # noqa: B023
             _report(f"api x{clients}", results[clients])
             # pgbench right after, in the same conditions (the machine may be shared): the ratio is
             # the figure of merit, and the other processes' load moves both the same way.
@@ -404,7 +428,7 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         # Each of 8 clients pauses between requests so that together they offer about half the peak.
         pause_ms = max(0.0, 1000.0 * 8 / (peak / 2) - results[8].p50_ms)
         checkpoint()
-        half = _wrk(script, env, 8, seconds, pause_ms=pause_ms)
+        half = _measured(server, lambda: _wrk(script, env, 8, seconds, pause_ms=pause_ms))
         _report(f"api x8 at about half the peak ({pause_ms:.1f} ms pause)", half)
         feed.run(args, PORT, summary)
     finally:
@@ -422,6 +446,7 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
     for clients, result in results.items():
         summary.add("api", f"ops/s, {clients} clients", f"{result.rate:,.0f}")
         summary.add("api", f"p50 / p99 ms, {clients} clients", f"{result.p50_ms:.1f} / {result.p99_ms:.1f}")
+        summary.add("api", f"server CPU ms per request, {clients} clients", f"{result.server_cpu_ms:.2f}")
         if result.errors:
             summary.add("api", f"errors, {clients} clients", f"{result.errors:,}", "0", verdict(False))
         bench_tps = tps[clients]
