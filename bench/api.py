@@ -383,7 +383,10 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
     if args.topology == "prod":
         upstream = pgbouncer.Upstream.from_url(db.url)
         bouncer = pgbouncer.start(
-            upstream, port=PGBOUNCER_PORT, directory=workdir / "pgbouncer", pool_size=args.pgbouncer_pool
+            upstream,
+            port=PGBOUNCER_PORT,
+            directory=Path(tempfile.mkdtemp(prefix="bench-pgbouncer-")),  # PgBouncer's user must reach it
+            pool_size=args.pgbouncer_pool,
         )
         server_env = {"DATABASE_URL": upstream.through(PGBOUNCER_PORT), "CLAIMSPORTAL_DB_POOL": "transaction"}
         say(

@@ -120,7 +120,11 @@ def test_the_api_sends_and_reads_claims_through_pgbouncer_in_transaction_pooling
         for n in range(6):
             status, info = _request(
                 f"{base}/a2a/v1/claims",
-                {"claimType": "RTA", "compensator": "/COMP001", "cnf": cnf_example("RTA", surname=f"Pool{n}")},
+                {
+                    "claimType": "RTA",
+                    "compensator": "/COMP001",
+                    "cnf": cnf_example("RTA", surname=f"Pool{n}"),
+                },
                 headers,
             )
             assert status == 201, info

@@ -75,7 +75,8 @@ def available() -> str | None:
 
 
 def start(upstream: Upstream, *, port: int, directory: Path, pool_size: int = 8) -> subprocess.Popen[bytes]:
-    """Start PgBouncer on ``127.0.0.1:port`` in front of ``upstream``; wait until it accepts."""
+    """Start PgBouncer on ``127.0.0.1:port`` in front of ``upstream``; wait until it accepts. As root it
+    runs as ``postgres``, which must be able to reach ``directory`` (a ``tempfile.mkdtemp()`` does)."""
     binary = available()
     if binary is None:
         raise RuntimeError("PgBouncer is not installed (Debian: apt-get install -y pgbouncer)")
