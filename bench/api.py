@@ -255,8 +255,8 @@ def _start_server(
         CLAIMSPORTAL_A2A_RATE="0",  # the benchmark measures throughput, not the rate limiter
         CLAIMSPORTAL_SANDBOX="0",
         CLAIMSPORTAL_INSECURE_HTTP="1",  # plain HTTP on loopback (production sits behind TLS)
-        **(extra_env or {}),
     )
+    env.update(extra_env or {})  # --topology prod: the URL through PgBouncer
     command = server_command(args)
     say(f"server: {' '.join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command))}")
     server = subprocess.Popen(
