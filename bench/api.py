@@ -345,8 +345,8 @@ def session_cpu_seconds(session: int) -> float:
 
 
 def _measured(server: subprocess.Popen[bytes], run: Any) -> LoadResult:
-    """``run()`` (a wrk run), with the server's own CPU time per request: unlike the rate, it hardly
-    moves when other processes share the CPUs, so it compares servers and changes on a busy machine."""
+    """``run()`` (a wrk run), with the server's own CPU time per request: it moves much less than the rate
+    when other processes share the CPUs, so it compares servers and changes run in the same minutes."""
     before = session_cpu_seconds(server.pid)
     result: LoadResult = run()
     ok = result.requests - result.errors
