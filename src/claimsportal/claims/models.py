@@ -88,7 +88,8 @@ class Claim(models.Model):
                 fields=["cr_organisation", "claim_type", "phase", "application_id"], name="claim_cr_search"
             ),
             models.Index(
-                fields=["comp_organisation", "claim_type", "phase", "application_id"], name="claim_comp_search"
+                fields=["comp_organisation", "claim_type", "phase", "application_id"],
+                name="claim_comp_search",
             ),
             # The API's worklist (getClaimsList): awaiting organisation, oldest application first, by
             # cursor; without it PostgreSQL walks the primary key past every other organisation's claims.
