@@ -10,6 +10,7 @@ import uuid
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Upper
 
 from claimsportal.organisations.models import Branch, Organisation, User
@@ -96,7 +97,8 @@ class Claim(models.Model):
             models.Index(fields=["awaiting_organisation", "application_id"], name="claim_worklist_id"),
             # Search matches surname and references case-insensitively (``__iexact``: UPPER(x) = UPPER(%s)
             # on PostgreSQL), so the indexes are on UPPER(x): an index on x itself is never used for it.
-            models.Index(Upper("claimant_surname"), name="claim_claimant_surname_ci"),
+            # with the application ID: a common surname's page comes in search's default order
+            models.Index(Upper("claimant_surname"), F("application_id"), name="claim_claimant_surname_ci"),
             models.Index(Upper("cr_reference"), name="claim_cr_reference_ci"),
             models.Index(Upper("comp_reference"), name="claim_comp_reference_ci"),
             models.Index(
