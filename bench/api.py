@@ -270,7 +270,7 @@ def _start_server(
                     return server
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.3)
-    server.kill()
+    os.killpg(server.pid, signal.SIGKILL)  # the server and its workers (their own session)
     raise SystemExit("bench: the API server did not answer /healthz within 180 s")
 
 
@@ -392,7 +392,12 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         say(
             f"PgBouncer (transaction pooling, {args.pgbouncer_pool} server connections) on port {PGBOUNCER_PORT}"
         )
-    server = _start_server(db, args, server_env)
+    try:
+        server = _start_server(db, args, server_env)
+    except BaseException:
+        if bouncer is not None:
+            pgbouncer.stop(bouncer)
+        raise
     try:
         warm_dir = workdir / "warm-up"
         warm_dir.mkdir()

@@ -9,6 +9,7 @@ on an empty database, then ``claimsportal serve`` (granian), then the sign-in pa
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -84,6 +85,7 @@ def test_a_fresh_empty_database_migrates_and_serves(mode: str, empty_database: d
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # granian's workers with it: stopped together below
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -103,6 +105,10 @@ def test_a_fresh_empty_database_migrates_and_serves(mode: str, empty_database: d
         assert b'"addClaim"' in body
         assert (b"/sandbox/clock" in body) == (mode == "sandbox")
     finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=60)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            output, _ = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            output, _ = server.communicate()
     assert "Traceback" not in output, output[-3000:]

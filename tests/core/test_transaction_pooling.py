@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,7 @@ def test_the_api_sends_and_reads_claims_through_pgbouncer_in_transaction_pooling
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # granian's workers with it: stopped together below
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -137,7 +139,11 @@ def test_the_api_sends_and_reads_claims_through_pgbouncer_in_transaction_pooling
         assert status == 200
         assert [c["applicationId"] for c in page["claims"]] == [sent[3]["applicationId"]]
     finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=60)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            output, _ = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            output, _ = server.communicate()
         pgbouncer.stop(bouncer)
     assert "Traceback" not in output, output[-3000:]
