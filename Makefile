@@ -15,7 +15,7 @@ NODE_STAMP := node_modules/.installed-stamp
 ASSETS := src/claimsportal/web/static/govuk/govuk-frontend.min.css
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-browser test-postgres lint bench docs lock install assets clean
+.PHONY: run run-prod test test-browser test-postgres lint bench docs lock install assets clean
 
 ## The locked environment, exactly: a new venv, the interpreter's own pip, every distribution from
 ## requirements.lock by hash with --no-deps (pip resolves nothing, so a new upstream release cannot
@@ -52,6 +52,13 @@ run: $(STAMP) $(ASSETS)
 	$(BIN)/claimsportal migrate --no-input -v 0
 	$(BIN)/claimsportal seed-demo --quiet
 	$(BIN)/claimsportal run-dev --host $(HOST) --port $(PORT)
+
+## The production topology on one machine: PgBouncer (transaction pooling), 2 app servers (granian, ports
+## $(PORT) and the next), 2 timer workers, on PostgreSQL (DATABASE_URL). See docs/deployment.md.
+run-prod: $(STAMP) $(ASSETS)
+	@test -n "$$DATABASE_URL" || { echo "make run-prod needs DATABASE_URL=postgres://... (see docs/deployment.md)" >&2; exit 1; }
+	$(BIN)/claimsportal migrate --no-input -v 0
+	$(BIN)/claimsportal run-prod --host $(HOST) --port $(PORT)
 
 ## The whole test suite on SQLite (browser tests included: they need /usr/bin/chromium, see README).
 test: $(STAMP) $(ASSETS)

@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "perform", "timers", "generate", "api", "retention", "transfer"),
+        choices=("all", "perform", "timers", "generate", "api", "retention", "transfer", "lists"),
         help="which benchmark (default: all = generate, timers, perform, api; retention: generate, then the "
         "retention job)",
     )
@@ -89,8 +89,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sizes.add_argument(
         "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
     )
-    api = parser.add_argument_group("api (gunicorn + wrk)")
-    api.add_argument("--api-workers", type=_positive, default=3, help="gunicorn workers (default 3)")
+    api = parser.add_argument_group("api (granian or gunicorn + wrk)")
+    api.add_argument(
+        "--api-server",
+        default="granian",
+        choices=("granian", "gunicorn"),
+        help="the server (default granian, as make run and production)",
+    )
+    api.add_argument(
+        "--topology",
+        default="direct",
+        choices=("direct", "prod"),
+        help="direct: the server talks to PostgreSQL; prod: through PgBouncer in transaction pooling",
+    )
+    api.add_argument(
+        "--pgbouncer-pool", type=_positive, default=8, help="--topology prod: PgBouncer server connections"
+    )
+    api.add_argument("--api-workers", type=_positive, default=2, help="server processes (default 2)")
     api.add_argument(
         "--api-worker-class",
         default="gthread",
@@ -98,7 +113,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="gunicorn worker class (default gthread: keep-alive; sync closes every connection)",
     )
     api.add_argument(
-        "--api-threads", type=_positive, default=4, help="threads per gthread worker (default 4)"
+        "--api-threads",
+        type=_positive,
+        default=4,
+        help="threads per worker: granian blocking threads or gunicorn gthread threads (default 4)",
     )
     api.add_argument(
         "--api-claims-per-client",
@@ -117,6 +135,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     api.add_argument(
         "--feed-interval", type=float, default=1.0, help="client polling interval, s (default 1)"
+    )
+    lists = parser.add_argument_group("lists (A2A reads of one large insurer at two sizes)")
+    lists.add_argument(
+        "--lists-small",
+        type=_positive,
+        default=100_000,
+        help="claims of the first, small measurement (default 100,000); the second is at --claims",
+    )
+    lists.add_argument(
+        "--lists-repeats", type=_positive, default=40, help="timed calls of each request (default 40)"
     )
     pg = parser.add_argument_group("pgbench")
     pg.add_argument("--no-pgbench", action="store_true", help="skip pgbench (no ratio)")
@@ -140,10 +168,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     db = DatabaseUrl.parse(args.database_url)
+    if args.which == "lists":
+        # in-process reads: no rate limit, plain HTTP (the test client)
+        os.environ.setdefault("CLAIMSPORTAL_A2A_RATE", "0")
+        os.environ.setdefault("CLAIMSPORTAL_INSECURE_HTTP", "1")
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import api, perform, retention, timers, transfer
+    from bench import api, lists, perform, retention, timers, transfer
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -198,8 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "transfer"):
             heading("transfer: transfer-claims")
             transfer.run(args, db, summary)
+        if args.which == "lists":
+            heading("lists: worklist, searches, notifications at two sizes")
+            lists.run(args, summary)
         if args.which in ("all", "api"):
-            heading("api: gunicorn + wrk")
+            heading(f"api: {args.api_server} + wrk")
             api.run(args, db, summary)
     except KeyboardInterrupt:
         say("interrupted")

@@ -35,10 +35,13 @@ from typing import Any
 from bench import feed
 from bench.common import BIN_DIR, DatabaseUrl, OtherLoad, Summary, checkpoint, machine_check, say, verdict
 from bench.perform import run_pgbench
+from claimsportal.core import pgbouncer
+from claimsportal.core.serving import granian_command
 
 RATIO_GOAL = 0.5
 P99_GOAL_MS = 50.0
 PORT = 8765
+PGBOUNCER_PORT = 6439
 FLOW = ("acceptClaim", "applyArticle75", "sendLiabilityDecision")
 
 LUA = r"""
@@ -163,6 +166,7 @@ class LoadResult:
     max_ms: float
     other_load: float
     statuses: dict[str, int]
+    server_cpu_ms: float = float("nan")  # the server's processes' CPU time per successful request
 
     @property
     def rate(self) -> float:
@@ -214,25 +218,24 @@ def _prepare(workdir: Path, clients: int, claims_per_client: int, world: Any) ->
     return env
 
 
-def _start_server(db: DatabaseUrl, workers: int, worker_class: str, threads: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=db.url,
-        CLAIMSPORTAL_A2A_RATE="0",  # the benchmark measures throughput, not the rate limiter
-        CLAIMSPORTAL_SANDBOX="0",
-        CLAIMSPORTAL_INSECURE_HTTP="1",  # plain HTTP on loopback (production sits behind TLS)
-    )
-    command = [
+def server_command(args: Any, port: int = PORT, host: str = "127.0.0.1") -> list[str]:
+    """The product's server as the benchmark runs it: granian (the default, as ``make run`` and
+    production) or gunicorn (``--api-server gunicorn``)."""
+    if args.api_server == "granian":
+        return granian_command(
+            host=host, port=port, workers=args.api_workers, threads=args.api_threads, log_level="warning"
+        )
+    return [
         str(BIN_DIR / "gunicorn"),
         "claimsportal.config.wsgi",
         "--bind",
-        f"127.0.0.1:{PORT}",
+        f"{host}:{port}",
         "--workers",
-        str(workers),
+        str(args.api_workers),
         "--worker-class",
-        worker_class,
+        args.api_worker_class,
         "--threads",
-        str(threads),
+        str(args.api_threads),
         "--backlog",
         "2048",
         "--preload",  # import the application once, before forking: no worker pays it mid-measurement
@@ -241,11 +244,25 @@ def _start_server(db: DatabaseUrl, workers: int, worker_class: str, threads: int
         "--access-logfile",
         "/dev/null",
     ]
-    say(f"server: {' '.join(command[1:])}")
+
+
+def _start_server(
+    db: DatabaseUrl, args: Any, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db.url,
+        CLAIMSPORTAL_A2A_RATE="0",  # the benchmark measures throughput, not the rate limiter
+        CLAIMSPORTAL_SANDBOX="0",
+        CLAIMSPORTAL_INSECURE_HTTP="1",  # plain HTTP on loopback (production sits behind TLS)
+    )
+    env.update(extra_env or {})  # --topology prod: the URL through PgBouncer
+    command = server_command(args)
+    say(f"server: {' '.join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command))}")
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a busy machine takes a minute to import Django in every worker
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as answer:
@@ -253,8 +270,16 @@ def _start_server(db: DatabaseUrl, workers: int, worker_class: str, threads: int
                     return server
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.3)
-    server.kill()
-    raise SystemExit("bench: the API server did not start")
+    os.killpg(server.pid, signal.SIGKILL)  # the server and its workers (their own session)
+    raise SystemExit("bench: the API server did not answer /healthz within 180 s")
+
+
+def server_label(args: Any) -> str:
+    if args.api_server == "granian":
+        return f"granian {args.api_workers} workers x {args.api_threads} blocking threads"
+    return f"gunicorn {args.api_workers} x {args.api_worker_class}" + (
+        f" ({args.api_threads} threads)" if args.api_worker_class == "gthread" else ""
+    )
 
 
 def _stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -306,12 +331,35 @@ def _wrk(script: Path, env: dict[str, str], clients: int, seconds: float, pause_
     )
 
 
+def session_cpu_seconds(session: int) -> float:
+    """User + system CPU time of every live process of ``session`` (the server and its workers)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # field 6 of stat: the session id
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _measured(server: subprocess.Popen[bytes], run: Any) -> LoadResult:
+    """``run()`` (a wrk run), with the server's own CPU time per request: it moves much less than the rate
+    when other processes share the CPUs, so it compares servers and changes run in the same minutes."""
+    before = session_cpu_seconds(server.pid)
+    result: LoadResult = run()
+    ok = result.requests - result.errors
+    result.server_cpu_ms = (session_cpu_seconds(server.pid) - before) * 1000 / ok if ok else float("nan")
+    return result
+
+
 def _report(label: str, result: LoadResult) -> None:
     say(
         f"{label}: {result.rate:,.0f} ops/s ({result.requests:,} requests in {result.seconds:.1f} s, "
         f"{result.claims:,} claims through Stage 1, {result.errors:,} errors); latency p50 "
         f"{result.p50_ms:.1f} ms, p90 {result.p90_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max "
-        f"{result.max_ms:.1f} ms; statuses {result.statuses}"
+        f"{result.max_ms:.1f} ms; statuses {result.statuses}; server CPU {result.server_cpu_ms:.2f} ms per request"
     )
     if result.other_load > 0.1:
         say(f"    WARNING: other processes used {result.other_load:.0%} of the CPUs meanwhile")
@@ -330,21 +378,57 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
     script = workdir / "flow.lua"
     script.write_text(LUA)
     per_client = max(300, int(args.api_claims_per_client or 120 * seconds))
-    server = _start_server(db, args.api_workers, args.api_worker_class, args.api_threads)
+    bouncer = None
+    server_env: dict[str, str] = {}
+    if args.topology == "prod":
+        upstream = pgbouncer.Upstream.from_url(db.url)
+        bouncer = pgbouncer.start(
+            upstream,
+            port=PGBOUNCER_PORT,
+            directory=Path(tempfile.mkdtemp(prefix="bench-pgbouncer-")),  # PgBouncer's user must reach it
+            pool_size=args.pgbouncer_pool,
+        )
+        server_env = {"DATABASE_URL": upstream.through(PGBOUNCER_PORT), "CLAIMSPORTAL_DB_POOL": "transaction"}
+        say(
+            f"PgBouncer (transaction pooling, {args.pgbouncer_pool} server connections) on port {PGBOUNCER_PORT}"
+        )
+    try:
+        server = _start_server(db, args, server_env)
+    except BaseException:
+        if bouncer is not None:
+            pgbouncer.stop(bouncer)
+        raise
     try:
         warm_dir = workdir / "warm-up"
         warm_dir.mkdir()
         say("warm-up: 8 clients for a few seconds (not measured)")
         _wrk(script, _prepare(warm_dir, 8, per_client, world), 8, max(3.0, seconds / 2))
         results: dict[int, LoadResult] = {}
+        tps: dict[int, float | None] = {}
         for clients in (8, 32):
             run_dir = workdir / f"x{clients}"
             run_dir.mkdir()
             env = _prepare(run_dir, clients, per_client, world)
             checkpoint()
             machine_check(f"api x{clients}")
-            results[clients] = _wrk(script, env, clients, seconds)
+            results[clients] = _measured(server, lambda: _wrk(script, env, clients, seconds))  # noqa: B023
             _report(f"api x{clients}", results[clients])
+            # pgbench right after, in the same conditions (the machine may be shared): the ratio is
+            # the figure of merit, and the other processes' load moves both the same way.
+            tps[clients] = (
+                None
+                if args.no_pgbench
+                else run_pgbench(
+                    db,
+                    args.pgbench_database,
+                    scale=args.pgbench_scale,
+                    clients=clients,
+                    threads=2,
+                    seconds=seconds,
+                )[0]
+            )
+            if tps[clients]:
+                say(f"api x{clients}: ratio {results[clients].rate / (tps[clients] or 1):.2f} to pgbench")
         peak = max(r.rate for r in results.values())
         half_dir = workdir / "half"
         half_dir.mkdir()
@@ -352,28 +436,25 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         # Each of 8 clients pauses between requests so that together they offer about half the peak.
         pause_ms = max(0.0, 1000.0 * 8 / (peak / 2) - results[8].p50_ms)
         checkpoint()
-        half = _wrk(script, env, 8, seconds, pause_ms=pause_ms)
+        half = _measured(server, lambda: _wrk(script, env, 8, seconds, pause_ms=pause_ms))
         _report(f"api x8 at about half the peak ({pause_ms:.1f} ms pause)", half)
         feed.run(args, PORT, summary)
     finally:
         _stop_server(server)
-    tps: dict[int, float | None] = {}
-    for clients in (8, 32):
-        if args.no_pgbench:
-            tps[clients] = None
-            continue
-        tps[clients], _load = run_pgbench(
-            db, args.pgbench_database, scale=args.pgbench_scale, clients=clients, threads=2, seconds=seconds
-        )
+        if bouncer is not None:
+            pgbouncer.stop(bouncer)
     summary.add(
         "api",
         "server",
-        f"gunicorn {args.api_workers} x {args.api_worker_class}"
-        + (f" ({args.api_threads} threads)" if args.api_worker_class == "gthread" else ""),
+        server_label(args)
+        + (
+            f", through PgBouncer (transaction pooling, {args.pgbouncer_pool} connections)" if bouncer else ""
+        ),
     )
     for clients, result in results.items():
         summary.add("api", f"ops/s, {clients} clients", f"{result.rate:,.0f}")
         summary.add("api", f"p50 / p99 ms, {clients} clients", f"{result.p50_ms:.1f} / {result.p99_ms:.1f}")
+        summary.add("api", f"server CPU ms per request, {clients} clients", f"{result.server_cpu_ms:.2f}")
         if result.errors:
             summary.add("api", f"errors, {clients} clients", f"{result.errors:,}", "0", verdict(False))
         bench_tps = tps[clients]

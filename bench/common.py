@@ -104,7 +104,7 @@ def _process_ticks() -> dict[int, tuple[str, int]]:
 
 
 OURS = frozenset(
-    {"postgres", "pgbench", "claimsportal", "time", "gunicorn", "wrk"}
+    {"postgres", "pgbench", "claimsportal", "time", "gunicorn", "granian", "pgbouncer", "wrk"}
 )  # the benchmark's processes
 
 

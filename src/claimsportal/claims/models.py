@@ -10,6 +10,8 @@ import uuid
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 
 from claimsportal.organisations.models import Branch, Organisation, User
 
@@ -87,9 +89,24 @@ class Claim(models.Model):
             models.Index(fields=["awaiting_organisation", "updated_at"], name="claim_worklist"),
             # The worklist's default order: nearest time limit first, per awaiting organisation.
             models.Index(fields=["awaiting_organisation", "deadline_at"], name="claim_worklist_deadline"),
-            models.Index(fields=["cr_organisation", "claim_type", "phase"], name="claim_cr_org"),
-            models.Index(fields=["comp_organisation", "claim_type", "phase"], name="claim_comp_org"),
-            models.Index(fields=["claimant_surname"], name="claim_claimant_surname"),
+            # Each side's claims by type and phase, in application ID order (search's default sort): a
+            # search by claim type and phase reads its page in order instead of walking the primary key.
+            models.Index(
+                fields=["cr_organisation", "claim_type", "phase", "application_id"], name="claim_cr_search"
+            ),
+            models.Index(
+                fields=["comp_organisation", "claim_type", "phase", "application_id"],
+                name="claim_comp_search",
+            ),
+            # The API's worklist (getClaimsList): awaiting organisation, oldest application first, by
+            # cursor; without it PostgreSQL walks the primary key past every other organisation's claims.
+            models.Index(fields=["awaiting_organisation", "application_id"], name="claim_worklist_id"),
+            # Search matches surname and references case-insensitively (``__iexact``: UPPER(x) = UPPER(%s)
+            # on PostgreSQL), so the indexes are on UPPER(x): an index on x itself is never used for it.
+            # with the application ID: a common surname's page comes in search's default order
+            models.Index(Upper("claimant_surname"), F("application_id"), name="claim_claimant_surname_ci"),
+            models.Index(Upper("cr_reference"), name="claim_cr_reference_ci"),
+            models.Index(Upper("comp_reference"), name="claim_comp_reference_ci"),
             # The retention sweep, rule by rule: a phase and its clock.
             models.Index(fields=["phase", "updated_at"], name="claim_phase_updated"),
             models.Index(fields=["phase", "phase_entered_at"], name="claim_phase_entered"),
@@ -98,8 +115,6 @@ class Claim(models.Model):
                 name="claim_gdpr_deleted",
                 condition=models.Q(gdpr_deleted_at__isnull=False),
             ),
-            models.Index(fields=["cr_reference"], name="claim_cr_reference"),
-            models.Index(fields=["comp_reference"], name="claim_comp_reference"),
             models.Index(
                 fields=["locked_by"], name="claim_locked_by", condition=models.Q(locked_by__isnull=False)
             ),
