@@ -27,7 +27,7 @@ from claimsportal.core import clock
 from claimsportal.notifications.models import Notification
 from claimsportal.notifications.services import RETENTION
 from claimsportal.organisations.models import User
-from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.labels import history_label, operation_label
 from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.tables import DEFINITIONS, definition_for
 from claimsportal.protocols.timers import LONDON
@@ -67,7 +67,7 @@ class WorklistRow:
         return self.business_days_left is not None and self.business_days_left <= DUE_SOON_DAYS
 
 
-@dataclass(frozen=True)
+@dataclass
 class HistoryRow:
     occurred_at: datetime
     actor: str  # "user.id (ORG001)", or "System" for timeouts and sweeps
@@ -75,6 +75,15 @@ class HistoryRow:
     phase_before: str  # the phase's name (its code if the protocol no longer has it)
     phase_after: str
     operation_label: str = ""
+    count: int = 1  # repeated saves of the draft shown as one row
+    first_at: datetime | None = None  # the earliest of them
+
+    @property
+    def description(self) -> str:
+        """The row in words: "Saved the draft (18 times)"."""
+        if self.count > 1:
+            return f"{self.operation_label} ({self.count} times)"
+        return self.operation_label
 
 
 def business_days_left(
@@ -349,17 +358,31 @@ def claim_history(claim: Claim, *, with_drafts: bool = True) -> list[HistoryRow]
         phase = phases.get(code)
         return phase.name if phase is not None else code
 
-    return [
-        HistoryRow(
-            occurred_at=event.occurred_at,
-            actor=_actor_label(event),
-            operation=event.operation,
-            phase_before=phase_name(event.phase_before),
-            phase_after=phase_name(event.phase_after),
-            operation_label=operation_label(event.operation),
+    rows: list[HistoryRow] = []
+    for event in events:
+        actor = _actor_label(event)
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and event.operation == "updateDraft"
+            and last.operation == "updateDraft"
+            and last.actor == actor
+        ):  # the saves of a draft, one after another by one person: one line
+            last.count += 1
+            last.first_at = last.first_at or last.occurred_at
+            last.occurred_at = event.occurred_at
+            continue
+        rows.append(
+            HistoryRow(
+                occurred_at=event.occurred_at,
+                actor=actor,
+                operation=event.operation,
+                phase_before=phase_name(event.phase_before),
+                phase_after=phase_name(event.phase_after),
+                operation_label=history_label(event.operation),
+            )
         )
-        for event in events
-    ]
+    return rows
 
 
 def _actor_label(event: ClaimEvent) -> str:

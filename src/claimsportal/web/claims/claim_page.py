@@ -18,7 +18,7 @@ from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
 from claimsportal.presentation.cnf import cnf_tree
 from claimsportal.presentation.form_tree import Node, form_tree
-from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.labels import code_label, operation_label
 from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
@@ -91,6 +91,7 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
             "attachments": attachments.section(actor, claim),
             "documents": printable_documents.section(actor, claim),
             "claim": claim,
+            "claim_type_label": code_label("claimType", claim.claim_type),
             "detail": detail,
             "application_id": format_application_id(claim.pk),
             "phase_name": definition.phases[claim.phase].name
