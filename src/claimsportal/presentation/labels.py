@@ -251,7 +251,6 @@ FIELD_LABELS: dict[str, str] = {
     "courtProceedingsPackPartA": "Court Proceedings Pack part A",
     "courtProceedingsPackPartB": "Court Proceedings Pack part B",
     "occupation_CPP": "Occupation (Court Proceedings Pack)",
-    "insurerFound": "Other insurers found",
     "selected": "Chosen insurer",
     "busCoach": "Bus or coach",
     "claimantLocation": "Where the claimant was",
@@ -509,4 +508,3 @@ HISTORY_LABELS: dict[str, str] = {
 
 def history_label(name: str) -> str:
     return HISTORY_LABELS.get(name) or operation_label(name)
-

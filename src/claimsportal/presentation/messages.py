@@ -32,6 +32,7 @@ from claimsportal.presentation.labels import (
     field_label,
 )
 from claimsportal.protocols.errors import ErrorDetail
+from claimsportal.protocols.tables import DEFINITIONS
 
 if TYPE_CHECKING:
     from claimsportal.presentation.form_tree import Node
@@ -55,8 +56,7 @@ FORMAT_MESSAGES: dict[str, str] = {
     "otherTitle": "Enter the other title in letters, numbers, spaces or full stops, up to 10 characters",
     "emailAddress": "Enter an email address in the correct format, like name@example.com",
     "referenceNumber": (
-        "Enter the reference in letters, numbers, spaces and the characters / . - only, up to 50 "
-        "characters"
+        "Enter the reference in letters, numbers, spaces and the characters / . - only, up to 50 characters"
     ),
     "insurerClaimReferenceNumber": (
         "Enter your claim reference in letters, numbers, spaces and the characters / . - only, up to "
@@ -73,7 +73,10 @@ FORMAT_MESSAGES: dict[str, str] = {
 
 # The money parser's messages (protocols.forms.money), by what they start with.
 _MONEY: tuple[tuple[str, str], ...] = (
-    ("must have at most 2 decimal places (whole pence)", "{Label} must be in pounds and whole pence, like 1500.25"),
+    (
+        "must have at most 2 decimal places (whole pence)",
+        "{Label} must be in pounds and whole pence, like 1500.25",
+    ),
     ("must have at most 2 decimal places", "{Label} must have no more than 2 decimal places, like 25.50"),
     ("must not be more than 100", "{Label} must be 100 or less"),
     ("must not be more than", "{Label} must be {limit} or less"),
@@ -117,9 +120,7 @@ CROSS_FIELD_RULES: list[Rule] = [
     ),
     (
         re.compile(r"^is required when the referral source is R"),
-        lambda m, todo, label: (
-            f"{todo}: the referral source is a regulated claims management company (CMC)"
-        ),
+        lambda m, todo, label: f"{todo}: the referral source is a regulated claims management company (CMC)",
     ),
     (
         re.compile(r"^is required when claimantType is 0 \(driver\) or 2 \(passenger\)$"),
@@ -131,23 +132,20 @@ CROSS_FIELD_RULES: list[Rule] = [
     ),
     (
         re.compile(rf"^is required when {_WHEN}(?:: (?P<rest>.*))?$"),
-        lambda m, todo, label: (
-            f"{todo}: {_answer(m['other'], m['code'], m['meaning'])}{_reason(m['rest'])}"
-        ),
+        lambda m, todo, label: f"{todo}: {_answer(m['other'], m['code'], m['meaning'])}{_reason(m['rest'])}",
     ),
     (
         re.compile(rf"^(?:is only allowed|must be left out) (?:when|unless) {_WHEN}(?:: (?P<rest>.*))?$"),
         lambda m, todo, label: (
-            f"Leave “{label}” empty unless {_answer(m['other'], m['code'], m['meaning'])}"
-        )
-        if "only allowed" in m.string
-        else f"Leave “{label}” empty when {_answer(m['other'], m['code'], m['meaning'])}{_reason(m['rest'])}",
+            (f"Leave “{label}” empty unless {_answer(m['other'], m['code'], m['meaning'])}")
+            if "only allowed" in m.string
+            else f"Leave “{label}” empty when {_answer(m['other'], m['code'], m['meaning'])}{_reason(m['rest'])}"
+        ),
     ),
     (
         re.compile(r"^is only allowed on the general damages"),
         lambda m, todo, label: (
-            f"Leave “{label}” empty: it only applies to general damages (pain, suffering and loss of "
-            "amenity)"
+            f"Leave “{label}” empty: it only applies to general damages (pain, suffering and loss of amenity)"
         ),
     ),
     (
@@ -241,13 +239,42 @@ PLAIN_MESSAGES: tuple[tuple[str, str], ...] = (
     ("claimType must be one of", "Select the type of claim"),
     ("must be one of RTA, EL, ELD, PL", "Select the type of claim"),
     ("is not the current activityEngineGuid", "The claim has changed since you opened this page"),
-    ("The activityEngineGuid", "The claim has changed since you opened this page"),
+    ("activityEngineGuid is required", "The claim has changed since you opened this page"),
+    ("The claim has changed since you read it", "The claim has changed since you opened this page"),
     ("choose the compensator (searchCompensators) before sending", "Choose the compensator before sending"),
     ("not allowed for the COMP side", "Only the claimant's representative can do this"),
     ("not allowed for the CR side", "Only the compensator can do this"),
-    ("Exit code 1 (incomplete CNF)", "“Incomplete claim notification form” can only be chosen before the liability decision"),
+    (
+        "Exit code 1 (incomplete CNF)",
+        "“Incomplete claim notification form” can only be chosen before the liability decision",
+    ),
     ("is not an exit reason this side may use", "Select one of the reasons shown"),
+    ("only be done by the", "It is for the other side to act on the claim now"),
+    (
+        "The extension is only available for requests above 1000.00",
+        "The time limit can only be extended for requests over £1,000",
+    ),
+    (
+        "must total at least 1000.00",
+        "The losses requested must total at least £1,000, after contributory negligence",
+    ),
+    (
+        "The compensator gives an agreement decision only in the further consideration period",
+        "The agreement decision is only given in the further consideration period: respond to the counter offer instead",
+    ),
 )
+
+_PHASE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"is not allowed while the claim is in phase \S+ \((?P<name>[^)]*)\)"),
+        "This cannot be done while the claim is at “{name}”",
+    ),
+    (
+        re.compile(r"^The time limit for (?P<phase>\S+) passed at (?P<when>[0-9-]+ [0-9:]+)"),
+        "The time limit passed on {when}: the claim is moving on, so this can no longer be done",
+    ),
+)
+
 
 # --------------------------------------------------------------------------------------------------
 # What must never be shown
@@ -281,6 +308,9 @@ def looks_technical(text: str) -> str:
     for name in OPERATION_LABELS:
         if re.search(rf"\b{re.escape(name)}\b", text):
             return f"an operation name ({name})"
+    for code, name in PHASE_NAMES.items():
+        if code != name and " " not in code and re.search(rf"\b{re.escape(code)}\b", text):
+            return f"a phase identifier ({code})"
     return ""
 
 
@@ -298,7 +328,9 @@ def lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-_NOT_A_NOUN = re.compile(r"^(?:what|why|where|when|how|who|which|was|is|did|does|do|has|have|the claimant|pursued|other \()", re.I)
+_NOT_A_NOUN = re.compile(
+    r"^(?:what|why|where|when|how|who|which|was|is|did|does|do|has|have|the claimant|pursued|other \()", re.I
+)
 
 
 def _the(label: str) -> str:
@@ -347,7 +379,9 @@ def field_message(detail: ErrorDetail, node: Node | None, kind: str = "") -> str
     context = detail.context or {}
     message = detail.message
     error = detail.kind
-    if error in ("missing", "too_short") or (error == "string_too_short" and context.get("min_length") == "1"):
+    if error in ("missing", "too_short") or (
+        error == "string_too_short" and context.get("min_length") == "1"
+    ):
         return todo
     if error == "string_too_short":
         return f"{label} must be {context.get('min_length', '')} characters or more"
@@ -369,7 +403,7 @@ def field_message(detail: ErrorDetail, node: Node | None, kind: str = "") -> str
         return f"{label} must be {context.get('ge', context.get('gt', '0'))} or more"
     if error in ("less_than_equal", "less_than"):
         return f"{label} must be {context.get('le', context.get('lt', ''))} or less"
-    if error.startswith("date") or error.startswith("datetime"):
+    if error.startswith(("date", "datetime")):
         return f"{label} must be a real date"
     if error == "decimal_amount":
         for start, words in _MONEY:
@@ -394,6 +428,12 @@ def field_message(detail: ErrorDetail, node: Node | None, kind: str = "") -> str
     return plain if not looks_technical(plain) else f"Check {_the(label)}: {todo.lower()}"
 
 
+PHASE_NAMES: dict[str, str] = {
+    code: phase.name for definition in DEFINITIONS.values() for code, phase in definition.phases.items()
+}
+_PHASE_ID = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, PHASE_NAMES), key=len, reverse=True)) + r")\b"
+)
 _IDENTIFIER = re.compile(r"\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b[a-z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9]+)+\b")
 
 
@@ -405,6 +445,10 @@ def plain_text(message: str) -> str:
     for start, words in PLAIN_MESSAGES:
         if start in message:
             return words
+    for pattern, template in _PHASE_RULES:
+        found = pattern.search(message)
+        if found is not None:
+            return template.format(**found.groupdict())
 
     def label(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -416,6 +460,7 @@ def plain_text(message: str) -> str:
         return word
 
     text = _IDENTIFIER.sub(label, message)
+    text = _PHASE_ID.sub(lambda m: f"“{PHASE_NAMES[m.group(0)]}”", text) if PHASE_NAMES else text
     text = _NONE.sub("not set", text)
     if looks_technical(text):
         return "Something in this form needs correcting"
@@ -428,4 +473,3 @@ def summary_prefix(crumb: str, separator: str) -> str:
     parts = crumb.split(separator)
     numbered = [p for p in parts[:-1] if re.search(r" [0-9]+$", p)]
     return numbered[-1] if numbered else ""
-

@@ -27,7 +27,7 @@ from claimsportal.core import clock
 from claimsportal.notifications.models import Notification
 from claimsportal.notifications.services import RETENTION
 from claimsportal.organisations.models import User
-from claimsportal.presentation.labels import history_label, operation_label
+from claimsportal.presentation.labels import history_label
 from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.tables import DEFINITIONS, definition_for
 from claimsportal.protocols.timers import LONDON

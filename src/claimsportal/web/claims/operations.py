@@ -18,6 +18,7 @@ from claimsportal.claims.services import perform
 from claimsportal.core import clock
 from claimsportal.documents.printable import DRAFT_PRINTS, document_title
 from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.messages import plain_text
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
 from claimsportal.web.claims import forms
@@ -99,7 +100,8 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             claim = claim_selectors.get_visible_claim(actor, claim.pk)  # show it as it is now
             if operation not in claim_selectors.allowed_operations(actor, claim):
                 messages.error(
-                    request, f"{error.message}. {operation_label(operation)} is no longer possible."
+                    request,
+                    f"{plain_text(error.message)}. “{operation_label(operation)}” is no longer possible.",
                 )
                 return redirect(claim_url(claim))
         root = bind(form.tree, compact, form.settings)
@@ -108,7 +110,7 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         ]
         summary = attach_errors(root, details)
         if not summary or error.code not in ("SCHEMA_INVALID", "BUSINESS_RULE"):
-            summary.insert(0, SummaryError(error.message, ""))
+            summary.insert(0, SummaryError(plain_text(error.message), ""))
         return render(
             request,
             "web/claims/operation.html",

@@ -491,7 +491,9 @@ def attach_errors(
     for detail in details:
         target = _nearest(index, detail.field)
         if target is None:
-            summary.append(SummaryError(field_message(detail, None) if detail.field else plain_text(detail.message), ""))
+            summary.append(
+                SummaryError(field_message(detail, None) if detail.field else plain_text(detail.message), "")
+            )
             continue
         exact = target.path == detail.field
         if exact and target.kind in ("object", "array") and detail.kind in _LEFT_OUT:
