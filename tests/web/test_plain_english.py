@@ -261,7 +261,9 @@ def test_the_errors_the_issue_found_are_worded_for_a_person(
     field: str, kind: str, message: str, context: dict[str, str], expected: str
 ) -> None:
     tree = form_tree(
-        PAYLOAD_MODELS["addInterimSPFResponse"]["RTA"] if field.startswith("ispf") else PAYLOAD_MODELS["addClaim"]["RTA"]
+        PAYLOAD_MODELS["addInterimSPFResponse"]["RTA"]
+        if field.startswith("ispf")
+        else PAYLOAD_MODELS["addClaim"]["RTA"]
     )
     node = find_absolute(tree, template_path(field))
     assert node is not None

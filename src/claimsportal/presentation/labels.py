@@ -292,6 +292,47 @@ FIELD_HINTS: dict[str, str] = {
     "compensator": "Leave empty to send the claim to the same compensator again",
 }
 
+# Answers that are needed only in some cases (the forms' cross-field rules): shown as a hint, and
+# never marked "(optional)". Keyed by the end of the field's path (the same name means the same rule).
+CONDITIONS: dict[str, str] = {
+    "accidentDetails.seatbelt": "Answer this if the claimant was the driver or a passenger",
+    "referralSourceInfo.cmcName": (
+        "Needed if the referral source is a regulated claims management company (CMC)"
+    ),
+    "referralSourceInfo.mojcmcAuthorisationNumber": (
+        "Needed if the referral source is a regulated claims management company (CMC)"
+    ),
+    "cruReference.cruComment": "Needed if you do not give the CRU reference number",
+    "claimantDetails.ninComment": "Needed if you do not give the National Insurance number",
+    "accidentDetails.otherType": "Needed if the claimant was “Other”",
+    "personalDetails.otherTitle": "Needed if the title is “Other”",
+    "otherParty.*.opOther": "Needed if the other party type is “Other”",
+    "injury.daysNumber": "Needed if the claimant was kept in hospital overnight",
+    "injury.timeOffPeriod": "Needed if the claimant needed time off work",
+    "medCoCase.medCoCaseID": "Needed if there is a soft tissue injury",
+    "excepCircumstancesUpliftPerc": "Needed if you claim an uplift for exceptional circumstances: 1 to 20",
+    "defendantDetails.personalDetails": "Needed if the defendant is a person",
+    "defendantDetails.companyDetails": "Needed if the defendant is a business",
+    "defendantLegalRepresentative.defendantLegalDetails": (
+        "Needed if the defendant has a named legal representative"
+    ),
+    "disbursmentDisputed": "Needed if not all disbursements have been agreed and paid",
+    "upToDateCRUCertificateAttachedComments": "Needed if no up-to-date CRU certificate is attached",
+    "accidentDetails.accidentDate": "Needed for an accident claim",
+    "tariffType": "Only for general damages (pain, suffering and loss of amenity)",
+    "selectDurationOfTheInjury": "Only for general damages (pain, suffering and loss of amenity)",
+    "excepCircumstancesUplift": "Only for general damages (pain, suffering and loss of amenity)",
+}
+
+
+def condition(path: str) -> str:
+    """When an answer that is not always needed is needed ("" when it is simply optional)."""
+    for key, text in CONDITIONS.items():
+        if path == key or path.endswith("." + key):
+            return text
+    return ""
+
+
 AMOUNT_HINT = "In pounds and pence, for example 1500.00"
 PERCENT_HINT = "For example, 25.00"
 

@@ -283,7 +283,7 @@ def draft_section(request: HttpRequest, actor: Actor, application_id: str, secti
     error_message = ""
     stored = (draft.cnf or {}).get(section)
     if request.method == "GET":
-        values = values_from_data(node, stored)
+        values = values_from_data(node, forms.with_firm_details(section, stored, actor.user_pk))
         root = bind(node, values, settings)
         if stored is not None and request.GET.get("check"):
             problems = drafts.draft_problems(actor, draft.pk, today=clock.today())

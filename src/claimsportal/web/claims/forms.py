@@ -20,6 +20,8 @@ INSURER_PATH = f"cnf.{INSURER_INFORMATION_PATH}"
 INSURER_KEYS = ("insurerOrganizationID", "insurerOrganizationPath")
 NOTIFICATION_DATE = "cnf.applicationData.claimDetails.notificationDate"  # the portal sets it when sent
 CNF_CLAIM_TYPE = "cnf.applicationData.claimDetails.claimType"  # EL/PL: the draft's type, fixed
+FIRM_SECTION = "claimAndClaimantDetails"
+FIRM_PATH = ("claimantRepresentative", "companyDetails")  # within FIRM_SECTION
 
 
 def insurer_values(cnf: dict[str, Any] | None) -> dict[str, str]:
@@ -103,3 +105,36 @@ def operation_form(actor: Actor, claim: Claim, op: Operation) -> OperationForm:
     return OperationForm(
         op, tree, FormSettings(fixed=fixed, hidden=frozenset(hidden), choices=choices), initial
     )
+
+
+def firm_details(user_pk: int) -> dict[str, Any]:
+    """The claimant representative's own details as the CNF asks for them, from the organisation,
+    the user's branch and the user (a branch's address, telephone and e-mail before the
+    organisation's): what the draft's form shows until the user saves it (nothing is stored)."""
+    user = User.objects.select_related("organisation", "branch").get(pk=user_pk)
+    org = user.organisation
+    branch = user.branch
+    address = dict((branch.address if branch is not None and branch.address else None) or org.address or {})
+    details: dict[str, Any] = {
+        "companyName": org.name[:100],
+        "branchName": branch.name[:100] if branch is not None else "",
+        "emailAddress": (branch.email if branch is not None and branch.email else org.email),
+        "contactName": user.forename[:25],
+        "contactSurname": user.surname[:25],
+        "telephoneNumber": (branch.telephone if branch is not None and branch.telephone else org.telephone),
+        "address": {"country": "United Kingdom", **{k: str(v) for k, v in address.items() if v}},
+    }
+    return {key: value for key, value in details.items() if value}
+
+
+def with_firm_details(section: str, stored: Any, user_pk: int) -> Any:
+    """The stored section, with the firm's details filled in when the section has none yet."""
+    if section != FIRM_SECTION:
+        return stored
+    data = dict(stored) if isinstance(stored, dict) else {}
+    representative = dict(data.get(FIRM_PATH[0]) or {})
+    if representative.get(FIRM_PATH[1]):
+        return stored
+    representative[FIRM_PATH[1]] = firm_details(user_pk)
+    data[FIRM_PATH[0]] = representative
+    return data

@@ -320,6 +320,11 @@ class Field:
         return self.id
 
     @property
+    def optional(self) -> bool:
+        """Marked "(optional)": not required, and not needed in some cases (those say when)."""
+        return not self.required and not self.node.condition
+
+    @property
     def use_select(self) -> bool:
         return self.kind == "choice" and len(self.choices) > RADIO_LIMIT
 
