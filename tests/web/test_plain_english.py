@@ -169,7 +169,7 @@ def test_a_section_sent_empty_reports_each_required_answer_not_the_block() -> No
     summary = attach_errors(root, _errors(model, data))
     texts = [e.text for e in summary]
     assert "Application data" not in " ".join(texts)
-    assert any(t.startswith("Select") or t.startswith("Enter") for t in texts), texts
+    assert any(t.startswith(("Select", "Enter")) for t in texts), texts
     assert all(e.href.startswith("#f-cnf-applicationData-") for e in summary), summary
 
 

@@ -114,6 +114,8 @@ def firm_details(user_pk: int) -> dict[str, Any]:
     user = User.objects.select_related("organisation", "branch").get(pk=user_pk)
     org = user.organisation
     branch = user.branch
+    if org is None:
+        return {}
     address = dict((branch.address if branch is not None and branch.address else None) or org.address or {})
     details: dict[str, Any] = {
         "companyName": org.name[:100],
