@@ -283,3 +283,19 @@ def test_the_api_keeps_its_machine_messages() -> None:
             "message": "String should match pattern '^OIC-[0-9-]{1,28}$'",
         }
     ]
+
+
+def test_a_change_notice_is_shown_in_words_and_the_stored_text_keeps_the_identifier() -> None:
+    from claimsportal.claims.notices import change_message
+    from claimsportal.presentation.messages import notification_text
+
+    stored = change_message(3, "addStage2SPFRequest", "CR", "Stage 2 Settlement Pack Response")
+    assert "addStage2SPFRequest" in stored  # the API's feed is unchanged
+    shown = notification_text(stored)
+    assert shown == (
+        "Claim 00000003: the claimant representative sent the Stage 2 Settlement Pack; "
+        "the claim is now at Stage 2 Settlement Pack Response"
+    )
+    assert not looks_technical(shown)
+    other = notification_text(change_message(3, "acknowledgeRejectedClaim", "COMP", "Claim Rejected"))
+    assert other.startswith("Claim 00000003: “Acknowledge the rejection” by the compensator")

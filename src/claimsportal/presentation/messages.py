@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING
 from claimsportal.presentation.labels import (
     CODE_LABELS,
     FIELD_LABELS,
+    HISTORY_LABELS,
     OPERATION_LABELS,
     code_label,
     field_label,
+    operation_label,
 )
 from claimsportal.protocols.errors import ErrorDetail
 from claimsportal.protocols.tables import DEFINITIONS
@@ -473,3 +475,23 @@ def summary_prefix(crumb: str, separator: str) -> str:
     parts = crumb.split(separator)
     numbered = [p for p in parts[:-1] if re.search(r" [0-9]+$", p)]
     return numbered[-1] if numbered else ""
+
+
+_CHANGE_NOTICE = re.compile(
+    r"^Claim (?P<claim>[0-9]{8}): (?P<operation>[A-Za-z0-9]+) by (?P<who>.+?); now (?P<phase>.+)$"
+)
+
+
+def notification_text(message: str) -> str:
+    """A notification as a person reads it: a change notice names what was done in words, not the
+    operation's identifier ("Claim 00000003: the claimant representative sent the Stage 2 Settlement
+    Pack; the claim is now at …"). The stored text (and the API's feed) keep the identifier."""
+    found = _CHANGE_NOTICE.match(message)
+    if found is None:
+        return plain_text(message)
+    operation, who = found["operation"], found["who"]
+    if operation in HISTORY_LABELS:
+        done = f"{who} {lower_first(HISTORY_LABELS[operation])}"
+    else:
+        done = f"“{operation_label(operation)}” by {who}"
+    return f"Claim {found['claim']}: {done}; the claim is now at {found['phase']}"

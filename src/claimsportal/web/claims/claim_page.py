@@ -102,6 +102,7 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
             ),
             "due_soon": claim.deadline_at is not None
             and selectors.business_days_left(claim.deadline_at, today=today) <= selectors.DUE_SOON_DAYS,
+            "overdue": claim.deadline_at is not None and claim.deadline_at <= clock.now(),
             "locked_to_me": claim.locked_by_id is not None and claim.locked_by_id == actor.user_pk,
             "workflow_actions": [a for a in actions if not a.housekeeping],
             "housekeeping_actions": [a for a in actions if a.housekeeping],
