@@ -81,7 +81,9 @@ def test_filtered_by_claim_type_and_phase(world: World, client: Client) -> None:
     send_claim(world, "PL", surname="Publicola")
     send_claim(world, surname="Roadnight")
     user = world.comp_handler
-    assert [r.claimant for r in selectors.worklist(user, WorklistQuery(claim_type="PL")).others] == ["Publicola"]
+    assert [r.claimant for r in selectors.worklist(user, WorklistQuery(claim_type="PL")).others] == [
+        "Publicola"
+    ]
     assert [r.claimant for r in selectors.worklist(user, WorklistQuery(phase="ClaimSubmitted")).others] == [
         "Roadnight"
     ]
