@@ -92,3 +92,18 @@ def test_every_condition_names_a_field_of_some_form() -> None:
         for model in by.values():
             walk(form_tree(model))
     assert set(CONDITIONS) == found
+
+
+def test_reassigning_chooses_the_compensator_from_a_list(world: World, client: Client) -> None:
+    from claimsportal.claims.acting import format_application_id
+    from tests.conftest import send_claim
+
+    info = send_claim(world)
+    assert client.login(username="comp.handler", password=PASSWORD)
+    url = reverse(
+        "claims:operation", args=[format_application_id(info.application_id), "reassignToAnotherCM"]
+    )
+    page = client.get(url).content.decode()
+    assert f'value="{world.tpa.path}"' in page and "TPA Ltd" in page  # another compensator, by name
+    assert f'value="{world.comp.path}"' not in page  # not the one that has the claim
+    assert 'name="organisationPath" type="text"' not in page
