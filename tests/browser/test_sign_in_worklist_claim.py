@@ -61,8 +61,10 @@ def test_claim_handler_signs_in_works_from_the_worklist_and_signs_out(world: Wor
     expect(summary).to_contain_text("Insurer plc")
     expect(summary).to_contain_text("Locked to you")
     history = page.get_by_role("table", name="Process history")
-    expect(history.get_by_role("row").filter(has_text="addClaim")).to_contain_text("cr.handler")
-    expect(history.get_by_role("row").filter(has_text="lockClaim")).to_contain_text("comp.handler")
+    expect(history.get_by_role("row").filter(has_text="Sent the claim notification form")).to_contain_text(
+        "cr.handler"
+    )
+    expect(history.get_by_role("row").filter(has_text="Locked the claim")).to_contain_text("comp.handler")
     check_page(page, "claim")
 
     page.get_by_role("link", name="Back to worklist").click()
