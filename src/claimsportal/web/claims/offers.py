@@ -76,9 +76,7 @@ _COPIED = (
     "interest",
     "tariffType",
     "selectDurationOfTheInjury",
-    "excepCircumstancesUplift",
-    "excepCircumstancesUpliftPerc",
-)
+)  # not the uplift: whether one is agreed is the answering side's own answer
 
 
 @dataclass(frozen=True)
