@@ -163,6 +163,11 @@ def do_operation(
     errors = page.locator(".govuk-error-summary")
     if errors.count():
         pytest.fail(f"{operation} refused: {errors.inner_text()}", pytrace=False)
+    if page.get_by_role("button", name="Confirm and send").count():  # the amounts, checked first
+        shot(page, f"{name}-confirm" if name else "")
+        page.get_by_role("button", name="Confirm and send").click()
+        if errors.count():
+            pytest.fail(f"{operation} refused: {errors.inner_text()}", pytrace=False)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {application_id}")
 
 
@@ -260,7 +265,9 @@ def test_rta_claim_from_a_new_cnf_to_settlement(world: World, page: Page, comp_p
     do_operation(cr, app, "acknowledgeStage2SPFConfirmation", {})
     at_phase(cr, app, "Stage 2 Settlement Pack Confirmation End")
     history = cr.get_by_role("table", name="Process history")
-    expect(history.get_by_role("row").filter(has_text="addStage2SPFResponse")).to_contain_text("comp.handler")
+    expect(
+        history.get_by_role("row").filter(has_text="Responded to the Stage 2 Settlement Pack")
+    ).to_contain_text("comp.handler")
     cr.get_by_text("Respond to the Stage 2 Settlement Pack").first.click()  # the form, readable
     shot(cr, "journey-rta-settled")
 

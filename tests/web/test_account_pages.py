@@ -178,7 +178,10 @@ def test_an_authenticator_app_is_set_up_by_confirming_one_of_its_codes(
 def test_a_team_leader_acts_as_a_handler_and_returns(world: World, client: Client) -> None:
     in_section(client, world.cr_leader, "claims")
     last_login = User.objects.get(pk=world.cr_handler.pk).last_login
-    response = client.post("/account/act-as/", {"user_id": "CR.HANDLER"})
+    form = page(client.get("/account/act-as/"))
+    assert '<option value="cr.handler">' in form  # chosen from a list, not typed
+    assert '<option value="cr.admin">' not in form  # no claims profile: not offered
+    response = client.post("/account/act-as/", {"user_id": "cr.handler"})
     assert response["Location"] == "/"
     assert signed_in_user_pk(client) == world.cr_handler.pk
     assert client.session["cp_real_user"] == world.cr_leader.pk
@@ -206,8 +209,8 @@ def test_only_a_team_leader_acts_as_another_user_of_the_organisation(world: Worl
     client.logout()
     in_section(client, world.cr_leader, "claims")
     for user_id, message in (
-        ("comp.handler", "No such user in your organisation"),
-        ("cr.admin", "This user has no claims profile"),
+        ("comp.handler", "Choose one of the people listed"),
+        ("cr.admin", "Choose one of the people listed"),
     ):
         response = client.post("/account/act-as/", {"user_id": user_id})
         assert error_summary(response) == f"There is a problem {message}", user_id

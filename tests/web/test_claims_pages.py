@@ -149,7 +149,7 @@ def test_the_claim_page_offers_what_the_user_may_do_now(world: World, client: Cl
     assert reverse("claims:defendant-only", args=[format_application_id(info.application_id)]) in page
 
 
-def test_the_wrong_side_is_not_offered_an_operation_and_posting_it_gives_the_apis_message(
+def test_the_wrong_side_is_not_offered_an_operation_and_posting_it_says_why_in_words(
     world: World, client: Client
 ) -> None:
     info = send_claim(world)
@@ -158,7 +158,8 @@ def test_the_wrong_side_is_not_offered_an_operation_and_posting_it_gives_the_api
     assert "Accept the claim is not available" in page
     response = client.post(_op_url(info, "acceptClaim"), {"activityEngineGuid": _guid(info)})
     assert response.status_code == 200
-    assert "acceptClaim can only be done by the COMP side at this point" in _page(response)
+    assert "It is for the other side to act on the claim now" in _page(response)
+    assert "acceptClaim" not in _text(_page(response))
     assert Claim.objects.get(pk=info.application_id).phase == "ClaimSubmitted"
 
 
@@ -218,7 +219,7 @@ def test_a_stale_form_says_the_claim_changed_and_shows_it_again(world: World, cl
         _op_url(info, "rejectClaimToCR"), {"activityEngineGuid": stale, "rejectionReasonCode": "1"}
     )
     page = _page(response)
-    assert "The claim has changed since you read it" in page
+    assert "The claim has changed since you opened this page" in page
     assert (
         f'name="activityEngineGuid" value="{_guid(info)}"' in page
     )  # the form now quotes the claim as it is
@@ -229,7 +230,7 @@ def test_a_stale_form_says_the_claim_changed_and_shows_it_again(world: World, cl
         {"activityEngineGuid": stale, "rejectionReasonCode": "1"},
         follow=True,
     )
-    assert "Reject the claim is no longer possible" in _page(response)
+    assert "“Reject the claim” is no longer possible" in _page(response)
 
 
 def _info(info: ClaimInfo) -> ClaimInfo:
@@ -282,7 +283,7 @@ def test_a_team_leader_allocates_and_deallocates(world: World, client: Client) -
     refused = client.post(
         _op_url(info, "allocateUser"), {"activityEngineGuid": _guid(info), "targetUserID": "comp.handler"}
     )
-    assert "allocateUser needs a team leader profile" in _page(refused)
+    assert "“Allocate to a user” needs a team leader profile" in _page(refused)
     client.logout()
     _sign_in(client, "comp.leader")
     page = _page(client.get(_op_url(info, "allocateUser")))

@@ -169,7 +169,7 @@ def test_a_date_is_three_boxes_and_goes_as_typed() -> None:
     assert dob.parts == {"day": "x", "month": "13", "year": "1980"}
 
 
-def test_the_apis_errors_are_shown_beside_their_fields_with_the_apis_messages() -> None:
+def test_the_apis_errors_are_shown_beside_their_fields_in_plain_english() -> None:
     cnf = cnf_example("RTA")
     cnf["claimAndClaimantDetails"]["claimantDetails"]["personalDetails"]["dateOfBirth"] = "2030-01-01"
     del cnf["accidentData"]["accidentDetails"]["accidentLocation"]
@@ -183,15 +183,15 @@ def test_the_apis_errors_are_shown_beside_their_fields_with_the_apis_messages() 
     root = bind(tree, values_from_data(tree, payload))
     summary = attach_errors(root, refused.value.details)
     fields = _fields(root)
-    assert fields[DOB].errors == [api[DOB]]
-    assert fields["cnf.accidentData.accidentDetails.accidentLocation"].errors == ["Field required"]
+    assert fields[DOB].errors == ["Date of birth must be in the past"]
+    assert fields["cnf.accidentData.accidentDetails.accidentLocation"].errors == [
+        "Enter the place where the accident happened"
+    ]
     assert [s.href for s in summary] == [
         f"#{fields[path].anchor}" for path in (d.field for d in refused.value.details)
     ]
     by_href = {s.href: s.text for s in summary}
-    assert by_href[f"#{fields[DOB].id}-day"] == CRUMB.join(
-        ("Claimant details", "Personal details", f"Date of birth: {api[DOB]}")
-    )
+    assert by_href[f"#{fields[DOB].id}-day"] == "Date of birth must be in the past"
 
 
 def test_an_error_about_a_whole_block_or_no_field_shown_goes_to_the_nearest() -> None:

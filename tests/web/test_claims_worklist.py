@@ -78,18 +78,20 @@ def test_sorted_by_application_id_time_limit_or_update_either_way(world: World, 
 
 
 def test_filtered_by_claim_type_and_phase(world: World, client: Client) -> None:
-    send_claim(world, "PL", surname="Public")
-    send_claim(world, surname="Road")
+    send_claim(world, "PL", surname="Publicola")
+    send_claim(world, surname="Roadnight")
     user = world.comp_handler
-    assert [r.claimant for r in selectors.worklist(user, WorklistQuery(claim_type="PL")).others] == ["Public"]
+    assert [r.claimant for r in selectors.worklist(user, WorklistQuery(claim_type="PL")).others] == [
+        "Publicola"
+    ]
     assert [r.claimant for r in selectors.worklist(user, WorklistQuery(phase="ClaimSubmitted")).others] == [
-        "Road"
+        "Roadnight"
     ]
     _sign_in(client, "comp.handler")
     page = client.get(
         "/", {"type": "RTA", "phase": "ClaimSubmitted", "sort": "bogus", "order": "desc"}
     ).content.decode()
-    assert "Road" in page and "Public" not in page
+    assert "Roadnight" in page and "Publicola" not in page
     assert 'aria-sort="descending"' in page  # an unknown sort falls back to the time limit
     assert "Clear filters" in page
 

@@ -10,7 +10,7 @@ forms through it (``presentation.summary``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -23,6 +23,7 @@ from claimsportal.presentation.labels import (
     PERCENT_HINT,
     YES_NO,
     code_label,
+    condition,
     field_label,
 )
 
@@ -46,6 +47,7 @@ class Node:
     input_type: str = "text"
     empty_ok: bool = False  # a required text that may be empty: sent as "" when left empty
     max_length: int = 0
+    condition: str = ""  # when an answer not always needed is needed (never shown as "optional")
 
     def child(self, name: str) -> Node | None:
         return next((c for c in self.children if c.name == name), None)
@@ -194,11 +196,22 @@ def _node(
     )
 
 
+def _with_conditions(node: Node) -> Node:
+    """The tree with each conditional answer's condition (and its hint saying so)."""
+    children = tuple(_with_conditions(c) for c in node.children)
+    item = _with_conditions(node.item) if node.item is not None else None
+    when = "" if node.required else condition(node.path)
+    hint = node.hint
+    if when and when not in hint:
+        hint = f"{when}. {hint}" if hint else when
+    return replace(node, children=children, item=item, condition=when, hint=hint)
+
+
 @cache
 def form_tree(model: type[BaseModel]) -> Node:
     """The form of a payload model (read once per model)."""
     schema = model.model_json_schema()
-    return _node(schema, schema.get("$defs", {}), name="", path="", required=True, depth=0)
+    return _with_conditions(_node(schema, schema.get("$defs", {}), name="", path="", required=True, depth=0))
 
 
 def template_path(path: str) -> str:

@@ -122,7 +122,7 @@ FIELD_LABELS: dict[str, str] = {
     "policeReported": "Was the accident reported to the police?",
     "accidentDate": "Date of the accident",
     "accidentTime": "Time of the accident",
-    "accidentLocation": "Where the accident happened",
+    "accidentLocation": "Place where the accident happened",
     "accidentDescription": "What happened",
     "insuranceCompanyInformatiion": "Insurance company",
     "vihicleInformation": "Vehicle",
@@ -219,7 +219,7 @@ FIELD_LABELS: dict[str, str] = {
     "additionalDamagesExist": "Are there additional damages?",
     "rejectionReasonCode": "Reason for rejecting the claim",
     "rejectionComment": "Why the interim settlement pack is rejected",
-    "organisationPath": "Organisation path of the compensator to reassign to",
+    "organisationPath": "Compensator to reassign the claim to",
     "reasonCode": "Reason",
     "reasonDescription": "Describe the reasons",
     "newTimeOut": "New time limit",
@@ -230,6 +230,49 @@ FIELD_LABELS: dict[str, str] = {
     "targetUserID": "User",
     "branchId": "Branch",
     "compensator": "Compensator (organisation path, if different)",
+    # Labels the field names spell wrongly or shorten (the glossary: docs/glossary.md)
+    "altVchlProvided": "Alternative vehicle provided",
+    "altVhclDetails": "Alternative vehicle details",
+    "preparedToProvideReabilitation": "Prepared to provide rehabilitation",
+    "preparedToProvideRehabilitation": "Prepared to provide rehabilitation",
+    "reabilitationDetails": "Rehabilitation details",
+    "reabilitationProvided": "Rehabilitation provided",
+    "defendantsInsurer": "Defendant's insurer",
+    "defendantsDOB": "Defendant's date of birth",
+    "referralSourceSource": "Where the claimant heard of you",
+    "referralSourceWebsite": "Website the claimant came from",
+    "referralSourceInfo": "Referral source",
+    "cmcName": "Name of the claims management company (CMC)",
+    "valueClaimedAfterContrib": "Value claimed after contributory negligence",
+    "valueOfferedAfterContrib": "Value offered after contributory negligence",
+    "allDisbursementAgreedAndPaid": "Have all disbursements been agreed and paid?",
+    "upToDateCRUCertificateAttached": "Is an up-to-date CRU certificate attached?",
+    "upToDateCRUCertificateAttachedComments": "Why no up-to-date CRU certificate is attached",
+    "cruComment": "Why the CRU reference number is not known",
+    "courtProceedingsPackPartA": "Court Proceedings Pack part A",
+    "courtProceedingsPackPartB": "Court Proceedings Pack part B",
+    "occupation_CPP": "Occupation (Court Proceedings Pack)",
+    "selected": "Chosen insurer",
+    "busCoach": "Bus or coach",
+    "claimantLocation": "Where the claimant was",
+    "claimantLocationOther": "Where the claimant was (describe)",
+    "incidentReported": "Was the incident reported?",
+    "accidentOccurred": "The accident occurred",
+    "causedByDefendant": "The accident was caused by the defendant",
+    "causedSomeLossToTheClaimant": "The accident caused the claimant some loss",
+    "claimantEntitled": "The claimant is entitled to claim",
+    "hireNeed": "Need for hire",
+    "driverID": "Driver's ID",
+    "endDate": "End date",
+    "startDate": "Start date",
+    "notificationDate": "Date the claim was sent",
+    "disbursementId": "Disbursement number",
+    "reasonForNotPayingFullDisbursement": "Why the disbursement is not paid in full",
+    "stage1FixedCostsPaid": "Stage 1 fixed costs paid",
+    "stage2FixedCostsPaid": "Stage 2 fixed costs paid",
+    "throughClaimantInsurer": "Through the claimant's insurer",
+    "noAuthority": "No authority",
+    "evidence": "Evidence",
 }
 
 # Hints shown under a field's label (keyed by field name).
@@ -250,6 +293,47 @@ FIELD_HINTS: dict[str, str] = {
     "compensator": "Leave empty to send the claim to the same compensator again",
 }
 
+# Answers that are needed only in some cases (the forms' cross-field rules): shown as a hint, and
+# never marked "(optional)". Keyed by the end of the field's path (the same name means the same rule).
+CONDITIONS: dict[str, str] = {
+    "accidentDetails.seatbelt": "Answer this if the claimant was the driver or a passenger",
+    "referralSourceInfo.cmcName": (
+        "Needed if the referral source is a regulated claims management company (CMC)"
+    ),
+    "referralSourceInfo.mojcmcAuthorisationNumber": (
+        "Needed if the referral source is a regulated claims management company (CMC)"
+    ),
+    "cruReference.cruComment": "Needed if you do not give the CRU reference number",
+    "claimantDetails.ninComment": "Needed if you do not give the National Insurance number",
+    "accidentDetails.otherType": "Needed if the claimant was “Other”",
+    "personalDetails.otherTitle": "Needed if the title is “Other”",
+    "otherParty.*.opOther": "Needed if the other party type is “Other”",
+    "injury.daysNumber": "Needed if the claimant was kept in hospital overnight",
+    "injury.timeOffPeriod": "Needed if the claimant needed time off work",
+    "medCoCase.medCoCaseID": "Needed if there is a soft tissue injury",
+    "excepCircumstancesUpliftPerc": "Needed if you claim an uplift for exceptional circumstances: 1 to 20",
+    "defendantDetails.personalDetails": "Needed if the defendant is a person",
+    "defendantDetails.companyDetails": "Needed if the defendant is a business",
+    "defendantLegalRepresentative.defendantLegalDetails": (
+        "Needed if the defendant has a named legal representative"
+    ),
+    "disbursmentDisputed": "Needed if not all disbursements have been agreed and paid",
+    "upToDateCRUCertificateAttachedComments": "Needed if no up-to-date CRU certificate is attached",
+    "accidentDetails.accidentDate": "Needed for an accident claim",
+    "tariffType": "Only for general damages (pain, suffering and loss of amenity)",
+    "selectDurationOfTheInjury": "Only for general damages (pain, suffering and loss of amenity)",
+    "excepCircumstancesUplift": "Only for general damages (pain, suffering and loss of amenity)",
+}
+
+
+def condition(path: str) -> str:
+    """When an answer that is not always needed is needed ("" when it is simply optional)."""
+    for key, text in CONDITIONS.items():
+        if path == key or path.endswith("." + key):
+            return text
+    return ""
+
+
 AMOUNT_HINT = "In pounds and pence, for example 1500.00"
 PERCENT_HINT = "For example, 25.00"
 
@@ -261,7 +345,23 @@ _YNDK = {"0": "Yes", "1": "No", "2": "Don't know"}
 CODE_LABELS: dict[str, Mapping[str, str]] = {
     "titleType": {"1": "Mr", "2": "Mrs", "3": "Ms", "4": "Miss", "5": "Other"},
     "sex": {"M": "Male", "F": "Female", "N": "Not known"},
-    "addressType": {"P": "Personal", "A": "As address", "F": "Business"},
+    "addressType": {"P": "Home address", "A": "Same as above", "F": "Business address"},
+    # C32 (Release 6): the letters' meanings are not published [I] (docs/glossary.md)
+    "referralSource": {
+        "R": "A regulated claims management company (CMC)",
+        "E": "An existing client",
+        "P": "A personal recommendation",
+        "A": "Advertising",
+        "F": "Friends or family",
+        "W": "A website",
+        "O": "Other",
+        "N": "Prefer not to say",
+    },
+    "claimantLocation": {
+        "0": "On a road or pavement",
+        "1": "On private or business premises",
+        "2": "Somewhere else (describe below)",
+    },
     "signatory": {"S": "The claimant's representative", "C": "The claimant in person"},
     "signatoryType": {"S": "The claimant's representative", "C": "The claimant in person"},
     "claimValue": {"1": "Up to £10,000", "2": "£10,000 to £25,000"},
@@ -316,7 +416,17 @@ CODE_LABELS: dict[str, Mapping[str, str]] = {
     },
     "additionalDamagesDecision": {"A": "Agree", "CO": "Counter offer"},
     "tariffType": {"1": "Tariff", "2": "Non-tariff"},
-    "selectDurationOfTheInjury": {str(n): f"Band {n}" for n in range(8)},  # meanings [I] in §6.1
+    # C34/C35: the Whiplash Injury Regulations 2021 tariff bands (WORKFLOW.md §6.1 [I])
+    "selectDurationOfTheInjury": {
+        "0": "Not more than 3 months",
+        "1": "More than 3 months, up to 6 months",
+        "2": "More than 6 months, up to 9 months",
+        "3": "More than 9 months, up to 12 months",
+        "4": "More than 12 months, up to 15 months",
+        "5": "More than 15 months, up to 18 months",
+        "6": "More than 18 months, up to 24 months",
+        "7": "More than 24 months",
+    },
     "medicalReportStage2": {str(n): str(n) for n in range(5)},
     "medicalReportStage2_1": {str(n): str(n) for n in range(5)},
     "reasonForExtension": EXTENSION_REASONS,
@@ -406,3 +516,38 @@ OPERATION_LABELS: dict[str, str] = {
 
 def operation_label(name: str) -> str:
     return OPERATION_LABELS.get(name) or humanise(name)
+
+
+# The process history in words: what happened, in the past tense where the button's words would
+# read as an instruction. Others read as the operation's label.
+HISTORY_LABELS: dict[str, str] = {
+    "createDraft": "Started the draft",
+    "updateDraft": "Saved the draft",
+    "addClaim": "Sent the claim notification form",
+    "resendRejectedClaim": "Corrected and resent the claim",
+    "timeout": "The time limit ran out",
+    "lockClaim": "Locked the claim",
+    "unlockClaim": "Unlocked the claim",
+    "forceUnlockClaim": "Forced the claim unlocked",
+    "allocateUser": "Allocated the claim to a user",
+    "deallocateUser": "Removed the allocation",
+    "allocateClaimToBranch": "Allocated the claim to a branch",
+    "acceptClaim": "Accepted the claim",
+    "acknowledgeClaim": "Acknowledged the claim",
+    "rejectClaimToCR": "Rejected the claim",
+    "reassignToAnotherCM": "Reassigned the claim to another compensator",
+    "sendLiabilityDecision": "Sent the liability decision",
+    "addInterimSPFRequest": "Sent the Interim Settlement Pack",
+    "addInterimSPFResponse": "Responded to the Interim Settlement Pack",
+    "addStage2SPFRequest": "Sent the Stage 2 Settlement Pack",
+    "addStage2SPFResponse": "Responded to the Stage 2 Settlement Pack",
+    "addStage2SPFCounterOfferByCR": "Sent a counter offer",
+    "addStage2SPFCounterOfferByCM": "Responded to the counter offer",
+    "addCPPFRequest": "Sent the Court Proceedings Pack",
+    "addCPPFResponse": "Responded to the Court Proceedings Pack",
+    "exitProcess": "Left the process",
+}
+
+
+def history_label(name: str) -> str:
+    return HISTORY_LABELS.get(name) or operation_label(name)

@@ -41,7 +41,13 @@ def validate_payload(model: type[BaseModel], payload: dict[str, Any], today: dat
         return model.model_validate(payload, context={"today": today})
     except ValidationError as exc:
         details = [
-            ErrorDetail(".".join(str(p) for p in err["loc"]) or "body", err["msg"]) for err in exc.errors()
+            ErrorDetail(
+                ".".join(str(p) for p in err["loc"]) or "body",
+                err["msg"],
+                kind=err["type"],
+                context={key: str(value) for key, value in (err.get("ctx") or {}).items()},
+            )
+            for err in exc.errors()
         ]
         raise PortalError(
             "SCHEMA_INVALID", "The request does not match the operation's schema", details

@@ -5,6 +5,8 @@ The codes and HTTP statuses are the A2A contract (design/API.md); the web UI sho
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +30,14 @@ STATUS_BY_CODE = {
 
 @dataclass(frozen=True)
 class ErrorDetail:
+    """One problem: the field's dotted path and the API's message. ``kind`` and ``context`` are the
+    validator's error type and its parameters (``missing``, ``string_pattern_mismatch`` with its
+    ``pattern``, ...): never sent by the API, they let the web word the problem for a person."""
+
     field: str
     message: str
+    kind: str = dataclasses.field(default="", compare=False)
+    context: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False, hash=False)
 
 
 @dataclass

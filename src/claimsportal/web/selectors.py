@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from claimsportal.claims.acting import format_application_id
@@ -28,7 +28,8 @@ from claimsportal.core import clock
 from claimsportal.notifications.models import Notification
 from claimsportal.notifications.services import RETENTION
 from claimsportal.organisations.models import User
-from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.labels import history_label
+from claimsportal.presentation.messages import notification_text
 from claimsportal.protocols.calendar import BusinessCalendar
 from claimsportal.protocols.tables import DEFINITIONS, definition_for
 from claimsportal.protocols.timers import LONDON
@@ -63,13 +64,19 @@ class WorklistRow:
     updated_at: datetime | None = None
     locked_by: str = ""
     transferred: bool = False  # moved here by a bulk transfer (ADMINISTRATION.md §3: the worklist's icon)
+    overdue: bool = False  # the time limit has passed (the timeout job has not moved it yet)
 
     @property
     def due_soon(self) -> bool:
         return self.business_days_left is not None and self.business_days_left <= DUE_SOON_DAYS
 
+    @property
+    def urgency(self) -> str:
+        """ "Overdue", "Due soon" (≤ DUE_SOON_DAYS business days) or ""."""
+        return "Overdue" if self.overdue else "Due soon" if self.due_soon else ""
 
-@dataclass(frozen=True)
+
+@dataclass
 class HistoryRow:
     occurred_at: datetime
     actor: str  # "user.id (ORG001)", or "System" for timeouts and sweeps
@@ -77,6 +84,15 @@ class HistoryRow:
     phase_before: str  # the phase's name (its code if the protocol no longer has it)
     phase_after: str
     operation_label: str = ""
+    count: int = 1  # repeated saves of the draft shown as one row
+    first_at: datetime | None = None  # the earliest of them
+
+    @property
+    def description(self) -> str:
+        """The row in words: "Saved the draft (18 times)"."""
+        if self.count > 1:
+            return f"{self.operation_label} ({self.count} times)"
+        return self.operation_label
 
 
 def business_days_left(
@@ -105,6 +121,7 @@ class WorklistQuery:
     claim_type: str = ""
     phase: str = ""
     cursor: str = ""
+    urgent: bool = False  # only claims overdue or due within DUE_SOON_DAYS business days
 
     @classmethod
     def from_params(cls, params: Any) -> WorklistQuery:
@@ -117,6 +134,7 @@ class WorklistQuery:
             claim_type=claim_type if claim_type in CLAIM_TYPES else "",
             phase=phase if phase in phase_names() else "",
             cursor=str(params.get("cursor", "")),
+            urgent=params.get("urgent") == "1",
         )
 
     def params(self, **changes: Any) -> dict[str, str]:
@@ -126,10 +144,11 @@ class WorklistQuery:
             "order": "desc" if self.descending else "asc",
             "type": self.claim_type,
             "phase": self.phase,
+            "urgent": "1" if self.urgent else "",
             "cursor": "",
         }
         values.update(changes)
-        defaults = {"sort": "time-limit", "order": "asc", "type": "", "phase": "", "cursor": ""}
+        defaults = {"sort": "time-limit", "order": "asc", "type": "", "phase": "", "urgent": "", "cursor": ""}
         return {k: str(v) for k, v in values.items() if v != defaults[k]}
 
 
@@ -140,6 +159,54 @@ class WorklistPage:
     next_cursor: str | None = None
     previous_cursor: str | None = None
     query: WorklistQuery = field(default_factory=WorklistQuery)
+
+
+STAGE_ORDER = (
+    "Stage 1",
+    "Stage 2.1",
+    "Stage 2",
+    "Additional Damages",
+    "Court Proceedings Pack",
+    "Exit",
+    "End",
+)
+
+
+def phases_by_stage() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The phase filter's options grouped by stage, in the order a claim goes through them:
+    ``[(stage, [(phase ID, name), ...]), ...]`` (a name shared by both protocols listed once)."""
+    stages: dict[str, dict[str, str]] = {}
+    for definition in DEFINITIONS.values():
+        for phase in definition.phases.values():
+            names = stages.setdefault(phase.stage, {})
+            if phase.id not in names:
+                names[phase.id] = phase.name
+    ordered = sorted(stages, key=lambda s: STAGE_ORDER.index(s) if s in STAGE_ORDER else len(STAGE_ORDER))
+    return [(stage, sorted(stages[stage].items(), key=lambda item: item[1])) for stage in ordered]
+
+
+def urgent_before(today: date, calendar: BusinessCalendar | None = None) -> datetime:
+    """Time limits before this instant are "due soon" (or overdue): those with DUE_SOON_DAYS business
+    days or fewer left (``business_days_left`` counts to the day before the limit fires)."""
+    last = (calendar or get_calendar()).add_business_days(today, DUE_SOON_DAYS + 1)
+    return datetime(last.year, last.month, last.day, tzinfo=LONDON) + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Urgency:
+    overdue: int
+    due_soon: int  # not overdue
+
+
+def worklist_urgency(user: User, query: WorklistQuery, *, today: date, now: datetime) -> Urgency:
+    """How many claims of the (filtered) worklist are overdue or due soon: one indexed count."""
+    if user.organisation_id is None:
+        return Urgency(0, 0)
+    counts = _filtered(user, query.__class__(claim_type=query.claim_type, phase=query.phase)).aggregate(
+        overdue=Count("pk", filter=Q(deadline_at__lte=now)),
+        soon=Count("pk", filter=Q(deadline_at__gt=now, deadline_at__lt=urgent_before(today))),
+    )
+    return Urgency(int(counts["overdue"] or 0), int(counts["soon"] or 0))
 
 
 def phase_names() -> dict[str, str]:
@@ -169,6 +236,7 @@ _ROW_COLUMNS = (
 
 def _rows(values: Sequence[tuple[Any, ...]], user: User, today: date) -> list[WorklistRow]:
     calendar = get_calendar()
+    now = clock.now()
     out = []
     for (
         app_id,
@@ -200,6 +268,7 @@ def _rows(values: Sequence[tuple[Any, ...]], user: User, today: date) -> list[Wo
                 updated,
                 locker or "",
                 bool(transferred),
+                overdue=deadline_at is not None and deadline_at <= now,
             )
         )
     return out
@@ -231,6 +300,8 @@ def _filtered(user: User, query: WorklistQuery) -> QuerySet[Claim]:
         rows = rows.filter(claim_type=query.claim_type)
     if query.phase:
         rows = rows.filter(phase=query.phase)
+    if query.urgent:
+        rows = rows.filter(deadline_at__lt=urgent_before(clock.today()))
     return rows.annotate(
         sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField()),
         # One probe of the claim's history index per row shown
@@ -294,6 +365,19 @@ def worklist(
     return page
 
 
+EXPORT_LIMIT = 10_000  # rows in one CSV export of the worklist
+
+
+def worklist_export(user: User, query: WorklistQuery, *, today: date) -> list[WorklistRow]:
+    """Every claim of the filtered worklist (not one page), in the worklist's order, for the CSV
+    export: one query, at most EXPORT_LIMIT rows."""
+    if user.organisation_id is None:
+        return []
+    column = SORTS[query.sort][1]
+    found = _filtered(user, query).order_by(*_order(column, query.descending)).values_list(*_ROW_COLUMNS)
+    return _rows(list(found[:EXPORT_LIMIT]), user, today)
+
+
 # --------------------------------------------------------------------------------------------------
 # Notifications panel
 # --------------------------------------------------------------------------------------------------
@@ -323,7 +407,7 @@ def recent_notifications(user: User, *, limit: int = 10) -> tuple[list[Notificat
         .values_list("guid", "claim_id", "message", "created_at", "kind")[: limit + 1]
     )
     return [
-        NotificationRow(str(guid), format_application_id(claim_id), message, created, kind)
+        NotificationRow(str(guid), format_application_id(claim_id), notification_text(message), created, kind)
         for guid, claim_id, message, created, kind in rows[:limit]
     ], len(rows) > limit
 
@@ -356,17 +440,31 @@ def claim_history(claim: Claim, *, with_drafts: bool = True) -> list[HistoryRow]
         phase = phases.get(code)
         return phase.name if phase is not None else code
 
-    return [
-        HistoryRow(
-            occurred_at=event.occurred_at,
-            actor=_actor_label(event),
-            operation=event.operation,
-            phase_before=phase_name(event.phase_before),
-            phase_after=phase_name(event.phase_after),
-            operation_label=operation_label(event.operation),
+    rows: list[HistoryRow] = []
+    for event in events:
+        actor = _actor_label(event)
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and event.operation == "updateDraft"
+            and last.operation == "updateDraft"
+            and last.actor == actor
+        ):  # the saves of a draft, one after another by one person: one line
+            last.count += 1
+            last.first_at = last.first_at or last.occurred_at
+            last.occurred_at = event.occurred_at
+            continue
+        rows.append(
+            HistoryRow(
+                occurred_at=event.occurred_at,
+                actor=actor,
+                operation=event.operation,
+                phase_before=phase_name(event.phase_before),
+                phase_after=phase_name(event.phase_after),
+                operation_label=history_label(event.operation),
+            )
         )
-        for event in events
-    ]
+    return rows
 
 
 def _actor_label(event: ClaimEvent) -> str:

@@ -3,9 +3,11 @@
 from django.urls import include, path
 
 from claimsportal.web import views
+from claimsportal.web.claims.worklist import worklist_csv
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("worklist.csv", worklist_csv, name="worklist-csv"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("claims/<str:application_id>/", views.claim_detail, name="claim"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 
@@ -159,9 +160,20 @@ class AgreementForm(GovukForm):
 
 
 class ActAsForm(GovukForm):
-    user_id = forms.CharField(
-        label="User ID of the person to act as",
-        max_length=50,
+    """The person to act as, chosen from the organisation's enabled users (a list: no user ID to
+    type); the service still decides whether they may be acted as."""
+
+    user_id = forms.ChoiceField(
+        label="Person to act as",
         help_text="A claims user of your organisation",
-        error_messages={"required": "Enter the user ID of the person to act as"},
+        error_messages={
+            "required": "Choose the person to act as",
+            "invalid_choice": "Choose one of the people listed",
+        },
     )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a person"), *(people or [])]

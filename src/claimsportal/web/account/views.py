@@ -297,7 +297,19 @@ def act_as(request: HttpRequest) -> HttpResponse:
     if sections.section_of(request) is not Section.CLAIMS:
         return sections.wrong_section(request)
     leader = _user(request)
-    form = ActAsForm(request.POST if request.method == "POST" else None)
+    people = [  # the claims users of the organisation (those the service lets a leader act as)
+        (
+            u.user_id,
+            f"{' '.join(p for p in (u.forename, u.surname) if p)} ({u.user_id})" if u.surname else u.user_id,
+        )
+        for u in User.objects.filter(
+            organisation=leader.organisation, is_enabled=True, is_active=True, is_operator=False
+        )
+        .exclude(pk=leader.pk)
+        .order_by("surname", "forename", "user_id")
+        if u.claims_profiles()
+    ]
+    form = ActAsForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
         try:
             target = administration.login_as(leader, form.cleaned_data["user_id"])  # audited

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from claimsportal.claims.acting import Actor, format_application_id
 from claimsportal.claims.models import Claim
 from claimsportal.organisations.models import User
+from claimsportal.presentation.messages import plain_text
 from claimsportal.protocols.errors import PortalError
 
 
@@ -26,7 +27,9 @@ def user_of(request: HttpRequest) -> User:
 
 
 def refused(request: HttpRequest, error: PortalError) -> HttpResponse:
-    return render(request, "web/claims/refused.html", {"error": error}, status=error.status)
+    shown = [plain_text(error.message)]
+    shown += [text for d in error.details if (text := plain_text(d.message)) not in shown]
+    return render(request, "web/claims/refused.html", {"messages_shown": shown}, status=error.status)
 
 
 def with_actor[**P](

@@ -34,6 +34,7 @@ from claimsportal.claims.acting import Actor, format_application_id, parse_appli
 from claimsportal.claims.models import Claim
 from claimsportal.documents import attachments as service
 from claimsportal.documents.models import Attachment
+from claimsportal.presentation.messages import plain_text
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.types import Side
 from claimsportal.web.account.forms import GovukForm, add_portal_error
@@ -124,7 +125,7 @@ def section(actor: Actor, claim: Claim, form: AttachmentForm | None = None) -> A
         format_application_id(claim.pk),
         [_row(a) for a in service.list_attachments(actor, claim)],
         None if refusal is not None else form or AttachmentForm(),
-        refusal.message if refusal is not None else "",
+        plain_text(refusal.message) if refusal is not None else "",
     )
 
 
@@ -195,7 +196,7 @@ def _attachment_add(request: HttpRequest, actor: Actor, application_id: str) -> 
     claim_url = reverse("claim", args=[format_application_id(claim.pk)])
     refusal = service.adding_refused(actor, claim)
     if refusal is not None:
-        messages.error(request, refusal.message)
+        messages.error(request, plain_text(refusal.message))
         return redirect(claim_url)
     if request.method == "GET":
         return _form_page(request, claim, AttachmentForm())

@@ -20,7 +20,7 @@ from claimsportal.custody import gdpr
 from claimsportal.custody.rules import fate
 from claimsportal.presentation.cnf import cnf_tree
 from claimsportal.presentation.form_tree import Node, form_tree
-from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.labels import code_label, operation_label
 from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
@@ -93,6 +93,7 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
             "attachments": attachments.section(actor, claim),
             "documents": printable_documents.section(actor, claim),
             "claim": claim,
+            "claim_type_label": code_label("claimType", claim.claim_type),
             "detail": detail,
             "application_id": format_application_id(claim.pk),
             "phase_name": definition.phases[claim.phase].name
@@ -103,6 +104,7 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
             ),
             "due_soon": claim.deadline_at is not None
             and selectors.business_days_left(claim.deadline_at, today=today) <= selectors.DUE_SOON_DAYS,
+            "overdue": claim.deadline_at is not None and claim.deadline_at <= clock.now(),
             "locked_to_me": claim.locked_by_id is not None and claim.locked_by_id == actor.user_pk,
             "workflow_actions": [a for a in actions if not a.housekeeping],
             "housekeeping_actions": [a for a in actions if a.housekeeping],

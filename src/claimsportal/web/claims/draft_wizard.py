@@ -20,6 +20,7 @@ from claimsportal.documents.models import PrintableDocument
 from claimsportal.documents.printable import document_title
 from claimsportal.organisations.directory import search_compensators, search_insurer_index
 from claimsportal.presentation.cnf import cnf_tree, section_node, sections
+from claimsportal.presentation.messages import field_message, plain_text
 from claimsportal.presentation.summary import summarise
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.types import ClaimType
@@ -65,8 +66,9 @@ def new_claim(request: HttpRequest, actor: Actor) -> HttpResponse:
     errors = []
     field_errors = []
     if error is not None:  # the service's message, beside the one question of the page
-        field_errors = [error.message]
-        errors = [SummaryError(error.message, "#claimType")]
+        shown = plain_text(error.message)
+        field_errors = [shown]
+        errors = [SummaryError(shown, "#claimType")]
     return render(
         request,
         "web/claims/new_claim.html",
@@ -223,7 +225,7 @@ def draft_compensator(request: HttpRequest, actor: Actor, application_id: str) -
             except PortalError as error:
                 if error.code == "NOT_FOUND":
                     raise
-                errors = [SummaryError(error.message, "")]
+                errors = [SummaryError(plain_text(error.message), "")]
                 draft = drafts.get_draft(actor, draft.pk)
             else:
                 messages.success(request, f"The claim will be sent to {picked['label']}")
@@ -281,7 +283,7 @@ def draft_section(request: HttpRequest, actor: Actor, application_id: str, secti
     error_message = ""
     stored = (draft.cnf or {}).get(section)
     if request.method == "GET":
-        values = values_from_data(node, stored)
+        values = values_from_data(node, forms.with_firm_details(section, stored, actor.user_pk))
         root = bind(node, values, settings)
         if stored is not None and request.GET.get("check"):
             problems = drafts.draft_problems(actor, draft.pk, today=clock.today())
@@ -306,7 +308,7 @@ def draft_section(request: HttpRequest, actor: Actor, application_id: str, secti
                 draft = drafts.get_draft(actor, draft.pk)
                 root = bind(node, compact, settings)
                 errors = attach_errors(root, [d for d in error.details if d.field != "activityEngineGuid"])
-                error_message = error.message
+                error_message = plain_text(error.message)
             else:
                 if request.POST.get("_action") == "later":
                     messages.success(request, f"{node.label}: saved")
@@ -350,7 +352,7 @@ def draft_check(request: HttpRequest, actor: Actor, application_id: str) -> Http
         except PortalError as error:
             if error.code == "NOT_FOUND":
                 raise
-            error_message = error.message
+            error_message = plain_text(error.message)
             problems = list(error.details)
             draft = drafts.get_draft(actor, draft.pk)
             if error.code == "STALE_ACTIVITY_GUID":
@@ -393,7 +395,7 @@ def draft_check(request: HttpRequest, actor: Actor, application_id: str) -> Http
         )
     for problem in by_task[""]:
         errors.append(
-            SummaryError(f"{problem.field}: {problem.message}" if problem.field else problem.message, "")
+            SummaryError(field_message(problem, None) if problem.field else plain_text(problem.message), "")
         )
     return render(
         request,
@@ -437,7 +439,7 @@ def draft_delete(request: HttpRequest, actor: Actor, application_id: str) -> Htt
         except PortalError as error:
             if error.code == "NOT_FOUND":
                 raise
-            errors = [SummaryError(error.message, "")]
+            errors = [SummaryError(plain_text(error.message), "")]
             draft = drafts.get_draft(actor, draft.pk)
         else:
             messages.success(request, f"Draft {number} deleted")

@@ -7,7 +7,7 @@ from typing import Any
 
 from claimsportal.claims.acting import Actor
 from claimsportal.claims.models import Claim
-from claimsportal.organisations.models import Branch, User
+from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.presentation.form_tree import Node, form_tree
 from claimsportal.protocols.codes import EXIT_CODES, REJECTION_REASONS
 from claimsportal.protocols.definitions import Operation
@@ -20,6 +20,8 @@ INSURER_PATH = f"cnf.{INSURER_INFORMATION_PATH}"
 INSURER_KEYS = ("insurerOrganizationID", "insurerOrganizationPath")
 NOTIFICATION_DATE = "cnf.applicationData.claimDetails.notificationDate"  # the portal sets it when sent
 CNF_CLAIM_TYPE = "cnf.applicationData.claimDetails.claimType"  # EL/PL: the draft's type, fixed
+FIRM_SECTION = "claimAndClaimantDetails"
+FIRM_PATH = ("claimantRepresentative", "companyDetails")  # within FIRM_SECTION
 
 
 def insurer_values(cnf: dict[str, Any] | None) -> dict[str, str]:
@@ -89,6 +91,13 @@ def operation_form(actor: Actor, claim: Claim, op: Operation) -> OperationForm:
             (uid, f"{uid} ({' '.join(p for p in (fore, sur) if p)})" if fore or sur else uid)
             for uid, fore, sur in users
         ]
+    if tree.child("organisationPath") is not None:  # reassigning: a compensator chosen, not a path typed
+        others = Organisation.objects.filter(org_type=Organisation.Type.COMP, enabled=True)
+        if claim.comp_organisation_id is not None:
+            others = others.exclude(pk=claim.comp_organisation_id)
+        choices["organisationPath"] = [
+            (f"/{org_id}", name) for name, org_id in others.order_by("name").values_list("name", "org_id")
+        ]
     if tree.child("branchId") is not None:
         branches = Branch.objects.filter(organisation_id=actor.organisation_pk, enabled=True).order_by(
             "branch_id"
@@ -103,3 +112,38 @@ def operation_form(actor: Actor, claim: Claim, op: Operation) -> OperationForm:
     return OperationForm(
         op, tree, FormSettings(fixed=fixed, hidden=frozenset(hidden), choices=choices), initial
     )
+
+
+def firm_details(user_pk: int) -> dict[str, Any]:
+    """The claimant representative's own details as the CNF asks for them, from the organisation,
+    the user's branch and the user (a branch's address, telephone and e-mail before the
+    organisation's): what the draft's form shows until the user saves it (nothing is stored)."""
+    user = User.objects.select_related("organisation", "branch").get(pk=user_pk)
+    org = user.organisation
+    branch = user.branch
+    if org is None:
+        return {}
+    address = dict((branch.address if branch is not None and branch.address else None) or org.address or {})
+    details: dict[str, Any] = {
+        "companyName": org.name[:100],
+        "branchName": branch.name[:100] if branch is not None else "",
+        "emailAddress": (branch.email if branch is not None and branch.email else org.email),
+        "contactName": user.forename[:25],
+        "contactSurname": user.surname[:25],
+        "telephoneNumber": (branch.telephone if branch is not None and branch.telephone else org.telephone),
+        "address": {"country": "United Kingdom", **{k: str(v) for k, v in address.items() if v}},
+    }
+    return {key: value for key, value in details.items() if value}
+
+
+def with_firm_details(section: str, stored: Any, user_pk: int) -> Any:
+    """The stored section, with the firm's details filled in when the section has none yet."""
+    if section != FIRM_SECTION:
+        return stored
+    data = dict(stored) if isinstance(stored, dict) else {}
+    representative = dict(data.get(FIRM_PATH[0]) or {})
+    if representative.get(FIRM_PATH[1]):
+        return stored
+    representative[FIRM_PATH[1]] = firm_details(user_pk)
+    data[FIRM_PATH[0]] = representative
+    return data

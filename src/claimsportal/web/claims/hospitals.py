@@ -10,6 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from claimsportal.claims.acting import Actor
+from claimsportal.presentation.messages import plain_text
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.reference.hospitals import HospitalInfo, search_hospitals
 from claimsportal.web.claims.acting import with_actor
@@ -60,7 +61,7 @@ def hospital_finder(request: HttpRequest, actor: Actor) -> HttpResponse:
             found = search_hospitals(name=name, post_code=postcode, limit=HOSPITAL_RESULTS + 1)
         except PortalError as error:
             for detail in error.details or [ErrorDetail("", error.message)]:
-                problems.append((HOSPITAL_INPUTS.get(detail.field, ""), detail.message))
+                problems.append((HOSPITAL_INPUTS.get(detail.field, ""), plain_text(detail.message)))
     more = len(found) > HOSPITAL_RESULTS
     hospitals = found[:HOSPITAL_RESULTS]
     summary = _hospitals_found(len(hospitals), more)

@@ -18,9 +18,12 @@ from claimsportal.claims.services import perform
 from claimsportal.core import clock
 from claimsportal.documents.printable import DRAFT_PRINTS, document_title
 from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.messages import plain_text
+from claimsportal.presentation.summary import summarise
+from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
-from claimsportal.web.claims import forms
+from claimsportal.web.claims import forms, offers
 from claimsportal.web.claims.acting import back, claim_url, with_actor
 from claimsportal.web.claims.schema_form import (
     Field,
@@ -29,16 +32,25 @@ from claimsportal.web.claims.schema_form import (
     attach_errors,
     bind,
     parse,
+    values_from_data,
     values_from_post,
 )
 from claimsportal.web.forms import refuse_control_characters
 
 
 def _page_context(
-    claim: Claim, op_name: str, root: Field, errors: list[SummaryError], error_message: str = ""
+    claim: Claim,
+    op_name: str,
+    root: Field,
+    errors: list[SummaryError],
+    error_message: str = "",
+    offer: offers.Offer | None = None,
 ) -> dict[str, Any]:
     definition = definition_for(claim.claim_type)
+    if offer is not None:
+        offers.describe_replies(root, offer, op_name)
     return {
+        "offer": offer,
         "claim": claim,
         "application_id": format_application_id(claim.pk),
         "phase_name": definition.phases[claim.phase].name
@@ -62,6 +74,7 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         raise Http404("No such operation")
     form = forms.operation_form(actor, claim, op)
     allowed = claim_selectors.allowed_operations(actor, claim)
+    offer = offers.latest_offer(actor, claim, operation)
     if request.method == "GET":
         if operation not in allowed:
             return render(
@@ -74,15 +87,52 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
                     "operation": operation,
                 },
             )
-        root = bind(form.tree, form.initial, form.settings)
-        return render(request, "web/claims/operation.html", _page_context(claim, operation, root, []))
+        initial = form.initial
+        if offer is not None:
+            reply = form.tree.find(offers.SOURCES[operation].replies + ".*")
+            names = {c.name for c in reply.children} if reply is not None else set()
+            initial = {
+                **values_from_data(form.tree, offers.prefilled_replies(offer, operation, names)),
+                **initial,
+            }
+        root = bind(form.tree, initial, form.settings)
+        return render(
+            request, "web/claims/operation.html", _page_context(claim, operation, root, [], offer=offer)
+        )
     values = values_from_post(request.POST)
-    if "_add" in request.POST or "_remove" in request.POST:  # the groups as typed, one more or less
-        root = bind(form.tree, adjust_groups(form.tree, values, request.POST), form.settings)
-        return render(request, "web/claims/operation.html", _page_context(claim, operation, root, []))
+    if "_add" in request.POST or "_remove" in request.POST or "_change" in request.POST:
+        # the groups as typed, one more or less (or the form again from the confirmation page)
+        shown = values if "_change" in request.POST else adjust_groups(form.tree, values, request.POST)
+        root = bind(form.tree, shown, form.settings)
+        return render(
+            request, "web/claims/operation.html", _page_context(claim, operation, root, [], offer=offer)
+        )
     payload, compact = parse(form.tree, values, form.settings)
     if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
         return _draft_print(claim, operation, payload)
+    if operation in offers.CONFIRMED and "_confirmed" not in request.POST:
+        try:  # the form's own checks first: the confirmation page is for a form that can be sent
+            refuse_control_characters(payload)
+            validate_payload(form.operation.payload, payload, clock.today())
+        except PortalError as error:
+            root = bind(form.tree, compact, form.settings)
+            summary = attach_errors(root, [d for d in error.details if d.field != "activityEngineGuid"])
+            return render(
+                request,
+                "web/claims/operation.html",
+                _page_context(claim, operation, root, summary, offer=offer),
+            )
+        return render(
+            request,
+            "web/claims/operation_confirm.html",
+            {
+                **_page_context(claim, operation, bind(form.tree, compact, form.settings), [], offer=offer),
+                "values": sorted(compact.items()),
+                "guid": str(request.POST.get("activityEngineGuid", "")),
+                "groups": summarise(form.tree, payload),
+                "amounts": offers.amounts(payload, operation),
+            },
+        )
     try:
         refuse_control_characters(payload)
         info = perform(
@@ -99,7 +149,8 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             claim = claim_selectors.get_visible_claim(actor, claim.pk)  # show it as it is now
             if operation not in claim_selectors.allowed_operations(actor, claim):
                 messages.error(
-                    request, f"{error.message}. {operation_label(operation)} is no longer possible."
+                    request,
+                    f"{plain_text(error.message)}. “{operation_label(operation)}” is no longer possible.",
                 )
                 return redirect(claim_url(claim))
         root = bind(form.tree, compact, form.settings)
@@ -108,11 +159,11 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         ]
         summary = attach_errors(root, details)
         if not summary or error.code not in ("SCHEMA_INVALID", "BUSINESS_RULE"):
-            summary.insert(0, SummaryError(error.message, ""))
+            summary.insert(0, SummaryError(plain_text(error.message), ""))
         return render(
             request,
             "web/claims/operation.html",
-            _page_context(claim, operation, root, summary),
+            _page_context(claim, operation, root, summary, offer=offer),
             status=200,
         )
     messages.success(request, _done_message(operation, info.phase_name))

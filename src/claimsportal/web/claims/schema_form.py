@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimsportal.presentation.form_tree import CRUMB, Node, field_id, find_absolute, join_path, template_path
+from claimsportal.presentation.messages import field_message, plain_text, summary_prefix, what_to_do
 from claimsportal.protocols.errors import ErrorDetail
 
 MAX_GROUPS = 50  # a posted count beyond this is ignored (no form repeats more)
@@ -319,6 +320,11 @@ class Field:
         return self.id
 
     @property
+    def optional(self) -> bool:
+        """Marked "(optional)": not required, and not needed in some cases (those say when)."""
+        return not self.required and not self.node.condition
+
+    @property
     def use_select(self) -> bool:
         return self.kind == "choice" and len(self.choices) > RADIO_LIMIT
 
@@ -479,7 +485,9 @@ def attach_errors(
     root: Field, details: Iterable[ErrorDetail], *, href_prefix: str = ""
 ) -> list[SummaryError]:
     """Put each API error beside its field (the nearest field shown for a path below or above the
-    fields) and list them for the GOV.UK error summary, in the order of the API."""
+    fields), worded for a person (``presentation.messages``), and list them for the GOV.UK error
+    summary, in the order of the API. A whole block left out is reported as each required answer in
+    it, so every link lands on an input that shows its error."""
     index: dict[str, Field] = {}
     for bound in root.walk():
         if bound.kind != "checkboxes":
@@ -488,14 +496,48 @@ def attach_errors(
     for detail in details:
         target = _nearest(index, detail.field)
         if target is None:
-            text = f"{detail.field}: {detail.message}" if detail.field else detail.message
-            summary.append(SummaryError(text, ""))
+            summary.append(
+                SummaryError(field_message(detail, None) if detail.field else plain_text(detail.message), "")
+            )
             continue
-        target.errors.append(detail.message)
-        where = CRUMB.join((target.crumb or target.label).split(CRUMB)[-3:])
-        text = f"{where}: {detail.message}" if where else detail.message
-        summary.append(SummaryError(text, f"{href_prefix}#{target.anchor}"))
+        exact = target.path == detail.field
+        if exact and target.kind in ("object", "array") and detail.kind in _LEFT_OUT:
+            leaves = list(_required_answers(target))
+            if leaves:
+                for leaf in leaves:
+                    _attach(leaf, what_to_do(leaf.label, leaf.kind), summary, href_prefix)
+                continue
+        _attach(
+            target,
+            field_message(detail, target.node, target.kind) if exact else field_message(detail, None),
+            summary,
+            href_prefix,
+        )
     return summary
+
+
+_LEFT_OUT = frozenset({"missing", "model_type", "dict_type", "list_type", "too_short"})
+
+
+def _attach(target: Field, message: str, summary: list[SummaryError], href_prefix: str) -> None:
+    if message in target.errors:
+        return
+    target.errors.append(message)
+    prefix = summary_prefix(target.crumb, CRUMB)
+    text = f"{prefix}: {message}" if prefix else message
+    summary.append(SummaryError(text, f"{href_prefix}#{target.anchor}"))
+
+
+def _required_answers(block: Field) -> Iterable[Field]:
+    """The required inputs of a block (recursing into its required blocks and groups)."""
+    for child in block.children:
+        if child.kind == "checkboxes" or not child.required:
+            continue
+        if child.kind in ("object", "array"):
+            inner = list(_required_answers(child))
+            yield from inner if inner else [child] if child.kind == "array" else []
+        else:
+            yield child
 
 
 def _nearest(index: Mapping[str, Field], path: str) -> Field | None:

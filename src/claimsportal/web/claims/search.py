@@ -13,6 +13,7 @@ from claimsportal.claims.acting import Actor, format_application_id
 from claimsportal.claims.selectors import SORT_FIELDS, SearchCriteria
 from claimsportal.core import clock
 from claimsportal.presentation.labels import field_label
+from claimsportal.presentation.messages import plain_text
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.tables import definition_for
 from claimsportal.web import selectors
@@ -100,9 +101,9 @@ def search_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             for detail in error.details or [ErrorDetail("", error.message)]:
                 target = SEARCH_ERROR_FIELDS.get(detail.field, detail.field)
                 if target:
-                    field_errors.setdefault(target, []).append(detail.message)
+                    field_errors.setdefault(target, []).append(plain_text(detail.message))
                 else:
-                    general.append(detail.message)
+                    general.append(plain_text(detail.message))
         else:
             results = _search_rows(found.claims, actor)
             next_cursor = found.next_cursor

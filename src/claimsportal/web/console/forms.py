@@ -327,6 +327,7 @@ class RegistrationForm(AddressForm):
         choices=[(c.value, c.label) for c in Organisation.CompensatorType],
         required=False,
         initial="I",
+        widget=forms.RadioSelect,  # each option its own id and label (a Select's options have none)
     )
     software_house = text(
         "Software house",

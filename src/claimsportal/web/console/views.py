@@ -26,6 +26,8 @@ from claimsportal.organisations.a2a_clients import SECRET_GRACE, secret_expires_
 from claimsportal.organisations.administration import UserChanges
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
 from claimsportal.organisations.profiles import Profile
+from claimsportal.presentation.labels import field_label
+from claimsportal.presentation.messages import lower_first
 from claimsportal.presentation.profiles import PROFILE_LABELS
 from claimsportal.protocols.errors import PortalError
 from claimsportal.web.account.forms import add_portal_error
@@ -67,6 +69,18 @@ ACTION_LABELS = {
     "registration.submitted": "Registration submitted",
     "registration.approved": "Registration approved",
     "registration.rejected": "Registration rejected",
+    "attachment.added": "Attachment added to a claim",
+}
+
+# The details' keys in words (others: the glossary's field label, presentation.labels).
+DETAIL_LABELS = {
+    "dataAttachmentGuid": "attachment ID",
+    "dataAttachmentTitle": "title",
+    "dataAttachmentFileName": "file",
+    "size": "size",
+    "sha256": "checksum (SHA-256)",
+    "fields": "changed",
+    "profiles": "profiles",
 }
 
 
@@ -500,18 +514,30 @@ def a2a_revoke(request: HttpRequest, admin: User, organisation: Organisation, cl
 # --------------------------------------------------------------------------------------------------
 
 
+def _detail_label(key: str) -> str:
+    return DETAIL_LABELS.get(key) or lower_first(field_label(key))
+
+
+def _detail_value(key: str, value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(lower_first(field_label(str(v))) if key == "fields" else str(v) for v in value)
+    if key == "size" and isinstance(value, int):
+        return f"{value / 1024:,.0f} KB" if value >= 1024 else f"{value} bytes"
+    if key == "sha256" and isinstance(value, str):
+        return f"{value[:12]}…"
+    if value is None:
+        return "not set"
+    return str(value)
+
+
 def describe_details(details: dict[str, Any]) -> str:
     """An audit entry's details in words: "forename: Ann; branch: 002", "changed: name, enabled"."""
     parts = []
     for key, value in details.items():
         if isinstance(value, dict):
-            parts += [
-                f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in value.items()
-            ]
-        elif isinstance(value, list):
-            parts.append(f"{'changed' if key == 'fields' else key}: {', '.join(str(v) for v in value)}")
+            parts += [f"{_detail_label(k)}: {_detail_value(k, v)}" for k, v in value.items()]
         else:
-            parts.append(f"{key}: {value}")
+            parts.append(f"{_detail_label(key)}: {_detail_value(key, value)}")
     return "; ".join(parts)
 
 
