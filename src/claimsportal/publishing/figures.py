@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -153,7 +153,8 @@ def service_figures(month: date, *, until: datetime | None = None) -> dict[str, 
     start, end = _month_bounds(month)
     if until is not None:
         end = min(end, until)
-    minutes = max(int((end - start).total_seconds() // 60), 0)
+    # In UTC: two times of one zone subtract as wall-clock times (a DST change would be lost).
+    minutes = max(int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() // 60), 0)
     samples = ServiceSample.objects.filter(minute__gte=start, minute__lt=end)
     ok_minutes = samples.filter(probe_ok=True).values("minute").distinct().count()
     totals = samples.filter(probe_ok__isnull=True).aggregate(
@@ -185,19 +186,19 @@ def news_title(month: date) -> str:
 
 
 @transaction.atomic
-def publish_month(month: date, *, now: datetime | None = None) -> PublishedMonth | None:
-    """Publish ``month``'s figures and post the news item; None if it was published already (a
-    published month is never rewritten)."""
+def publish_month(month: date) -> PublishedMonth | None:
+    """Publish ``month``'s figures and post the news item, dated now (real time); None if it was
+    published already (a published month is never rewritten)."""
     month = month_start(month)
     if PublishedMonth.objects.filter(month=month).exists():
         return None
-    now = now or clock.now()
+    now = clock.real_now()
     counts = aggregate(month, month).get(month, {})
     published = PublishedMonth.objects.create(
         month=month,
         published_at=now,
         figures=_figures_json(counts),
-        service=service_figures(month, until=clock.real_now()),
+        service=service_figures(month, until=now),
     )
     news.publish(
         category=NewsItem.Category.MANAGEMENT_INFO,
@@ -206,7 +207,6 @@ def publish_month(month: date, *, now: datetime | None = None) -> PublishedMonth
             f"The Executive Dashboard management information for {month:%B %Y} is now available: "
             "claims sent, exits, settlements and court packs per protocol, and the portal's service report."
         ),
-        now=now,
     )
     return published
 
@@ -214,7 +214,7 @@ def publish_month(month: date, *, now: datetime | None = None) -> PublishedMonth
 def publish_previous_month(now: datetime) -> int:
     """The monthly job: publish the month before ``now``'s (business clock), once. Returns 1 if it
     published, 0 if it had been published."""
-    return 0 if publish_month(previous_month(now.astimezone(LONDON).date()), now=now) is None else 1
+    return 0 if publish_month(previous_month(now.astimezone(LONDON).date())) is None else 1
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,4 +15,6 @@ urlpatterns = [
     path("console/", include("claimsportal.web.console.urls")),
     # Working on claims: drafts and the CNF, every operation's page, search, notifications, locks
     path("work/", include("claimsportal.web.claims.urls")),
+    # What the portal publishes, for anyone: the Executive Dashboard and the news (web/publishing/)
+    path("", include("claimsportal.web.publishing.urls")),
 ]
