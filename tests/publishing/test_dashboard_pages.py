@@ -48,7 +48,7 @@ def test_the_monthly_job_publishes_the_previous_month_once_with_its_news_item(
 
 def test_the_service_report_counts_probes_and_request_times(world: World, clock: FixedClock) -> None:
     clock.set(datetime(2026, 3, 31, 23, 0, tzinfo=LONDON))  # the month's last hour
-    for minute in range(0, 50):
+    for minute in range(50):
         assert service.probe(datetime(2026, 3, 31, 23, minute, tzinfo=LONDON))
     service.write(service.Minute(datetime(2026, 3, 31, 23, 1, tzinfo=LONDON), 4, 0, 2000, 1500, 1))
     clock.set(datetime(2026, 4, 1, 0, 0, tzinfo=LONDON))

@@ -203,7 +203,7 @@ PORTAL_JOBS = Registry(
             JobClock.REAL,
             service_probe,
             ("probeOk",),
-            timedelta(minutes=5),
+            timedelta(minutes=15),
         ),
     ]
 )

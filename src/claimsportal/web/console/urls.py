@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from claimsportal.web.console import operator, views
-from claimsportal.web.publishing import operator as publishing
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="console-home"),
@@ -46,13 +45,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("agreements/", operator.agreements, name="console-agreements"),
     path("agreements/new/", operator.agreement_new, name="console-agreement-new"),
-    # What the portal publishes (web/publishing/operator.py): live figures, news, maintenance windows
-    path("dashboard/", publishing.live_dashboard, name="console-dashboard"),
-    path("dashboard.csv", publishing.live_dashboard_csv, name="console-dashboard-csv"),
-    path("news/", publishing.news_admin, name="console-news"),
-    path("news/<int:pk>/end/", publishing.news_end, name="console-news-end"),
-    path("maintenance/", publishing.maintenance_admin, name="console-maintenance"),
-    path("maintenance/<int:pk>/cancel/", publishing.maintenance_cancel, name="console-maintenance-cancel"),
     # The online registration of an organisation (public: sections.PUBLIC_CONSOLE_PAGES)
     path("register/", operator.register, name="console-register"),
     path("register/check/", operator.register_check, name="console-register-check"),

@@ -1,11 +1,11 @@
-"""Public: the Executive Dashboard and the news. The operator's pages are under console/ (the
-Administration section) in web/console/urls.py."""
+"""Public: the Executive Dashboard and the news; and the operator's pages under console/ (the
+Administration section)."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from claimsportal.web.publishing import views
+from claimsportal.web.publishing import operator, views
 
 urlpatterns: list[URLPattern] = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -16,4 +16,13 @@ urlpatterns: list[URLPattern] = [
     path("news/", views.news_list, name="news"),
     path("news/feed.atom", views.news_feed, name="news-feed"),
     path("news/<int:pk>/", views.news_item, name="news-item"),
+    # The operator's pages (the Administration section, like the rest of console/)
+    path("console/dashboard/", operator.live_dashboard, name="console-dashboard"),
+    path("console/dashboard.csv", operator.live_dashboard_csv, name="console-dashboard-csv"),
+    path("console/news/", operator.news_admin, name="console-news"),
+    path("console/news/<int:pk>/end/", operator.news_end, name="console-news-end"),
+    path("console/maintenance/", operator.maintenance_admin, name="console-maintenance"),
+    path(
+        "console/maintenance/<int:pk>/cancel/", operator.maintenance_cancel, name="console-maintenance-cancel"
+    ),
 ]
