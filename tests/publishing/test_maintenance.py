@@ -165,6 +165,15 @@ def test_the_operator_schedules_a_window_with_specific_errors(
 
 
 def test_only_the_operator_schedules_maintenance_or_publishes_news(world: World, clock: FixedClock) -> None:
+    for refused in (
+        lambda: maintenance.schedule(
+            starts_at=START, ends_at=END, message="x", web=True, a2a=True, by=world.cr_admin
+        ),
+        lambda: news.publish(category="UPDATE", title="t", body="b", by=world.cr_admin),
+    ):
+        with pytest.raises(PortalError) as caught:
+            refused()
+        assert caught.value.code == "FORBIDDEN_PROFILE"
     admin = Client()
     in_section(admin, world.cr_admin, "admin")
     for path in ("/console/maintenance/", "/console/news/", "/console/dashboard/"):

@@ -68,6 +68,7 @@ def _window(row: MaintenanceWindow) -> Window:
 def schedule(
     *, starts_at: datetime, ends_at: datetime, message: str, web: bool, a2a: bool, by: User
 ) -> MaintenanceWindow:
+    require_operator(by)
     now = clock.real_now()
     message = message.strip()
     problems = []
@@ -106,7 +107,13 @@ def schedule(
     return window
 
 
+def require_operator(user: User) -> None:
+    if not user.is_operator:
+        raise PortalError("FORBIDDEN_PROFILE", "Only the Claims Portal operator can do this")
+
+
 def cancel(window: MaintenanceWindow, *, by: User) -> None:
+    require_operator(by)
     with transaction.atomic():
         window.cancelled_at = clock.real_now()
         window.save(update_fields=["cancelled_at"])

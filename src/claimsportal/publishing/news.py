@@ -31,7 +31,10 @@ def publish(
     shown_until: datetime | None = None,
     by: User | None = None,
 ) -> NewsItem:
-    """Publish a news item now (real time: news is dated as it is read)."""
+    """Publish a news item now (real time: news is dated as it is read); ``by`` None is the portal
+    itself (the monthly MI, the Insurer Index)."""
+    if by is not None and not by.is_operator:
+        raise PortalError("FORBIDDEN_PROFILE", "Only the Claims Portal operator can publish news")
     problems = []
     title, body = title.strip(), body.strip()
     if category not in NewsItem.Category.values:
@@ -67,6 +70,8 @@ def publish(
 
 def end_announcement(item: NewsItem, *, by: User) -> None:
     """End an announcement's banner now (the news item stays)."""
+    if not by.is_operator:
+        raise PortalError("FORBIDDEN_PROFILE", "Only the Claims Portal operator can end an announcement")
     with transaction.atomic():
         item.shown_until = clock.real_now()
         item.save(update_fields=["shown_until"])

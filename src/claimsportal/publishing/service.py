@@ -116,7 +116,7 @@ def probe(now: datetime | None = None) -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            ok = cursor.fetchone() == (1,)
+            ok = bool(cursor.fetchone() == (1,))
         ServiceSample.objects.create(minute=at, probe_ok=ok)
     except Exception:
         log.warning("service_probe_failed", minute=at.isoformat())
