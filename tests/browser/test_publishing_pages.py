@@ -43,7 +43,7 @@ def test_anyone_drills_down_from_the_year_to_a_month_and_reads_the_news(
     check_page(page, "dashboard-month")
     page.goto("/news/")
     page.get_by_role(
-        "link", name="Executive Dashboard Management Information Now Available – February 2026"
+        "link", name="Executive Dashboard Management Information Now Available \u2013 February 2026"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("February 2026")
     check_page(page, "news-item")
