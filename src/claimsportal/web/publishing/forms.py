@@ -73,3 +73,11 @@ class MaintenanceForm(GovukForm):
     )
     web = forms.BooleanField(label="The web pages are unavailable", required=False)
     a2a = forms.BooleanField(label="The A2A API is unavailable", required=False)
+
+
+class InsurerIndexUploadForm(GovukForm):
+    file = forms.FileField(
+        label="The new Insurer Index (CSV)",
+        help_text="Columns: insurerIndexId, insurerName, organisationId, compensatorType, enabled (Y or N)",
+        error_messages={"required": "Choose the CSV file of the new index", "empty": "The file is empty"},
+    )

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from claimsportal.core import clock
 from claimsportal.organisations.models import User
-from claimsportal.protocols.errors import PortalError
-from claimsportal.publishing import figures, maintenance, news
+from claimsportal.protocols.errors import ErrorDetail, PortalError
+from claimsportal.publishing import figures, insurer_index, maintenance, news
 from claimsportal.publishing.models import MaintenanceWindow, NewsItem
 from claimsportal.web.account.forms import add_portal_error
 from claimsportal.web.console.access import operator_page
-from claimsportal.web.publishing.forms import MaintenanceForm, NewsForm
+from claimsportal.web.publishing.forms import InsurerIndexUploadForm, MaintenanceForm, NewsForm
 from claimsportal.web.publishing.views import month_context
 
 
@@ -102,3 +102,62 @@ def maintenance_cancel(request: HttpRequest, operator: User, pk: int) -> HttpRes
     maintenance.cancel(window, by=operator)
     messages.success(request, "The maintenance window is cancelled")
     return redirect("console-maintenance")
+
+
+# --------------------------------------------------------------------------------------------------
+# The RTA Insurer Index: upload, differences, publication
+# --------------------------------------------------------------------------------------------------
+
+UPLOAD_KEY = "cp_insurer_index_upload"  # the parsed entries and the version they were compared with
+
+
+@operator_page
+def insurer_index_admin(request: HttpRequest, operator: User) -> HttpResponse:
+    form = InsurerIndexUploadForm(request.POST or None, request.FILES or None)
+    problems: list[ErrorDetail] = []
+    error_message = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            entries = insurer_index.parse_csv(form.cleaned_data["file"].read())
+        except PortalError as error:
+            error_message, problems = error.message, error.details
+            form.add_error("file", error.message)
+        else:
+            request.session[UPLOAD_KEY] = {"entries": entries, "version": insurer_index.current_version()}
+            return redirect("console-insurer-index-check")
+    return render(
+        request,
+        "web/publishing/operator_insurer_index.html",
+        {
+            "form": form,
+            "problems": problems,
+            "error_message": error_message,
+            "current": insurer_index.current_version(),
+            "versions": insurer_index.versions()[:20],
+        },
+    )
+
+
+@operator_page
+def insurer_index_check(request: HttpRequest, operator: User) -> HttpResponse:
+    upload = request.session.get(UPLOAD_KEY)
+    if not upload:
+        return redirect("console-insurer-index")
+    if request.method == "POST":
+        try:
+            version = insurer_index.publish(
+                upload["entries"], expected_version=upload["version"], by=operator
+            )
+        except PortalError as error:
+            request.session.pop(UPLOAD_KEY, None)
+            messages.error(request, error.message)
+            return redirect("console-insurer-index")
+        request.session.pop(UPLOAD_KEY, None)
+        messages.success(request, f"Version {version.number} of the Insurer Index is published")
+        return redirect("console-insurer-index")
+    changes = insurer_index.diff(insurer_index.live_entries(), upload["entries"])
+    return render(
+        request,
+        "web/publishing/operator_insurer_index_check.html",
+        {"changes": changes, "current": upload["version"], "next": upload["version"] + 1},
+    )

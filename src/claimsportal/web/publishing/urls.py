@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern] = [
     path("news/", views.news_list, name="news"),
     path("news/feed.atom", views.news_feed, name="news-feed"),
     path("news/<int:pk>/", views.news_item, name="news-item"),
+    path("insurer-index/", views.insurer_index_versions, name="insurer-index"),
+    path("insurer-index/v<int:number>.csv", views.insurer_index_csv, name="insurer-index-csv"),
     # The operator's pages (the Administration section, like the rest of console/)
     path("console/dashboard/", operator.live_dashboard, name="console-dashboard"),
     path("console/dashboard.csv", operator.live_dashboard_csv, name="console-dashboard-csv"),
@@ -25,4 +27,6 @@ urlpatterns: list[URLPattern] = [
     path(
         "console/maintenance/<int:pk>/cancel/", operator.maintenance_cancel, name="console-maintenance-cancel"
     ),
+    path("console/insurer-index/", operator.insurer_index_admin, name="console-insurer-index"),
+    path("console/insurer-index/check/", operator.insurer_index_check, name="console-insurer-index-check"),
 ]

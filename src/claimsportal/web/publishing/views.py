@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from claimsportal.publishing import figures, news
+from claimsportal.protocols.errors import PortalError
+from claimsportal.publishing import figures, insurer_index, news
 from claimsportal.publishing.models import NewsItem, PublishedMonth
 from claimsportal.web.publishing import charts
 
@@ -182,3 +183,24 @@ def news_feed(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
     return response
+
+
+# --------------------------------------------------------------------------------------------------
+# The RTA Insurer Index: every version, for download
+# --------------------------------------------------------------------------------------------------
+
+
+def insurer_index_versions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/publishing/insurer_index.html",
+        {"versions": insurer_index.versions(), "current": insurer_index.current_version()},
+    )
+
+
+def insurer_index_csv(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        entries = insurer_index.version_entries(number)
+    except PortalError:
+        raise Http404("No such version") from None
+    return _csv(insurer_index.csv_text(entries), f"rta-insurer-index-v{number}.csv")
