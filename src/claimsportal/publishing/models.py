@@ -148,3 +148,27 @@ class InsurerIndexVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Insurer Index v{self.number}"
+
+
+class StatementOfTruthWording(models.Model):
+    """The words of the Part 22 statement of truth in force from ``effective_from`` (ADMINISTRATION.md
+    §8.2), in the claimant's own (``C``) or the legal representative's (``S``) variant. A form shows and
+    prints the wording in force on the day it was signed; a future change is a new row."""
+
+    class Signatory(models.TextChoices):
+        REPRESENTATIVE = "S", "The claimant's legal representative"
+        CLAIMANT = "C", "The claimant in person"
+
+    effective_from = models.DateField()
+    signatory = models.CharField(max_length=1, choices=Signatory.choices)
+    # "{document}" stands for the form's name ("Claim Notification Form", "Stage 2 Settlement Pack" …)
+    text = models.TextField()
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["signatory", "effective_from"], name="one_wording_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signatory} from {self.effective_from}"
