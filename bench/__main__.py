@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "perform", "timers", "generate", "api"),
+        choices=("all", "perform", "timers", "generate", "api", "dashboard"),
         help="which benchmark (default: all = generate, timers, perform, api)",
     )
     parser.add_argument(
@@ -81,6 +81,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     sizes.add_argument(
         "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
+    )
+    sizes.add_argument(
+        "--facts", type=_positive, default=5_000_000, help="dashboard facts generated (default 5,000,000)"
     )
     api = parser.add_argument_group("api (gunicorn + wrk)")
     api.add_argument("--api-workers", type=_positive, default=3, help="gunicorn workers (default 3)")
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import api, perform, timers
+    from bench import api, dashboard, perform, timers
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -188,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "api"):
             heading("api: gunicorn + wrk")
             api.run(args, db, summary)
+        if args.which in ("all", "dashboard"):
+            heading("dashboard: 5 years of facts")
+            dashboard.run(args, db, summary)
     except KeyboardInterrupt:
         say("interrupted")
         summary.print()
