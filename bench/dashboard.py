@@ -53,6 +53,9 @@ def run(args: argparse.Namespace, db: DatabaseUrl, summary: Summary) -> None:
         "dashboard", "publish 60 months (job, each one GROUP BY)", f"{time.monotonic() - started:.1f} s"
     )
     client = Client()
+    # A server that has answered one request (URLs, templates, the API loaded): "first load" is the
+    # dashboard's own first load, nothing of it cached.
+    client.get("/news/", HTTP_HOST="localhost", secure=True)
     for label, path, goal in (
         ("month page, first load", "/dashboard/2025/12/", GOAL_PAGE),
         ("year page, first load", "/dashboard/2025/", GOAL_PAGE),
@@ -74,7 +77,22 @@ def run(args: argparse.Namespace, db: DatabaseUrl, summary: Summary) -> None:
     took = time.monotonic() - started
     summary.add(
         "dashboard",
-        "operator's live month (12 months of facts)",
+        "operator's live view of a published month",
+        f"{took:.3f} s",
+        f"< {GOAL_PAGE:g} s",
+        "ok" if took < GOAL_PAGE else "MISSED",
+    )
+    started = time.monotonic()
+    # The current month not yet published: the live view counts its facts, the other 11 are published.
+    from claimsportal.publishing.models import PublishedMonth
+
+    PublishedMonth.objects.filter(month=date(2025, 12, 1)).delete()
+    started = time.monotonic()
+    figures.month_rows(date(2025, 12, 1), live=True)
+    took = time.monotonic() - started
+    summary.add(
+        "dashboard",
+        "operator's live month, not yet published",
         f"{took:.3f} s",
         f"< {GOAL_PAGE:g} s",
         "ok" if took < GOAL_PAGE else "MISSED",

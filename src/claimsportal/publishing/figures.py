@@ -275,11 +275,22 @@ def month_table(month: date, by_month: Mapping[date, Counts]) -> list[Row]:
     return rows
 
 
+def live_counts(first: date, last: date) -> dict[date, Counts]:
+    """Per month: the published figures where the month is published, else counted from the facts
+    (only the months not yet published are aggregated: usually just the current one)."""
+    by_month = published_counts(first, last)
+    missing = [m for m in months_between(first, last) if m not in by_month]
+    if missing:
+        counted = aggregate(min(missing), max(missing))
+        by_month.update({m: counted.get(m, {}) for m in missing})
+    return by_month
+
+
 def month_rows(month: date, *, live: bool = False) -> list[Row]:
     """The table of ``month``: from its published figures (and the 11 published months before it), or
-    live from the facts (the operator's view of the current month)."""
+    live (the operator's view of the current month: the months not yet published from the facts)."""
     first = add_months(month, -11)
-    by_month = aggregate(first, month) if live else published_counts(first, month)
+    by_month = live_counts(first, month) if live else published_counts(first, month)
     return month_table(month, by_month)
 
 
@@ -303,7 +314,7 @@ def csv_text(months: Sequence[date], *, live: bool = False) -> str:
     if not months:
         return out.getvalue()
     first, last = add_months(min(months), -11), max(months)
-    by_month = aggregate(first, last) if live else published_counts(first, last)
+    by_month = live_counts(first, last) if live else published_counts(first, last)
     for month in sorted(months):
         for row in month_table(month, by_month):
             for protocol in PROTOCOLS:
