@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import structlog
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -33,6 +34,7 @@ from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.timers import LONDON
 from claimsportal.publishing.models import MaintenanceWindow
 
+log = structlog.get_logger(__name__)
 ANNOUNCE_BEFORE = timedelta(days=14)
 CACHE_SECONDS = 10.0
 MESSAGE_LENGTH = 500
@@ -144,10 +146,14 @@ def _near_windows(now: datetime) -> list[Window]:
     if cached is not None and stamp - cached[0] < CACHE_SECONDS and stamp >= cached[0]:
         return cached[1]
     horizon = now + timedelta(seconds=CACHE_SECONDS)
-    rows = MaintenanceWindow.objects.filter(
-        cancelled_at__isnull=True, ends_at__gt=now, starts_at__lte=horizon
-    )
-    windows = [_window(row) for row in rows]
+    try:
+        rows = MaintenanceWindow.objects.filter(
+            cancelled_at__isnull=True, ends_at__gt=now, starts_at__lte=horizon
+        )
+        windows = [_window(row) for row in rows]
+    except Exception:  # the database unreachable: no window known; the view answers as it can
+        log.warning("maintenance_windows_unreadable")
+        return []
     _cache["near"] = (stamp, windows)
     return windows
 
