@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from claimsportal.claims.services import perform
 from claimsportal.core.clock import FixedClock
@@ -122,3 +123,18 @@ def test_the_claim_page_and_the_documents_print_the_words_of_the_day_the_form_wa
     html = rendering.render_html(pack)
     assert "facts stated in this Stage 2 Settlement Pack are true" in html
     assert CONTEMPT in html
+
+
+def test_the_form_that_asks_for_the_statement_shows_the_words_in_force_today(
+    world: World, clock: FixedClock
+) -> None:
+    client = Client()
+    in_section(client, world.cr_handler, "claims")
+    created = client.post(reverse("claims:new"), {"claimType": "RTA"})
+    number = created["Location"].rstrip("/").split("/")[-1]
+    page = client.get(reverse("claims:draft-section", args=[number, "statementOfTruth"])).content.decode()
+    assert (
+        "Signed by the legal representative: \u201cThe claimant believes that the facts stated in this form"
+        in page
+    )
+    assert f"I understand that {CONTEMPT}" in page  # the claimant's own variant, today's words
