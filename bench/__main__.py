@@ -45,7 +45,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "perform", "timers", "generate", "api", "retention", "transfer", "lists"),
+        choices=(
+            "all",
+            "perform",
+            "timers",
+            "generate",
+            "api",
+            "retention",
+            "transfer",
+            "lists",
+            "dashboard",
+        ),
         help="which benchmark (default: all = generate, timers, perform, api; retention: generate, then the "
         "retention job)",
     )
@@ -175,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import api, lists, perform, retention, timers, transfer
+    from bench import api, dashboard, lists, perform, retention, timers, transfer
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -236,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "api"):
             heading(f"api: {args.api_server} + wrk")
             api.run(args, db, summary)
+        if args.which in ("all", "dashboard"):
+            heading("dashboard: 5 years of facts")
+            dashboard.run(args, db, summary)
     except KeyboardInterrupt:
         say("interrupted")
         summary.print()

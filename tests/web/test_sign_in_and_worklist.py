@@ -45,6 +45,19 @@ PUBLIC_STEP_URL_NAMES = {
     ),
     "help-contact-done": "/help/contact/",
 }
+# What the portal publishes (issue 16): answered without sign-in (404 when nothing is published yet).
+PUBLISHED_URL_NAMES = {
+    "dashboard",
+    "dashboard-year",
+    "dashboard-year-csv",
+    "dashboard-month",
+    "dashboard-month-csv",
+    "news",
+    "news-feed",
+    "news-item",
+    "insurer-index",
+    "insurer-index-csv",
+}
 # The A2A API authenticates each call with a bearer token instead of a session; only these are open.
 PUBLIC_A2A_ROUTES = {"a2a/v1/token", "a2a/v1/changePassword", "a2a/v1/openapi.json", "a2a/v1/docs"}
 
@@ -133,6 +146,15 @@ def test_every_url_requires_sign_in_except_the_allow_list(
 ) -> None:
     path = "/" + route.replace("<str:application_id>", "00000001").replace("<applicationId>", "00000001")
     path = path.replace("<organisationId>", "COMP001").replace("<str:reason>", "own")
+    for part, value in (
+        ("<int:year>", "2026"),
+        ("<int:month>", "3"),
+        ("<int:pk>", "1"),
+        ("<int:number>", "1"),
+    ):
+        path = path.replace(part, value)
+    if route == "a2a/v1/insurer-index/changes":
+        path += "?since=0"
     response = client.get(path)
     if route.startswith("a2a/"):
         if route == "a2a/v1/":
@@ -143,6 +165,10 @@ def test_every_url_requires_sign_in_except_the_allow_list(
             assert response.status_code in (401, 405), route
             if response.status_code == 401:
                 assert response.json()["code"] == "AUTH_INVALID"
+    elif name in PUBLISHED_URL_NAMES:
+        assert response.status_code in (200, 302, 404), name
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/login/")
     elif name in PUBLIC_URL_NAMES:
         assert response.status_code in ((200, 503) if name == "healthz-jobs" else (200, 405))
     elif name in PUBLIC_STEP_URL_NAMES:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
-from ninja import Router
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
 from ninja.params.functions import Query
 
 from claimsportal.a2a.caller import caller
@@ -24,6 +24,7 @@ from claimsportal.organisations.directory import search_compensators, search_ins
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.types import ClaimType
+from claimsportal.publishing import insurer_index as index_versions
 from claimsportal.reference.hospitals import MAX_LIMIT as HOSPITALS_MAX_LIMIT
 from claimsportal.reference.hospitals import search_hospitals
 
@@ -77,13 +78,54 @@ def compensators(
     tags=["reference"],
 )
 def insurer_index(
-    request: HttpRequest, compensatorType: CompensatorType = None, organisationName: str | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    compensatorType: CompensatorType = None,
+    organisationName: str | None = None,
 ) -> list[dict[str, Any]]:
     caller(request)
+    # The version these entries are (RTA A2A users must use the latest: ADMINISTRATION.md §6).
+    response["X-Insurer-Index-Version"] = str(index_versions.current_version())
     return [
         i.__dict__
         for i in search_insurer_index(compensator_type=compensatorType, organisation_name=organisationName)
     ]
+
+
+class InsurerIndexEntryOut(Schema):
+    insurerIndexId: str
+    insurerName: str
+    organisationId: str
+    compensatorType: str
+    enabled: bool
+
+
+class InsurerIndexChangeOut(Schema):
+    before: InsurerIndexEntryOut
+    after: InsurerIndexEntryOut
+
+
+class InsurerIndexChangesOut(Schema):
+    version: int
+    since: int
+    added: list[InsurerIndexEntryOut]
+    removed: list[InsurerIndexEntryOut]
+    changed: list[InsurerIndexChangeOut]
+
+
+@router.get(
+    "/insurer-index/changes",
+    response={200: InsurerIndexChangesOut, **READ_ERRORS},
+    operation_id="getInsurerIndexChanges",
+    summary="The current RTA Insurer Index version and the entries added, removed and changed since a version",
+    tags=["reference"],
+)
+def insurer_index_changes(
+    request: HttpRequest, since: Annotated[int, Query(..., ge=0, description="A version you hold")]
+) -> dict[str, Any]:
+    caller(request)
+    version, changes = index_versions.changes_since(since)
+    return {"version": version, "since": since, **changes.as_dict()}
 
 
 HOSPITAL_EXAMPLE = {

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "claimsportal.a2a",
     "claimsportal.litigants",
     "claimsportal.helpdesk",
+    "claimsportal.publishing",
     "claimsportal.web",
 ]
 
@@ -63,6 +64,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # No control character (NUL …) in a path or query string reaches a view (JSON 422 on /a2a/, else a 400 page)
     "claimsportal.core.request_guard.RequestGuardMiddleware",
+    # Response times per minute for the Executive Dashboard's service report (anonymous, publishing/service.py)
+    "claimsportal.publishing.service.ServiceTimingMiddleware",
+    # During a scheduled maintenance window: the API's 503 MAINTENANCE, the web's maintenance page
+    "claimsportal.publishing.maintenance.MaintenanceMiddleware",
     # A session opens only the pages of the section chosen at sign-in (Claims Portal / Administration)
     "claimsportal.web.account.sections.SectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

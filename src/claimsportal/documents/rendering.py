@@ -31,6 +31,7 @@ from claimsportal.protocols.forms.defendant_only import defendant_only_cnf
 from claimsportal.protocols.forms.withheld import form_without_withheld, without_withheld
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.timers import LONDON
+from claimsportal.publishing import statement_of_truth
 
 PORTAL_NAME = "Claims Portal"
 Kind = PrintableDocument.Kind
@@ -132,13 +133,19 @@ def _printed_forms(claim_type: str, forms: list[dict[str, Any]]) -> list[Printed
     for entry in forms:
         name = str(entry.get("operation") or "")
         submitted = entry.get("submittedAt")
+        submitted_at = datetime.fromisoformat(submitted).astimezone(LONDON) if submitted else None
+        groups = summarise(_form_node(claim_type, name), form_without_withheld(entry.get("form") or {}))
         out.append(
             PrintedForm(
                 operation_label(name),
                 "Claimant representative" if entry.get("side") == "CR" else "Compensator",
-                datetime.fromisoformat(submitted).astimezone(LONDON) if submitted else None,
+                submitted_at,
                 _with_money(
-                    summarise(_form_node(claim_type, name), form_without_withheld(entry.get("form") or {}))
+                    statement_of_truth.with_statement(
+                        groups,
+                        signed_on=submitted_at.date() if submitted_at else None,
+                        document=statement_of_truth.FORM_NAMES.get(name, "form"),
+                    )
                 ),
             )
         )
@@ -187,7 +194,13 @@ def document_context(document: PrintableDocument) -> dict[str, Any]:
         "created_on": created_on,
         "claimant_name": _claimant_name(cnf) or str(references.get("claimantSurname") or ""),
         "parties": parties,
-        "cnf_groups": _with_money(summarise(cnf_tree(claim_type), cnf)) if cnf and claim_type else [],
+        "cnf_groups": _with_money(
+            statement_of_truth.with_statement(
+                summarise(cnf_tree(claim_type), cnf), signed_on=created_on, document="Claim Notification Form"
+            )
+        )
+        if cnf and claim_type
+        else [],
         "forms": _printed_forms(claim_type, list(ctx.get("forms") or [])) if claim_type else [],
         "footer_application": _css_string(application_id),
         "footer_left": _css_string(footer),

@@ -18,6 +18,8 @@ from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, J
 from claimsportal.litigants import reminders as litigant_reminders
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts, throttle
+from claimsportal.publishing import figures as dashboard
+from claimsportal.publishing import service
 from claimsportal.transfers import execution as transfers
 
 TIMEOUTS = "timeouts"
@@ -108,6 +110,14 @@ def disabled_users_deletion(context: JobContext) -> Figures:
 def printable_documents(context: JobContext) -> Figures:
     rendered = printable.render_pending(now=context.now)
     return {"documentsRendered": rendered.rendered, "documentsFailed": rendered.failed}
+
+
+def executive_dashboard(context: JobContext) -> Figures:
+    return {"monthsPublished": dashboard.publish_previous_month(context.business_now())}
+
+
+def service_probe(context: JobContext) -> Figures:
+    return {"probeOk": service.probe(clock.real_now())}
 
 
 PORTAL_JOBS = Registry(
@@ -249,6 +259,24 @@ PORTAL_JOBS = Registry(
             printable_documents,
             ("documentsRendered", "documentsFailed"),
             timedelta(minutes=10),
+        ),
+        Job(
+            "executive-dashboard",
+            "Publish the previous month's Executive Dashboard figures and post the news item (once)",
+            DailyAt(time(4, 0)),
+            JobClock.BUSINESS,
+            executive_dashboard,
+            ("monthsPublished",),
+            timedelta(hours=2),
+        ),
+        Job(
+            "service-probe",
+            "Record this minute's availability probe (the database answers) for the service report",
+            Every(60.0),
+            JobClock.REAL,
+            service_probe,
+            ("probeOk",),
+            timedelta(minutes=15),
         ),
     ]
 )

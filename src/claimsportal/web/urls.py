@@ -21,4 +21,6 @@ urlpatterns = [
     path("claimant/", include("claimsportal.web.litigant.urls")),
     # Help signing in: troubleshooting, "Resend my user ID", contacting the helpdesk
     path("help/", include("claimsportal.web.help.urls")),
+    # What the portal publishes, for anyone: the Executive Dashboard and the news (web/publishing/)
+    path("", include("claimsportal.web.publishing.urls")),
 ]

@@ -4,7 +4,7 @@ take, attachments and printable documents; and the Defendant Only CNF letter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +24,9 @@ from claimsportal.presentation.labels import code_label, operation_label
 from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
+from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import OperationKind, Side
+from claimsportal.publishing import statement_of_truth
 from claimsportal.web import selectors
 from claimsportal.web.claims import attachments
 from claimsportal.web.claims import documents as printable_documents
@@ -58,12 +60,17 @@ def _submitted_forms(claim: Claim, detail: dict[str, Any]) -> list[SubmittedForm
         data = entry["form"]
         # A form of an operation the protocol no longer has is still shown, with its own field names.
         tree = form_tree(named[0].payload) if named else Node("", "", "object", "")
-        groups = summarise(tree, data)
+        submitted_at = datetime.fromisoformat(entry["submittedAt"])
+        groups = statement_of_truth.with_statement(
+            summarise(tree, data),
+            signed_on=submitted_at.astimezone(LONDON).date(),
+            document=statement_of_truth.FORM_NAMES.get(name, "form"),
+        )
         out.append(
             SubmittedForm(
                 name,
                 operation_label(name),
-                datetime.fromisoformat(entry["submittedAt"]),
+                submitted_at,
                 "Claimant representative" if entry["side"] == "CR" else "Compensator",
                 groups,
             )
@@ -84,7 +91,16 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
         op = definition.operation(name, claim.phase)
         housekeeping = op is not None and op.kind is OperationKind.HOUSEKEEPING
         actions.append(Action(name, operation_label(name), name in ONE_CLICK_OPERATIONS, housekeeping))
-    cnf_groups = summarise(cnf_tree(claim.claim_type), detail["cnf"]) if detail["cnf"] else []
+    sent_on = claim.state.get("sent_on") if isinstance(claim.state, dict) else None
+    cnf_groups = (
+        statement_of_truth.with_statement(
+            summarise(cnf_tree(claim.claim_type), detail["cnf"]),
+            signed_on=date.fromisoformat(sent_on) if sent_on else None,
+            document="Claim Notification Form",
+        )
+        if detail["cnf"]
+        else []
+    )
 
     return render(
         request,
