@@ -16,10 +16,12 @@ from claimsportal.jobs import runner
 from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobClock, JobContext, Registry
 from claimsportal.notifications import services as notifications
 from claimsportal.organisations import accounts, throttle
+from claimsportal.webhooks import delivery as webhooks
 
 TIMEOUTS = "timeouts"
 DEADLINE_WARNINGS = "deadline-warnings"
 PRINTABLE_DOCUMENTS = "printable-documents"
+WEBHOOK_DELIVERIES = "webhook-deliveries"
 # The jobs that run "every pass": ``run-timers --interval`` sets how often.
 EVERY_PASS = (TIMEOUTS, DEADLINE_WARNINGS)
 # What the sandbox's runTimers runs: the jobs of the business clock an integrator moves (not the PDFs:
@@ -78,6 +80,15 @@ def disabled_users_deletion(context: JobContext) -> Figures:
 def printable_documents(context: JobContext) -> Figures:
     rendered = printable.render_pending(now=context.now)
     return {"documentsRendered": rendered.rendered, "documentsFailed": rendered.failed}
+
+
+def webhook_deliveries(context: JobContext) -> Figures:
+    # Real time: retries are about a receiver being down (docs/webhooks.md).
+    return webhooks.deliver_due().as_dict()
+
+
+def webhook_deliveries_purge(context: JobContext) -> Figures:
+    return {"webhookDeliveriesPurged": webhooks.purge(clock.real_now())}
 
 
 PORTAL_JOBS = Registry(
@@ -176,6 +187,24 @@ PORTAL_JOBS = Registry(
             printable_documents,
             ("documentsRendered", "documentsFailed"),
             timedelta(minutes=10),
+        ),
+        Job(
+            WEBHOOK_DELIVERIES,
+            "Send the signed webhook deliveries that are due, in order per claim, with retries",
+            Every(0.5),
+            JobClock.REAL,
+            webhook_deliveries,
+            ("webhooksDelivered", "webhooksFailed", "webhooksParked", "webhookEndpoints"),
+            timedelta(minutes=5),
+        ),
+        Job(
+            "webhook-deliveries-purge",
+            "Delete webhook deliveries delivered or parked more than 30 days ago",
+            HOURLY,
+            JobClock.REAL,
+            webhook_deliveries_purge,
+            ("webhookDeliveriesPurged",),
+            timedelta(hours=1),
         ),
     ]
 )
