@@ -322,3 +322,26 @@ def test_an_endpoint_of_another_organisation_is_not_found(world: World, receiver
     with pytest.raises(PortalError) as missing:
         services.send_test(world.cr, None, endpoint.endpoint_id)
     assert missing.value.code == "NOT_FOUND"
+
+
+def test_a_printable_document_ready_is_told_to_the_parties_that_see_it(
+    world: World, clock: FixedClock, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimsportal.documents import printable
+
+    monkeypatch.setattr(printable, "_render", lambda document: b"%PDF-1.7 test")
+    subscribe(receiver, world.cr, events.DOCUMENT_READY)
+    subscribe(receiver, world.comp, events.DOCUMENT_READY)
+    info = send_claim(world)
+    assert Delivery.objects.count() == 0, "not before the PDF exists"
+    assert printable.render_pending().rendered == 2  # the CNF and the Defendant Only CNF
+    delivery.deliver_due()
+    by_organisation: dict[str, list[str]] = {}
+    for r in receiver.genuine:
+        assert r.body["claim"]["applicationId"] == f"{info.application_id:08d}"
+        key = next(k for k, s in receiver.secrets.items() if k == r.headers[signing.KEY_ID])
+        by_organisation.setdefault(key, []).append(r.body["document"]["kind"])
+    kinds = sorted(sorted(v) for v in by_organisation.values())
+    assert kinds == [["CNF"], ["CNF", "DEFENDANT_ONLY_CNF"]], (
+        "the compensator never hears of the Defendant Only CNF"
+    )

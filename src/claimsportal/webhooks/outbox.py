@@ -25,6 +25,7 @@ from claimsportal.claims import effects, ledger
 from claimsportal.claims.models import Claim
 from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
+from claimsportal.documents.models import PrintableDocument
 from claimsportal.notifications.models import Notification
 from claimsportal.webhooks import events
 from claimsportal.webhooks.models import Delivery, Endpoint, EndpointsVersion
@@ -286,4 +287,62 @@ def on_deleted(deleted: Sequence[effects.Deleted]) -> None:
                         more={"reason": d.reason},
                     )
                 )
+    _write(planned)
+
+
+def on_document_rendered(document: PrintableDocument) -> None:
+    """A printable document's PDF was just stored (by the worker or a first download), in the storing
+    transaction: "document ready" to the parties that see it (the claimant side unless it is the
+    compensator's alone; the compensator it was made for, while the claim is still with it)."""
+    subs = subscriptions()
+    if not subs.by_organisation:
+        return
+    row = (
+        Claim.objects.filter(pk=document.claim_id)
+        .values_list(
+            "claim_type",
+            "phase",
+            "activity_guid",
+            "deadline_at",
+            "cr_organisation_id",
+            "comp_organisation_id",
+        )
+        .first()
+    )
+    if row is None:
+        return
+    claim_type, phase, guid, deadline, cr, comp = row
+    told_to = []
+    if document.visible_to_side in ("", "CR") and cr is not None:
+        told_to.append(cr)
+    if (
+        document.visible_to_side in ("", "COMP")
+        and comp is not None
+        and document.comp_organisation_id == comp
+    ):
+        told_to.append(comp)
+    shared = uuid.uuid4()
+    planned = []
+    for organisation in told_to:
+        endpoints = subs.endpoints(organisation, events.DOCUMENT_READY)
+        if endpoints and organisation in parties(cr, comp, phase):
+            planned.append(
+                _Event(
+                    events.DOCUMENT_READY,
+                    organisation,
+                    endpoints,
+                    document.claim_id,
+                    document.rendered_at or clock.now(),
+                    events.claim_part(document.claim_id, claim_type, phase, guid, deadline),
+                    event_id=shared,
+                    more={
+                        "document": {
+                            "printableDocumentId": str(document.document_id),
+                            "kind": document.kind,
+                            "title": document.title,
+                            "version": document.version,
+                        }
+                    },
+                )
+            )
     _write(planned)
