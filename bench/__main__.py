@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "perform", "timers", "generate", "api"),
+        choices=("all", "perform", "timers", "generate", "api", "feed"),
         help="which benchmark (default: all = generate, timers, perform, api)",
     )
     parser.add_argument(
@@ -110,6 +110,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     api.add_argument(
         "--feed-interval", type=float, default=1.0, help="client polling interval, s (default 1)"
+    )
+    api.add_argument(
+        "--webhook-rate",
+        type=float,
+        default=200.0,
+        help="liability decisions per second for the webhook client (default 200)",
     )
     pg = parser.add_argument_group("pgbench")
     pg.add_argument("--no-pgbench", action="store_true", help="skip pgbench (no ratio)")
@@ -188,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "api"):
             heading("api: gunicorn + wrk")
             api.run(args, db, summary)
+        if args.which == "feed":
+            heading("feed: polling, cursor feed and webhook clients")
+            api.run_feed(args, db, summary)
     except KeyboardInterrupt:
         say("interrupted")
         summary.print()

@@ -317,6 +317,15 @@ def _report(label: str, result: LoadResult) -> None:
         say(f"    WARNING: other processes used {result.other_load:.0%} of the CPUs meanwhile")
 
 
+def run_feed(args: Any, db: DatabaseUrl, summary: Summary) -> None:
+    """``python -m bench feed``: the polling, feed and webhook clients alone (bench/feed.py)."""
+    server = _start_server(db, args.api_workers, args.api_worker_class, args.api_threads)
+    try:
+        feed.run(args, PORT, summary)
+    finally:
+        _stop_server(server)
+
+
 def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
     from bench.generate import ensure_world
 

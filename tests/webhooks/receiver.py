@@ -58,11 +58,11 @@ def running_receiver(path: str = "/hooks") -> Iterator[Receiver]:
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if receiver.delay:
                 time.sleep(receiver.delay)
-            headers = {k: v for k, v in self.headers.items()}
+            headers = dict(self.headers.items())
             refused = signing.verify(receiver.secrets, headers, raw, now=receiver.now())
             with receiver.lock:
                 failing = receiver.fail_next > 0

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.db import connection
 
 from claimsportal.core.clock import FixedClock

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from claimsportal.core.audit import AuditEntry
+from claimsportal.core.models import AuditEntry
 from claimsportal.core.clock import FixedClock
 from claimsportal.webhooks import delivery, events
 from claimsportal.webhooks.models import Delivery
