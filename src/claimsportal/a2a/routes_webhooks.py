@@ -63,13 +63,18 @@ class DeliveryPageOut(Schema):
     nextCursor: str | None
 
 
-def _administrator(request: HttpRequest) -> tuple[Organisation, User]:
+def _administrator(
+    request: HttpRequest, *, with_body: bool = False
+) -> tuple[Organisation, User, dict[str, Any]]:
+    """The acting Administrator's organisation; with ``with_body``, the JSON body is read (strictly,
+    by ``a2a.body``) before the profile is checked, as every POST of the API does."""
     _client, actor = caller(request)
+    body = json_object(request) if with_body else {}
     user = User.objects.select_related("organisation").filter(pk=actor.user_pk).first()
     if user is None:  # pragma: no cover - caller() resolved this user a moment ago
         raise PortalError("LOGIN_AS_INVALID", "The acting user is unknown")
     try:
-        return administration.check_administrator(user), user
+        return administration.check_administrator(user), user, body
     except PortalError:
         raise PortalError(
             "FORBIDDEN_PROFILE",
@@ -131,8 +136,7 @@ def _only(body: dict[str, Any], allowed: set[str]) -> None:
     ),
 )
 def create_endpoint(request: HttpRequest) -> Status[dict[str, Any]]:
-    organisation, user = _administrator(request)
-    body = json_object(request)
+    organisation, user, body = _administrator(request, with_body=True)
     _only(body, {"url", "events", "description"})
     created = services.register(
         organisation,
@@ -152,7 +156,7 @@ def create_endpoint(request: HttpRequest) -> Status[dict[str, Any]]:
     tags=TAGS,
 )
 def list_endpoints(request: HttpRequest) -> dict[str, Any]:
-    organisation, _user = _administrator(request)
+    organisation, _user, _ = _administrator(request)
     return {
         "endpoints": [services.endpoint_record(e) for e in services.endpoints_of(organisation)],
         "eventKinds": dict(events.KINDS),
@@ -167,7 +171,7 @@ def list_endpoints(request: HttpRequest) -> dict[str, Any]:
     tags=TAGS,
 )
 def get_endpoint(request: HttpRequest, endpointId: str) -> dict[str, Any]:
-    organisation, _user = _administrator(request)
+    organisation, _user, _ = _administrator(request)
     return services.endpoint_record(services.endpoint_of(organisation, endpointId))
 
 
@@ -184,8 +188,7 @@ def get_endpoint(request: HttpRequest, endpointId: str) -> dict[str, Any]:
     ),
 )
 def update_endpoint(request: HttpRequest, endpointId: str) -> dict[str, Any]:
-    organisation, user = _administrator(request)
-    body = json_object(request)
+    organisation, user, body = _administrator(request, with_body=True)
     _only(body, {"enabled", "events"})
     if not body:
         raise PortalError(
@@ -212,8 +215,7 @@ def update_endpoint(request: HttpRequest, endpointId: str) -> dict[str, Any]:
     tags=TAGS,
 )
 def rotate_secret(request: HttpRequest, endpointId: str) -> dict[str, Any]:
-    organisation, user = _administrator(request)
-    json_object(request)
+    organisation, user, _ = _administrator(request, with_body=True)
     rotated = services.rotate_secret(organisation, user, endpointId)
     return {**services.endpoint_record(rotated.endpoint), "secret": rotated.secret}
 
@@ -226,7 +228,7 @@ def rotate_secret(request: HttpRequest, endpointId: str) -> dict[str, Any]:
     tags=TAGS,
 )
 def delete_endpoint(request: HttpRequest, endpointId: str) -> Status[None]:
-    organisation, user = _administrator(request)
+    organisation, user, _ = _administrator(request)
     services.remove(organisation, user, endpointId)
     return Status(204, None)
 
@@ -239,8 +241,7 @@ def delete_endpoint(request: HttpRequest, endpointId: str) -> Status[None]:
     tags=TAGS,
 )
 def test_endpoint(request: HttpRequest, endpointId: str) -> dict[str, Any]:
-    organisation, user = _administrator(request)
-    json_object(request)
+    organisation, user, _ = _administrator(request, with_body=True)
     return services.delivery_record(services.send_test(organisation, user, endpointId))
 
 
@@ -263,7 +264,7 @@ def list_deliveries(
         Query(None, ge=1, le=services.MAX_PAGE, description=f"1 to {services.MAX_PAGE}; default 50"),
     ] = None,
 ) -> dict[str, Any]:
-    organisation, _user = _administrator(request)
+    organisation, _user, _ = _administrator(request)
     _endpoint, found, cursor = services.deliveries_of(
         organisation, endpointId, before=int(before) if before else None, limit=limit or 50
     )
@@ -281,6 +282,5 @@ def list_deliveries(
     tags=TAGS,
 )
 def redeliver(request: HttpRequest, endpointId: str, eventId: str) -> dict[str, Any]:
-    organisation, user = _administrator(request)
-    json_object(request)
+    organisation, user, _ = _administrator(request, with_body=True)
     return services.delivery_record(services.redeliver(organisation, user, endpointId, eventId))
