@@ -111,7 +111,10 @@ def test_an_organisation_without_endpoints_costs_the_observer_one_primary_key_re
     with CaptureQueriesContext(connection) as queries:
         step(world, world.comp_handler, info, "acceptClaim")
     touching = [q["sql"] for q in queries.captured_queries if "webhooks_" in q["sql"]]
-    assert len(touching) == 1 and "webhooks_endpointsversion" in touching[0]
+    # On PostgreSQL the stamp is read by a prepared statement on the raw connection (ledger.hot),
+    # which Django's query log does not see: there, no other query may touch webhooks_ at all.
+    expected = 0 if connection.vendor == "postgresql" else 1
+    assert len(touching) == expected and all("webhooks_endpointsversion" in sql for sql in touching)
     assert Delivery.objects.count() == 0
 
 

@@ -42,7 +42,9 @@ log = structlog.get_logger(__name__)
 RETRY_WINDOW = timedelta(hours=24)
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_RETRY = timedelta(hours=1)
-BATCH = 10  # deliveries leased at a time by one endpoint's thread
+BATCH = 20  # deliveries leased at a time by one endpoint's thread (the heads of up to 20 claims)
+PER_ENDPOINT = 4  # of which this many are sent at once
+LINGER = 1.0  # seconds a drain keeps looking for new deliveries once it has sent some
 RUN_SECONDS = 20.0  # an endpoint's time budget in one run of the job
 KEPT = timedelta(days=30)  # delivered and parked deliveries are purged after this
 
@@ -56,8 +58,8 @@ def threads() -> int:
 
 
 def lease_length() -> timedelta:
-    """Long enough for a whole batch to time out, attempt by attempt."""
-    return timedelta(seconds=BATCH * (timeout() + 1) + 5)
+    """Long enough for a whole batch to time out (``PER_ENDPOINT`` attempts at a time)."""
+    return timedelta(seconds=(BATCH // PER_ENDPOINT + 1) * (timeout() + 1) + 5)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -150,9 +152,15 @@ class Target:
         return cls(endpoint.pk, endpoint.url, endpoint.key_id, unseal(endpoint.sealed_secret))
 
 
-def attempt(target: Target, delivery: Delivery, leased_until: datetime) -> str:
-    """Send one delivery and record the answer; returns "delivered", "failed", "parked" or "lost"
-    (the lease was taken over by another worker: nothing recorded)."""
+@dataclass(frozen=True)
+class Sent:
+    delivery: Delivery
+    sent_at: datetime
+    answer: addresses.Answer
+
+
+def send(target: Target, delivery: Delivery) -> Sent:
+    """Sign and POST one delivery (no database access: the senders of a batch run in threads)."""
     body = encode(delivery.body)
     sent_at = clock.real_now()
     headers = signing.headers(
@@ -163,74 +171,99 @@ def attempt(target: Target, delivery: Delivery, leased_until: datetime) -> str:
         timestamp=int(sent_at.timestamp()),
         body=body,
     )
-    answer = addresses.post(target.url, body, headers, timeout=timeout())
+    return Sent(delivery, sent_at, addresses.post(target.url, body, headers, timeout=timeout()))
+
+
+def record(target: Target, sent: list[Sent], leased_until: datetime) -> list[str]:
+    """Record a batch's answers in one transaction; per delivery "delivered", "failed", "parked" or
+    "lost" (its lease was taken over by another worker: nothing recorded)."""
     now = clock.real_now()
-    error = answer.error or ("" if answer.ok else f"HTTP {answer.status}")
-    attempts = delivery.attempts + 1
-    changes: dict[str, object] = {
-        "attempts": attempts,
-        "leased_until": None,
-        "last_attempt_at": now,
-        "last_status": answer.status,
-        "last_latency_ms": answer.latency_ms,
-        "last_error": error[:300],
-    }
-    if answer.ok:
-        outcome = "delivered"
-        changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
-    elif now >= delivery.retry_from + RETRY_WINDOW:
-        outcome = "parked"
-        changes.update(status=Delivery.Status.PARKED)
-    else:
-        outcome = "failed"
-        changes.update(next_attempt_at=min(now + retry_delay(attempts), delivery.retry_from + RETRY_WINDOW))
+    outcomes: list[str] = []
+    attempts: list[Attempt] = []
     with transaction.atomic():
-        if not Delivery.objects.filter(pk=delivery.pk, leased_until=leased_until).update(**changes):
-            return "lost"
-        Attempt.objects.create(
-            delivery_id=delivery.pk,
-            attempted_at=sent_at,
-            status=answer.status,
-            latency_ms=answer.latency_ms,
-            error=error[:300],
-        )
-    if outcome != "delivered":
-        log.info(
-            "webhook.not_delivered",
-            delivery=delivery.pk,
-            endpoint=target.pk,
-            event_id=str(delivery.event_id),
-            outcome=outcome,
-            error=error,
-        )
-    return outcome
+        for item in sent:
+            delivery, answer = item.delivery, item.answer
+            error = (answer.error or ("" if answer.ok else f"HTTP {answer.status}"))[:300]
+            tries = delivery.attempts + 1
+            changes: dict[str, object] = {
+                "attempts": tries,
+                "leased_until": None,
+                "last_attempt_at": item.sent_at,
+                "last_status": answer.status,
+                "last_latency_ms": answer.latency_ms,
+                "last_error": error,
+            }
+            if answer.ok:
+                outcome = "delivered"
+                changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
+            elif now >= delivery.retry_from + RETRY_WINDOW:
+                outcome = "parked"
+                changes.update(status=Delivery.Status.PARKED)
+            else:
+                outcome = "failed"
+                retry_at = min(now + retry_delay(tries), delivery.retry_from + RETRY_WINDOW)
+                changes.update(next_attempt_at=retry_at)
+            if not Delivery.objects.filter(pk=delivery.pk, leased_until=leased_until).update(**changes):
+                outcomes.append("lost")
+                continue
+            outcomes.append(outcome)
+            attempts.append(
+                Attempt(
+                    delivery_id=delivery.pk,
+                    attempted_at=item.sent_at,
+                    status=answer.status,
+                    latency_ms=answer.latency_ms,
+                    error=error,
+                )
+            )
+            if outcome != "delivered":
+                log.info(
+                    "webhook.not_delivered",
+                    delivery=delivery.pk,
+                    endpoint=target.pk,
+                    event_id=str(delivery.event_id),
+                    outcome=outcome,
+                    error=error,
+                )
+        Attempt.objects.bulk_create(attempts)
+    return outcomes
 
 
-def drain(endpoint_pk: int, *, budget: float = RUN_SECONDS) -> DeliveryResult:
-    """Send the endpoint's due deliveries, batch after batch, until none is due or ``budget`` seconds
-    have passed (what is left goes back to the queue at once)."""
+def attempt(target: Target, delivery: Delivery, leased_until: datetime) -> str:
+    """Send one delivery now and record the answer (a test event)."""
+    return record(target, [send(target, delivery)], leased_until)[0]
+
+
+def drain(endpoint_pk: int, *, budget: float = RUN_SECONDS, linger: float = 0.0) -> DeliveryResult:
+    """Send the endpoint's due deliveries, batch after batch, until none has been due for
+    ``linger`` seconds (it looks every 50 ms: the worker's drains pick up new events at once) or ``budget`` seconds have passed.
+    The deliveries of a batch (one per claim) are sent by ``PER_ENDPOINT`` threads at once; their
+    answers are recorded together."""
     result = DeliveryResult()
     endpoint = Endpoint.objects.filter(pk=endpoint_pk, enabled=True).first()
     if endpoint is None:
         return result
     target = Target.of(endpoint)
     stop_at = time.monotonic() + budget
-    while time.monotonic() < stop_at:
-        batch, until = lease(endpoint_pk)
-        if not batch:
-            break
-        for index, delivery in enumerate(batch):
-            if time.monotonic() >= stop_at:
-                left = [d.pk for d in batch[index:]]
-                Delivery.objects.filter(pk__in=left, leased_until=until).update(leased_until=None)
-                break
-            outcome = attempt(target, delivery, until)
-            if outcome == "delivered":
-                result.delivered += 1
-            elif outcome == "parked":
-                result.parked += 1
-            elif outcome == "failed":
-                result.failed += 1
+    quiet_since: float | None = None
+    with ThreadPoolExecutor(max_workers=PER_ENDPOINT, thread_name_prefix="webhook-send") as senders:
+        while time.monotonic() < stop_at:
+            batch, until = lease(endpoint_pk)
+            if not batch:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= linger:
+                    break
+                time.sleep(0.05)
+                continue
+            quiet_since = None
+            sent = list(senders.map(lambda d: send(target, d), batch))
+            for outcome in record(target, sent, until):
+                if outcome == "delivered":
+                    result.delivered += 1
+                elif outcome == "parked":
+                    result.parked += 1
+                elif outcome == "failed":
+                    result.failed += 1
     return result
 
 
@@ -248,7 +281,7 @@ class _Pool:
 
     def _run(self, endpoint_pk: int, budget: float) -> DeliveryResult:
         try:
-            done = drain(endpoint_pk, budget=budget)
+            done = drain(endpoint_pk, budget=budget, linger=LINGER)
         finally:
             connection.close()
             with self._lock:
