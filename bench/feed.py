@@ -242,6 +242,15 @@ def _webhook_client(http: Http, firm_pk: int, target: int, decide: Any, timeout:
     worker.start()
     started = time.monotonic()
     deciders = decide()
+    decided_at: list[float] = []
+
+    def watch() -> None:
+        for thread in deciders:
+            thread.join(timeout=600)
+        decided_at.append(time.monotonic())
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
         while run.acknowledged < target and time.monotonic() - started < timeout:
             try:
@@ -251,9 +260,10 @@ def _webhook_client(http: Http, firm_pk: int, target: int, decide: Any, timeout:
             http.call("POST", f"/claims/{number}/acknowledgeLiabilityAdmitted", {"activityEngineGuid": guid})
             run.acknowledged += 1
     finally:
-        for thread in deciders:
-            thread.join(timeout=600)
-        run.decided_per_second = target / max(1e-9, time.monotonic() - started)
+        watcher.join(timeout=600)
+        run.decided_per_second = target / max(
+            1e-9, (decided_at[0] if decided_at else time.monotonic()) - started
+        )
         worker.stop()
         worker.join(timeout=30)
         server.shutdown()
