@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from claimsportal.core.models import AuditEntry
 from claimsportal.core.clock import FixedClock
+from claimsportal.core.models import AuditEntry
 from claimsportal.webhooks import delivery, events
 from claimsportal.webhooks.models import Delivery
 from tests.a2a.conftest import Callers, caller_for
