@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from claimsportal.core import clock as clock_module
 from claimsportal.webhooks.models import Delivery
 from tests.browser.conftest import BROWSER_TESTS, check_page
 from tests.browser.test_console import sign_in_to_administration
@@ -27,6 +28,7 @@ def _training_with_loopback(settings: Any) -> None:
 
 def test_an_administrator_adds_an_endpoint_tests_it_and_redelivers(world: World, page: Page) -> None:
     with running_receiver() as receiver:
+        receiver.now = lambda: clock_module.real_now().timestamp()  # the tests' fixed real time
         sign_in_to_administration(page, "cr.admin")
         page.get_by_role("link", name="Webhooks").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Webhooks")
