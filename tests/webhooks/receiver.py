@@ -31,6 +31,7 @@ class Receiver:
     secrets: dict[str, str] = field(default_factory=dict)  # key ID -> secret
     received: list[Received] = field(default_factory=list)
     fail_next: int = 0  # answer 503 to this many requests
+    fail_events: dict[str, int] = field(default_factory=dict)  # event ID -> answer 503 this many times
     delay: float = 0.0  # seconds to wait before answering
     now: Callable[[], float] = time.time
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -64,9 +65,12 @@ def running_receiver(path: str = "/hooks") -> Iterator[Receiver]:
                 time.sleep(receiver.delay)
             headers = dict(self.headers.items())
             refused = signing.verify(receiver.secrets, headers, raw, now=receiver.now())
+            event_id = headers.get(signing.EVENT_ID, "")
             with receiver.lock:
-                failing = receiver.fail_next > 0
-                if failing:
+                failing = receiver.fail_next > 0 or receiver.fail_events.get(event_id, 0) > 0
+                if receiver.fail_events.get(event_id, 0) > 0:
+                    receiver.fail_events[event_id] -= 1
+                elif failing:
                     receiver.fail_next -= 1
                 else:
                     body = json.loads(raw)

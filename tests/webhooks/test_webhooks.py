@@ -138,7 +138,9 @@ def test_the_events_of_one_claim_arrive_in_order_even_when_the_first_must_be_ret
     info = step(world, world.comp_handler, info, "acceptClaim")
     info = step(world, world.comp_handler, info, "applyArticle75", isArticle75=False)
     other = send_claim(world)  # another claim: not held back by the first one's retry
-    receiver.fail_next = 1
+    first_event = Delivery.objects.filter(claim_id=info.application_id).order_by("id").first()
+    assert first_event is not None
+    receiver.fail_events[str(first_event.event_id)] = 1  # the first claim's first event fails once
     result = delivery.deliver_due()
     # The first claim's first event failed: its later events wait; the other claim's went
     assert result.failed == 1
