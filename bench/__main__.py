@@ -55,6 +55,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             "transfer",
             "lists",
             "dashboard",
+            "feed",
         ),
         help="which benchmark (default: all = generate, timers, perform, api; retention: generate, then the "
         "retention job)",
@@ -146,6 +147,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     api.add_argument(
         "--feed-interval", type=float, default=1.0, help="client polling interval, s (default 1)"
     )
+    api.add_argument(
+        "--webhook-rate",
+        type=float,
+        default=200.0,
+        help="liability decisions per second for the webhook client (default 200)",
     lists = parser.add_argument_group("lists (A2A reads of one large insurer at two sizes)")
     lists.add_argument(
         "--lists-small",
@@ -249,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "dashboard"):
             heading("dashboard: 5 years of facts")
             dashboard.run(args, db, summary)
+        if args.which == "feed":
+            heading("feed: polling, cursor feed and webhook clients")
+            api.run_feed(args, db, summary)
     except KeyboardInterrupt:
         say("interrupted")
         summary.print()

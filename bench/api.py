@@ -40,7 +40,7 @@ from claimsportal.core.serving import granian_command
 
 RATIO_GOAL = 0.5
 P99_GOAL_MS = 50.0
-PORT = 8765
+PORT = int(os.environ.get("BENCH_API_PORT", "8765"))  # another port when two benchmarks share a machine
 PGBOUNCER_PORT = 6439
 FLOW = ("acceptClaim", "applyArticle75", "sendLiabilityDecision")
 
@@ -363,6 +363,15 @@ def _report(label: str, result: LoadResult) -> None:
     )
     if result.other_load > 0.1:
         say(f"    WARNING: other processes used {result.other_load:.0%} of the CPUs meanwhile")
+
+
+def run_feed(args: Any, db: DatabaseUrl, summary: Summary) -> None:
+    """``python -m bench feed``: the polling, feed and webhook clients alone (bench/feed.py)."""
+    server = _start_server(db, args.api_workers, args.api_worker_class, args.api_threads)
+    try:
+        feed.run(args, PORT, summary)
+    finally:
+        _stop_server(server)
 
 
 def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:

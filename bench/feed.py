@@ -12,8 +12,17 @@ worklist does. Two clients do the same job, one after the other, each with its o
 * **feed**: every interval read ``GET /notifications?after=<cursor>``, and for each notification read
   the claim (``allowedOperations`` and its GUID) and act when ``acknowledgeLiabilityAdmitted`` is offered.
 
-Both talk to the same gunicorn server as a real client would (HTTP on loopback). The figure is HTTP
-requests per acknowledged claim.
+* **webhook** (docs/webhooks.md): the firm registers an endpoint for ``claim.handedOver``; the
+  portal's ``webhook-deliveries`` job (run here in this process, as the worker runs it) pushes each
+  signed event to a receiver on loopback, which checks the signature and acts on the body alone
+  (phase and ``activityEngineGuid`` are in it): one request per claim, the acknowledgement itself.
+  Its liability decisions come from several threads at ``--webhook-rate`` per second together, and
+  the receiver measures each event's delivery latency after the change (from the body's
+  ``occurredAt``, taken before the change commits, so the figure errs high).
+
+All talk to the same gunicorn server as a real client would (HTTP on loopback). The figure is HTTP
+requests per acknowledged claim, and the requests spent learning of changes (all but the
+acknowledgements).
 """
 
 from __future__ import annotations
@@ -57,7 +66,8 @@ class Http:
 
 
 def _decide_in_background(http: Http, claims: list[tuple[int, str]], per_second: float) -> threading.Thread:
-    """The compensator: a full liability decision (admitted) on each claim, at a steady pace."""
+    """The compensator: a full liability decision (admitted) on each claim, at a steady pace (one
+    thread: see ``_decide_in_threads`` for higher rates)."""
     from claimsportal.protocols.forms.examples import insurer_response_example
 
     body = {"insurerResponse": insurer_response_example("RTA", "A")}
@@ -146,6 +156,123 @@ def _feed_client(http: Http, target: int, interval: float) -> ClientRun:
     return run
 
 
+def _decide_in_threads(
+    port: int, token: str, user: str, claims: list[tuple[int, str]], per_second: float, threads: int
+) -> list[threading.Thread]:
+    """The compensator deciding from ``threads`` connections at ``per_second`` together (one HTTP
+    client cannot send 200 decisions a second one after the other)."""
+    return [
+        _decide_in_background(Http(port, token, user), claims[i::threads], per_second / threads)
+        for i in range(threads)
+    ]
+
+
+@dataclass
+class WebhookRun(ClientRun):
+    latencies_ms: list[float] | None = None
+    refused: int = 0
+    duplicates: int = 0
+    decided_per_second: float = 0.0
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+def _webhook_client(http: Http, firm_pk: int, target: int, decide: Any, timeout: float = 600.0) -> WebhookRun:
+    """Register an endpoint, run the delivery job, receive, verify and act on each hand-over."""
+    import queue
+    from datetime import datetime
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from django.conf import settings
+
+    from claimsportal.jobs import runner
+    from claimsportal.jobs.portal_jobs import PORTAL_JOBS, WEBHOOK_DELIVERIES
+    from claimsportal.organisations.models import Organisation
+    from claimsportal.webhooks import events, services, signing
+
+    run = WebhookRun("webhook", latencies_ms=[])
+    todo: queue.Queue[tuple[str, str]] = queue.Queue()
+    seen: set[str] = set()
+    keys: dict[str, str] = {}
+    lock = threading.Lock()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            arrived = time.time()
+            refused = signing.verify(keys, dict(self.headers.items()), raw, now=arrived)
+            self.send_response(401 if refused else 204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            if refused:
+                run.refused += 1
+                return
+            body = json.loads(raw)
+            with lock:
+                if body["eventId"] in seen:
+                    run.duplicates += 1
+                    return
+                seen.add(body["eventId"])
+                assert run.latencies_ms is not None
+                run.latencies_ms.append(
+                    1000 * (arrived - datetime.fromisoformat(body["occurredAt"]).timestamp())
+                )
+            claim = body["claim"]
+            if body["kind"] == events.HANDED_OVER and claim["phaseCacheId"] == "LiabilityAdmitted":
+                todo.put((claim["applicationId"], claim["activityEngineGuid"]))
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.CLAIMSPORTAL_WEBHOOKS_PRIVATE_ADDRESSES = True  # the receiver is on loopback
+    created = services.register(
+        Organisation.objects.get(pk=firm_pk),
+        None,
+        url=f"http://127.0.0.1:{server.server_address[1]}/events",
+        events_wanted=[events.HANDED_OVER],
+    )
+    keys[created.endpoint.key_id] = created.secret
+    worker = runner.Worker(PORTAL_JOBS.only([WEBHOOK_DELIVERIES]))
+    worker.start()
+    started = time.monotonic()
+    deciders = decide()
+    decided_at: list[float] = []
+
+    def watch() -> None:
+        for thread in deciders:
+            thread.join(timeout=600)
+        decided_at.append(time.monotonic())
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        while run.acknowledged < target and time.monotonic() - started < timeout:
+            try:
+                number, guid = todo.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            http.call("POST", f"/claims/{number}/acknowledgeLiabilityAdmitted", {"activityEngineGuid": guid})
+            run.acknowledged += 1
+    finally:
+        watcher.join(timeout=600)
+        run.decided_per_second = target / max(
+            1e-9, (decided_at[0] if decided_at else time.monotonic()) - started
+        )
+        worker.stop()
+        worker.join(timeout=30)
+        server.shutdown()
+        server.server_close()
+    run.seconds = time.monotonic() - started
+    run.requests = http.count
+    return run
+
+
 def _firm(label: str, comp_org: int, comp_branch: int, claims: int, background: int) -> tuple[int, str, Any]:
     """A claimant firm of its own, its claims awaiting the compensator's liability decision, and a
     background worklist; returns (organisation pk, its user, the claims as (id, guid))."""
@@ -187,6 +314,7 @@ def _firm(label: str, comp_org: int, comp_branch: int, claims: int, background: 
 
 
 def run(args: Any, port: int, summary: Summary) -> None:
+    from bench.common import verdict
     from bench.generate import ensure_comp_users, ensure_world
     from claimsportal.a2a.auth import token_for_client_credentials
     from claimsportal.organisations.models import Organisation
@@ -197,8 +325,9 @@ def run(args: Any, port: int, summary: Summary) -> None:
     comp = Organisation.objects.get(pk=world.comp_org)
     comp_client = create_a2a_client(organisation=comp, name="bench compensator CMS")
     comp_token = token_for_client_credentials(comp_client.client.client_id, comp_client.secret).access_token
-    results = []
-    for style in ("polling", "feed"):
+    results: list[ClientRun] = []
+    webhook_rate = float(getattr(args, "webhook_rate", 200.0))
+    for style in ("polling", "feed", "webhook"):
         firm_pk, user_id, claims = _firm(
             style, world.comp_org, world.comp_branches[0], args.feed_claims, args.feed_background
         )
@@ -206,26 +335,62 @@ def run(args: Any, port: int, summary: Summary) -> None:
             organisation=Organisation.objects.get(pk=firm_pk), name=f"{style} CMS"
         )
         token = token_for_client_credentials(firm_client.client.client_id, firm_client.secret).access_token
+        rate = webhook_rate if style == "webhook" else args.feed_rate
         say(
-            f"{style} client: {len(claims)} claims decided at {args.feed_rate:g}/s, worklist background "
-            f"{args.feed_background:,}, polling every {args.feed_interval:g} s"
+            f"{style} client: {len(claims)} claims decided at {rate:g}/s, worklist background "
+            f"{args.feed_background:,}"
+            + (f", polling every {args.feed_interval:g} s" if style != "webhook" else "")
         )
         client = Http(port, token, user_id)
-        seen = warm_polling_state(client) if style == "polling" else {}
-        decider_thread = _decide_in_background(Http(port, comp_token, decider), claims, args.feed_rate)
-        if style == "polling":
-            result = _polling_client(client, len(claims), args.feed_interval, seen)
+        if style == "webhook":
+            result: ClientRun = _webhook_client(
+                client,
+                firm_pk,
+                len(claims),
+                lambda claims=claims: _decide_in_threads(port, comp_token, decider, claims, webhook_rate, 8),
+            )
         else:
-            result = _feed_client(client, len(claims), args.feed_interval)
-        decider_thread.join(timeout=600)
+            seen = warm_polling_state(client) if style == "polling" else {}
+            decider_thread = _decide_in_background(Http(port, comp_token, decider), claims, args.feed_rate)
+            if style == "polling":
+                result = _polling_client(client, len(claims), args.feed_interval, seen)
+            else:
+                result = _feed_client(client, len(claims), args.feed_interval)
+            decider_thread.join(timeout=600)
         say(
             f"{style}: {result.acknowledged} claims acknowledged with {result.requests:,} requests "
             f"({result.requests / max(1, result.acknowledged):.1f} per claim) in {result.seconds:.1f} s"
         )
         results.append(result)
+    polling = results[0].requests / max(1, results[0].acknowledged)
     for result in results:
+        per_claim = result.requests / max(1, result.acknowledged)
+        if result.style == "webhook":
+            summary.add(
+                "api client",
+                "requests per completed claim, webhook",
+                f"{per_claim:.1f} ({polling / max(per_claim, 1e-9):.1f}x fewer)",
+                ">= 10x fewer than polling",
+                verdict(per_claim * 10 <= polling),
+            )
+        else:
+            summary.add("api client", f"requests per completed claim, {result.style}", f"{per_claim:.1f}")
+        learning = (result.requests - result.acknowledged) / max(1, result.acknowledged)
+        summary.add(
+            "api client", f"requests to learn of the change per claim, {result.style}", f"{learning:.1f}"
+        )
+    hooked = results[-1]
+    if isinstance(hooked, WebhookRun) and hooked.latencies_ms:
+        p50, p99 = _percentile(hooked.latencies_ms, 0.5), _percentile(hooked.latencies_ms, 0.99)
+        say(
+            f"webhook: {len(hooked.latencies_ms)} events delivered, {hooked.duplicates} duplicates, "
+            f"{hooked.refused} refused signatures; decisions at {hooked.decided_per_second:.0f}/s; "
+            f"delivery after the change p50 {p50:.0f} ms, p99 {p99:.0f} ms"
+        )
         summary.add(
             "api client",
-            f"requests per completed claim, {result.style}",
-            f"{result.requests / max(1, result.acknowledged):.1f}",
+            f"webhook delivery after the change, p99 (p50) at {hooked.decided_per_second:.0f} changes/s",
+            f"{p99:.0f} ms ({p50:.0f} ms)",
+            "< 1000 ms at 200 changes/s",
+            verdict(p99 < 1000 and hooked.decided_per_second >= 200),
         )

@@ -8,7 +8,7 @@ authenticates, parses JSON and maps errors.
 
 This module builds the API and nothing else: the routes are in one router a module (``routes_tokens``,
 ``routes_claims``, ``routes_reference``, ``routes_notifications``, ``routes_operations``,
-``attachments``, ``documents``, ``sandbox``), the caller helpers in ``caller``, the error shape in
+``routes_webhooks``, ``attachments``, ``documents``, ``sandbox``), the caller helpers in ``caller``, the error shape in
 ``errors`` and the OpenAPI document's additions in ``openapi``. No module of the package imports
 this one; ``config.urls`` does.
 """
@@ -28,6 +28,7 @@ from claimsportal.a2a import (
     routes_operations,
     routes_reference,
     routes_tokens,
+    routes_webhooks,
     sandbox,
 )
 from claimsportal.a2a.errors import install_error_handlers
@@ -62,6 +63,7 @@ for _router in (
     routes_custody.router,  # deleteClaim, the archive
     attachments.router,  # getAttachmentsList, addAttachment, getAttachment
     documents.router,  # getPrintableDocumentsList, getPrintableDocument
+    routes_webhooks.router,  # webhook endpoints, their delivery logs (docs/webhooks.md)
     sandbox.router,  # the sandbox routes (404 outside sandbox mode)
 ):
     api.add_router("", _router)

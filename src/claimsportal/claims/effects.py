@@ -9,7 +9,10 @@ apps above ``claims`` (so that ``claims`` imports none of them):
   same transaction, as :class:`Written` records: the anonymous management-information facts, webhook
   deliveries (an outbox: nothing for a change that rolls back, nothing lost for one that commits);
 - **on delete** (:func:`register_on_delete`): told of the claims being deleted, in the deleting
-  transaction, before their rows go (their attachments' files, a deletion's webhook, its counters).
+  transaction, before their rows go (their attachments' files, a deletion's webhook, its counters);
+- **notice observers** (:func:`register_notice_observer`): told of the notifications written about
+  claims that do not change (``ledger.notify``: the deadline warnings), as :class:`Noticed` records,
+  in the same transaction (a deadline warning's webhook).
 
 An observer must be cheap when it has nothing to do: it runs on the hot path of every operation.
 """
@@ -39,6 +42,24 @@ class Told:
     organisation_id: int
     kind: str
     message: str
+    # The notification's GUID (the feed's ``notificationGuid``) when the writer knows it: the
+    # single-claim forms do; the set-based form leaves it None (its rows' GUIDs are made by SQL).
+    guid: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Noticed:
+    """A notification offered about a claim that does not change (a deadline warning). ``ledger.notify``
+    skips one the unique constraint already holds: an observer that acts on it checks that a row with
+    ``guid`` exists."""
+
+    application_id: int
+    organisation_id: int
+    kind: str
+    message: str
+    deadline_at: datetime | None
+    guid: uuid.UUID
+    occurred_at: datetime
 
 
 @dataclass(frozen=True)
@@ -81,9 +102,13 @@ Observer = Callable[[Sequence[Written]], object]
 # Called with the claims being deleted, in the deleting transaction.
 OnDelete = Callable[[Sequence[Deleted]], object]
 
+# Called with the notifications ``ledger.notify`` offered, in their transaction.
+NoticeObserver = Callable[[Sequence[Noticed]], object]
+
 _effects: list[Effect] = []
 _observers: list[Observer] = []
 _on_delete: list[OnDelete] = []
+_notice_observers: list[NoticeObserver] = []
 
 
 def register(effect: Effect) -> None:
@@ -121,3 +146,20 @@ def register_on_delete(hook: OnDelete) -> None:
 
 def on_delete() -> tuple[OnDelete, ...]:
     return tuple(_on_delete)
+
+
+def register_notice_observer(observer: NoticeObserver) -> None:
+    """Add ``observer``, told of the notifications ``ledger.notify`` writes (deadline warnings)."""
+    if observer not in _notice_observers:
+        _notice_observers.append(observer)
+
+
+def notice_observers() -> tuple[NoticeObserver, ...]:
+    return tuple(_notice_observers)
+
+
+def observe_notices(noticed: Sequence[Noticed]) -> None:
+    """Tell every notice observer (``ledger.notify`` calls this after its insert)."""
+    if noticed:
+        for observer in _notice_observers:
+            observer(noticed)

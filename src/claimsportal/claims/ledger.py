@@ -172,6 +172,7 @@ class Notice:
     kind: str  # notifications.Notification.Kind
     message: str
     deadline_at: datetime | None = None
+    guid: uuid.UUID = field(default_factory=uuid.uuid4)  # the feed's notificationGuid
 
 
 def _event_values(application_id: int | None, entry: Entry, now: datetime) -> list[Any]:
@@ -193,7 +194,7 @@ def _event_values(application_id: int | None, entry: Entry, now: datetime) -> li
 
 def _notice_values(notice: Notice, now: datetime) -> list[Any]:
     return [
-        db_guid(uuid.uuid4()),
+        db_guid(notice.guid),
         notice.organisation_id,
         notice.kind,
         notice.message[: notices.MESSAGE_LENGTH],
@@ -267,7 +268,7 @@ def _written(
         occurred_at=now,
         payload=entry.payload,
         told=tuple(
-            effects.Told(n.organisation_id, n.kind, n.message[: notices.MESSAGE_LENGTH]) for n in told
+            effects.Told(n.organisation_id, n.kind, n.message[: notices.MESSAGE_LENGTH], n.guid) for n in told
         ),
     )
 
@@ -423,8 +424,9 @@ def delete_set(
 
 def notify(items: Sequence[tuple[int, Notice]], *, now: datetime) -> int:
     """Insert notifications about claims that do not change (deadline warnings), many at a time. A
-    notice the unique constraint already holds (one warning per deadline) is skipped. Returns how
-    many were offered."""
+    notice the unique constraint already holds (one warning per deadline) is skipped. Then the notice
+    observers are told of every notice offered (``effects.Noticed``; one skipped has no row with its
+    GUID). Returns how many were offered."""
     rows = []
     for application_id, notice in items:
         guid, organisation, *rest = _notice_values(notice, now)
@@ -436,6 +438,21 @@ def notify(items: Sequence[tuple[int, Notice]], *, now: datetime) -> int:
             f"INSERT INTO notifications_notification ({_NOTICE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT DO NOTHING",
             rows,
+        )
+    if effects.notice_observers():
+        effects.observe_notices(
+            [
+                effects.Noticed(
+                    application_id=application_id,
+                    organisation_id=notice.organisation_id,
+                    kind=notice.kind,
+                    message=notice.message[: notices.MESSAGE_LENGTH],
+                    deadline_at=notice.deadline_at,
+                    guid=notice.guid,
+                    occurred_at=now,
+                )
+                for application_id, notice in items
+            ]
         )
     return len(rows)
 

@@ -31,6 +31,14 @@ CLAIMSPORTAL_A2A_RATE = float(env_str("CLAIMSPORTAL_A2A_RATE", "100"))  # reques
 CLAIMSPORTAL_A2A_BURST = float(env_str("CLAIMSPORTAL_A2A_BURST", "200"))
 # Days an A2A client secret works before it must be changed with changePassword (0: never expires).
 CLAIMSPORTAL_A2A_SECRET_MAX_DAYS = int(env_str("CLAIMSPORTAL_A2A_SECRET_MAX_DAYS", "90"))
+# Webhooks (docs/webhooks.md): http:// and private or loopback addresses are for tests, the sandbox
+# and training only; the secrets are sealed with this key (else one derived from SECRET_KEY).
+CLAIMSPORTAL_WEBHOOKS_PRIVATE_ADDRESSES = env_flag("CLAIMSPORTAL_WEBHOOKS_PRIVATE_ADDRESSES", False)
+if CLAIMSPORTAL_WEBHOOKS_PRIVATE_ADDRESSES and CLAIMSPORTAL_MODE == "live":
+    raise ValueError("CLAIMSPORTAL_WEBHOOKS_PRIVATE_ADDRESSES is refused in live mode")
+CLAIMSPORTAL_WEBHOOK_TIMEOUT = min(30.0, max(1.0, float(env_str("CLAIMSPORTAL_WEBHOOK_TIMEOUT", "10"))))
+CLAIMSPORTAL_WEBHOOK_THREADS = min(64, max(1, int(env_str("CLAIMSPORTAL_WEBHOOK_THREADS", "8"))))
+CLAIMSPORTAL_WEBHOOK_SEALING_KEY = env_str("CLAIMSPORTAL_WEBHOOK_SEALING_KEY", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -47,6 +55,7 @@ INSTALLED_APPS = [
     "claimsportal.documents",
     "claimsportal.custody",
     "claimsportal.transfers",
+    "claimsportal.webhooks",
     "claimsportal.a2a",
     "claimsportal.litigants",
     "claimsportal.helpdesk",

@@ -35,7 +35,7 @@ import hashlib
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -62,6 +62,17 @@ if TYPE_CHECKING:
     from claimsportal.protocols.engine import Outcome
 
 log = structlog.get_logger(__name__)
+
+# Told of each document whose PDF has just been stored, in the storing transaction (the webhooks
+# app's "document ready" outbox row); registered by the apps above in their ready().
+OnRendered = Callable[[PrintableDocument], object]
+_on_rendered: list[OnRendered] = []
+
+
+def register_on_rendered(hook: OnRendered) -> None:
+    if hook not in _on_rendered:
+        _on_rendered.append(hook)
+
 
 Kind = PrintableDocument.Kind
 CONTEXT_SCHEMA = 1  # the shape of ``context``; rendering reads every version it ever wrote
@@ -366,6 +377,12 @@ def _store(document: PrintableDocument, pdf: bytes, now: datetime) -> str:
     document.size = len(pdf)
     document.sha256 = digest
     document.rendered_at = now
+    try:
+        for hook in _on_rendered:
+            hook(document)
+    except BaseException:
+        _remove_file(name)
+        raise
     return name
 
 

@@ -21,12 +21,14 @@ from claimsportal.organisations import accounts, throttle
 from claimsportal.publishing import figures as dashboard
 from claimsportal.publishing import service
 from claimsportal.transfers import execution as transfers
+from claimsportal.webhooks import delivery as webhooks
 
 TIMEOUTS = "timeouts"
 DEADLINE_WARNINGS = "deadline-warnings"
 PRINTABLE_DOCUMENTS = "printable-documents"
 RETENTION = "claim-retention"
 CLAIMS_TRANSFER = "claims-transfer"
+WEBHOOK_DELIVERIES = "webhook-deliveries"
 # The jobs that run "every pass": ``run-timers --interval`` sets how often.
 EVERY_PASS = (TIMEOUTS, DEADLINE_WARNINGS)
 # What the sandbox's runTimers runs: the jobs of the business clock an integrator moves (not the PDFs:
@@ -118,6 +120,15 @@ def executive_dashboard(context: JobContext) -> Figures:
 
 def service_probe(context: JobContext) -> Figures:
     return {"probeOk": service.probe(clock.real_now())}
+
+
+def webhook_deliveries(context: JobContext) -> Figures:
+    # Real time: retries are about a receiver being down (docs/webhooks.md).
+    return webhooks.deliver_due().as_dict()
+
+
+def webhook_deliveries_purge(context: JobContext) -> Figures:
+    return {"webhookDeliveriesPurged": webhooks.purge(clock.real_now())}
 
 
 PORTAL_JOBS = Registry(
@@ -277,6 +288,24 @@ PORTAL_JOBS = Registry(
             service_probe,
             ("probeOk",),
             timedelta(minutes=15),
+        ),
+        Job(
+            WEBHOOK_DELIVERIES,
+            "Send the signed webhook deliveries that are due, in order per claim, with retries",
+            Every(0.5),
+            JobClock.REAL,
+            webhook_deliveries,
+            ("webhooksDelivered", "webhooksFailed", "webhooksParked", "webhookEndpoints"),
+            timedelta(minutes=5),
+        ),
+        Job(
+            "webhook-deliveries-purge",
+            "Delete webhook deliveries delivered or parked more than 30 days ago",
+            HOURLY,
+            JobClock.REAL,
+            webhook_deliveries_purge,
+            ("webhookDeliveriesPurged",),
+            timedelta(hours=1),
         ),
     ]
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from claimsportal.web.console import custody, helpdesk, operator, transfers, views
+from claimsportal.web.console import custody, helpdesk, operator, transfers, views, webhooks
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="console-home"),
@@ -30,6 +30,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("a2a/new/", views.a2a_new, name="console-a2a-new"),
     path("a2a/<str:client_id>/rotate/", views.a2a_rotate, name="console-a2a-rotate"),
     path("a2a/<str:client_id>/revoke/", views.a2a_revoke, name="console-a2a-revoke"),
+    # Webhooks (docs/webhooks.md)
+    path("webhooks/", webhooks.webhooks, name="console-webhooks"),
+    path("webhooks/new/", webhooks.webhook_new, name="console-webhook-new"),
+    path("webhooks/<str:endpoint_id>/", webhooks.webhook_detail, name="console-webhook"),
+    path("webhooks/<str:endpoint_id>/enable/", webhooks.webhook_enable, name="console-webhook-enable"),
+    path("webhooks/<str:endpoint_id>/test/", webhooks.webhook_test, name="console-webhook-test"),
+    path("webhooks/<str:endpoint_id>/rotate/", webhooks.webhook_rotate, name="console-webhook-rotate"),
+    path("webhooks/<str:endpoint_id>/delete/", webhooks.webhook_delete, name="console-webhook-delete"),
+    path(
+        "webhooks/<str:endpoint_id>/deliveries/<str:event_id>/redeliver/",
+        webhooks.webhook_redeliver,
+        name="console-webhook-redeliver",
+    ),
     # The audit trail
     path("audit/", views.audit, name="console-audit"),
     # The archive (Search Archived Claims User profile)
