@@ -152,6 +152,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=200.0,
         help="liability decisions per second for the webhook client (default 200)",
+    )
     lists = parser.add_argument_group("lists (A2A reads of one large insurer at two sizes)")
     lists.add_argument(
         "--lists-small",
