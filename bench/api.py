@@ -367,7 +367,7 @@ def _report(label: str, result: LoadResult) -> None:
 
 def run_feed(args: Any, db: DatabaseUrl, summary: Summary) -> None:
     """``python -m bench feed``: the polling, feed and webhook clients alone (bench/feed.py)."""
-    server = _start_server(db, args.api_workers, args.api_worker_class, args.api_threads)
+    server = _start_server(db, args)
     try:
         feed.run(args, PORT, summary)
     finally:
