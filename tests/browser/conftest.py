@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import pytest
 from django.test import override_settings
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -109,8 +110,16 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 def check_page(page: Page, name: str) -> Path:
     """The checks every page visited passes: GOV.UK Frontend's JavaScript initialised, no axe-core
     violation; then the page's full-page screenshot (returned)."""
-    body_classes = page.evaluate("document.body.className")
-    assert "govuk-frontend-supported" in body_classes, f"GOV.UK Frontend not initialised on {page.url}"
+    # A click that navigates returns before the next document exists: wait for it to load and for
+    # GOV.UK Frontend to mark its body, instead of reading a body that may not be there yet.
+    page.wait_for_load_state("load")
+    try:
+        page.wait_for_function(
+            "() => document.body !== null && document.body.classList.contains('govuk-frontend-supported')",
+            timeout=10_000,
+        )
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"GOV.UK Frontend not initialised on {page.url}") from None
     assert_no_axe_violations(page)
     return save_screenshot(page, name)
 

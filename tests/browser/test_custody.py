@@ -75,6 +75,7 @@ def test_the_archive_search_and_an_archived_claim(world: World, page: Page) -> N
     sign_in_to_administration(page, "cr.archive")
     expect(page.get_by_role("heading", level=1)).to_have_text("Administration console")
     page.get_by_role("link", name="Search archived claims").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search archived claims")
     check_page(page, "custody-archive-search")
     page.get_by_label("Application ID").fill("abc")
     page.get_by_role("button", name="Search").click()

@@ -54,4 +54,5 @@ def test_an_administrator_adds_an_endpoint_tests_it_and_redelivers(world: World,
         expect(page.get_by_role("alert")).to_contain_text("The event will be sent again in a moment")
         assert Delivery.objects.get().status == Delivery.Status.PENDING
         page.get_by_role("link", name="Delete endpoint").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Delete the endpoint")
         check_page(page, "console-webhook-delete")
