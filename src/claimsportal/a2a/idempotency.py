@@ -27,6 +27,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from claimsportal.a2a.models import IdempotencyRecord
+from claimsportal.claims import idsets
 from claimsportal.claims.effects import Deleted
 from claimsportal.core import clock
 from claimsportal.protocols.errors import ErrorDetail, PortalError
@@ -111,11 +112,9 @@ def _claim_of(body: Any) -> int | None:
 
 def forget_claims(deleted: Sequence[Deleted]) -> int:
     """The ``claims.effects`` on-delete hook: the stored answers about claims being deleted."""
-    ids = [claim.application_id for claim in deleted]
-    gone = 0
-    for start in range(0, len(ids), 1000):
-        gone += IdempotencyRecord.objects.filter(application_id__in=ids[start : start + 1000]).delete()[0]
-    return gone
+    return idsets.delete_rows(
+        IdempotencyRecord._meta.db_table, "application_id", [c.application_id for c in deleted]
+    )
 
 
 def purge_expired() -> int:

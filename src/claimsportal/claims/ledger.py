@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 from django.db import connection
 
-from claimsportal.claims import effects, notices
+from claimsportal.claims import effects, idsets, notices
 from claimsportal.claims.acting import Actor
 from claimsportal.claims.locked import LockedClaim as LockedClaim  # re-exported: ledger.LockedClaim
 
@@ -374,20 +374,9 @@ def delete_claims(deleted: Sequence[effects.Deleted]) -> int:
         return 0
     for hook in effects.on_delete():
         hook(deleted)
-    gone = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
-            params: list[Any]
-            if connection.vendor == "postgresql":
-                which, params = "= ANY(%s)", [chunk]
-            else:
-                which, params = f"IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
-            cursor.execute(f"DELETE FROM notifications_notification WHERE claim_id {which}", params)
-            cursor.execute(f"DELETE FROM claims_claimevent WHERE claim_id {which}", params)
-            cursor.execute(f"DELETE FROM claims_claim WHERE application_id {which}", params)
-            gone += int(cursor.rowcount)
-    return gone
+    idsets.delete_rows("notifications_notification", "claim_id", ids)
+    idsets.delete_rows("claims_claimevent", "claim_id", ids)
+    return idsets.delete_rows("claims_claim", "application_id", ids)
 
 
 def delete_set(

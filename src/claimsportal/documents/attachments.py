@@ -58,7 +58,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from claimsportal.claims import ledger, notices
+from claimsportal.claims import idsets, ledger, notices
 from claimsportal.claims.acting import (
     Actor,
     access_facts,
@@ -346,15 +346,10 @@ def delete_claim_files(claim_ids: Iterable[int]) -> int:
     the deleting transaction (``FileRemoval`` rows); once it commits they are removed at once, and
     the ``file-removals`` job removes whatever a killed process left queued. Returns how many."""
     ids = list(claim_ids)
-    names: list[str] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        names += Attachment.objects.filter(claim_id__in=chunk).values_list("file", flat=True)
-        names += (
-            PrintableDocument.objects.filter(claim_id__in=chunk)
-            .exclude(file="")
-            .values_list("file", flat=True)
-        )
+    names: list[str] = idsets.select_column(Attachment._meta.db_table, "file", "claim_id", ids)
+    names += idsets.select_column(
+        PrintableDocument._meta.db_table, "file", "claim_id", ids, extra=" AND file <> ''"
+    )
     if names:
         now = clock.real_now()
         FileRemoval.objects.bulk_create(
@@ -397,12 +392,9 @@ def delete_claim_documents(deleted: Sequence[Deleted]) -> int:
     now and files once the deletion commits. Returns how many rows went."""
     ids = [claim.application_id for claim in deleted]
     delete_claim_files(ids)
-    gone = 0
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        gone += Attachment.objects.filter(claim_id__in=chunk).delete()[0]
-        gone += PrintableDocument.objects.filter(claim_id__in=chunk).delete()[0]
-    return gone
+    return idsets.delete_rows(Attachment._meta.db_table, "claim_id", ids) + idsets.delete_rows(
+        PrintableDocument._meta.db_table, "claim_id", ids
+    )
 
 
 # --------------------------------------------------------------------------------------------------

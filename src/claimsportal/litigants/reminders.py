@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
-from claimsportal.claims import effects
+from claimsportal.claims import effects, idsets
 from claimsportal.claims.acting import format_application_id
 from claimsportal.claims.models import Claim
 from claimsportal.claims.visibility import DRAFT_PHASE
@@ -108,5 +108,5 @@ def _send_one(
 
 def forget_deleted_claims(deleted: Sequence[effects.Deleted]) -> object:
     """On-delete hook: a deleted claim's reminder rows go with it."""
-    DeadlineReminder.objects.filter(application_id__in=[d.application_id for d in deleted]).delete()
+    idsets.delete_rows(DeadlineReminder._meta.db_table, "application_id", [d.application_id for d in deleted])
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from claimsportal.claims import idsets
 from claimsportal.claims.effects import Deleted
 from claimsportal.transfers.models import TransferLine, TransferResult
 
@@ -11,9 +12,6 @@ from claimsportal.transfers.models import TransferLine, TransferResult
 def forget_claims(deleted: Sequence[Deleted]) -> int:
     """The ``claims.effects`` on-delete hook."""
     ids = [claim.application_id for claim in deleted]
-    gone = 0
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        gone += TransferLine.objects.filter(application_id__in=chunk).delete()[0]
-        gone += TransferResult.objects.filter(application_id__in=chunk).delete()[0]
-    return gone
+    return idsets.delete_rows(TransferLine._meta.db_table, "application_id", ids) + idsets.delete_rows(
+        TransferResult._meta.db_table, "application_id", ids
+    )

@@ -21,7 +21,7 @@ def backfill(apps: Any, schema_editor: Any) -> None:
         except ValueError:
             return None
 
-    for claim in Claim.objects.exclude(cnf=None).only("pk", "cnf", "sent_at", "created_at").iterator():
+    for claim in Claim.objects.filter(cnf__isnull=False).only("pk", "cnf", "sent_at", "created_at").iterator():
         details = (claim.cnf or {}).get("claimAndClaimantDetails") or {}
         claimant = details.get("claimantDetails") or {}
         person = claimant.get("personalDetails") or {}
