@@ -39,55 +39,58 @@ def _signed_in_to_administration(request: HttpRequest) -> User | HttpResponse:
     return user
 
 
+type Page[**P] = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+
+def checked_page[T, **P](
+    check: Callable[[User], T],
+) -> Callable[[Callable[Concatenate[HttpRequest, T, P], HttpResponse]], Page[P]]:
+    """A console page for whoever ``check`` admits among the users signed in to Administration: the
+    view gets what ``check`` returns; a ``PortalError`` it raises is the 403 page's message."""
+
+    def decorate(view: Callable[Concatenate[HttpRequest, T, P], HttpResponse]) -> Page[P]:
+        @never_cache
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            user = _signed_in_to_administration(request)
+            if isinstance(user, HttpResponse):
+                return user
+            try:
+                admitted = check(user)
+            except PortalError as error:
+                return forbidden(request, error.message)
+            return view(request, admitted, *args, **kwargs)
+
+        update_wrapper(wrapper, view)
+        return wrapper
+
+    return decorate
+
+
 def administrator_page[**P](
     view: Callable[Concatenate[HttpRequest, User, Organisation, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+) -> Page[P]:
     """A page of an Administrator's console: the view gets the Administrator and their organisation."""
 
-    @never_cache
-    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        user = _signed_in_to_administration(request)
-        if isinstance(user, HttpResponse):
-            return user
-        try:
-            organisation = administration.check_administrator(user)
-        except PortalError as error:
-            return forbidden(request, error.message)
-        return view(request, user, organisation, *args, **kwargs)
+    def with_organisation(
+        request: HttpRequest, admitted: tuple[User, Organisation], /, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponse:
+        return view(request, *admitted, *args, **kwargs)
 
-    update_wrapper(wrapper, view)
-    return wrapper
+    update_wrapper(with_organisation, view)
+    return checked_page(lambda user: (user, administration.check_administrator(user)))(with_organisation)
 
 
-def operator_page[**P](
-    view: Callable[Concatenate[HttpRequest, User, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def _operator(user: User) -> User:
+    if not user.is_operator:
+        raise PortalError("FORBIDDEN_PROFILE", OPERATOR_ONLY)
+    return user
+
+
+def operator_page[**P](view: Callable[Concatenate[HttpRequest, User, P], HttpResponse]) -> Page[P]:
     """A page of the operator's console: the view gets the operator."""
-
-    @never_cache
-    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        user = _signed_in_to_administration(request)
-        if isinstance(user, HttpResponse):
-            return user
-        if not user.is_operator:
-            return forbidden(request, OPERATOR_ONLY)
-        return view(request, user, *args, **kwargs)
-
-    update_wrapper(wrapper, view)
-    return wrapper
+    return checked_page(_operator)(view)
 
 
-def console_page[**P](
-    view: Callable[Concatenate[HttpRequest, User, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def console_page[**P](view: Callable[Concatenate[HttpRequest, User, P], HttpResponse]) -> Page[P]:
     """The console's home: an Administration session (what it shows depends on who)."""
-
-    @never_cache
-    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        user = _signed_in_to_administration(request)
-        if isinstance(user, HttpResponse):
-            return user
-        return view(request, user, *args, **kwargs)
-
-    update_wrapper(wrapper, view)
-    return wrapper
+    return checked_page(lambda user: user)(view)

@@ -4,14 +4,9 @@ the report of GDPR deletions per organisation and month (docs/custody.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import update_wrapper
-from typing import Concatenate
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
-from django.views.decorators.cache import never_cache
 
 from claimsportal.claims.acting import Actor, format_application_id
 from claimsportal.custody import archive, gdpr
@@ -22,27 +17,10 @@ from claimsportal.organisations.models import User
 from claimsportal.presentation.labels import operation_label
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
-from claimsportal.web.console.access import _signed_in_to_administration, forbidden, operator_page
+from claimsportal.web.console.access import checked_page, operator_page
 
-
-def archive_page[**P](
-    view: Callable[Concatenate[HttpRequest, Actor, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """A page of the archive: an Administration session of a user holding the archive profile."""
-
-    @never_cache
-    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        user = _signed_in_to_administration(request)
-        if isinstance(user, HttpResponse):
-            return user
-        try:
-            actor = archive.archive_actor(user)
-        except PortalError as error:
-            return forbidden(request, error.message)
-        return view(request, actor, *args, **kwargs)
-
-    update_wrapper(wrapper, view)
-    return wrapper
+archive_page = checked_page(archive.archive_actor)
+"""A page of the archive: an Administration session of a user holding the archive profile."""
 
 
 @archive_page
