@@ -100,6 +100,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sizes.add_argument(
         "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
     )
+    sizes.add_argument(
+        "--facts",
+        type=_positive,
+        default=5_000_000,
+        help="'dashboard': management-information facts over 60 months (default 5,000,000)",
+    )
     api = parser.add_argument_group("api (granian or gunicorn + wrk)")
     api.add_argument(
         "--api-server",

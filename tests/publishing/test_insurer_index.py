@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from collections.abc import Sequence
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +18,7 @@ from claimsportal.organisations.directory import add_insurer_index_entry, resolv
 from claimsportal.organisations.models import User
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.types import ClaimType
-from claimsportal.publishing import insurer_index
+from claimsportal.publishing import insurer_index, xlsx
 from claimsportal.publishing.models import InsurerIndexVersion, NewsItem
 from claimsportal.reference.models import InsurerIndexEntry
 from tests.a2a.conftest import caller_for
@@ -168,3 +170,118 @@ def test_the_rta_index_cannot_address_an_el_or_pl_claim(world: World, loaded: No
         with pytest.raises(PortalError) as caught:
             resolve_compensator("II0001", claim_type, "compensator")
         assert "the Insurer Index is for RTA claims only" in str(caught.value)
+
+
+# --------------------------------------------------------------------------------------------------
+# XLSX: uploaded like a CSV file (the same checks), downloaded beside it
+# --------------------------------------------------------------------------------------------------
+
+
+def sheet(rows: Sequence[Sequence[xlsx.Cell]]) -> bytes:
+    return xlsx.write(rows)
+
+
+def test_an_xlsx_upload_is_checked_as_a_csv_one_and_a_bad_one_changes_nothing(
+    world: World, clock: FixedClock, loaded: None, operator_client: Client
+) -> None:
+    columns = list(insurer_index.COLUMNS)
+    with pytest.raises(PortalError) as bad_columns:
+        insurer_index.parse_upload(sheet([["id", *columns[1:4]], ["II0001", "A", "COMP001", "I"]]))
+    assert [(d.field, d.message) for d in bad_columns.value.details] == [
+        ("file", "column insurerIndexId is missing"),
+        ("file", "column enabled is missing"),
+        (
+            "file",
+            "column id is not one of insurerIndexId, insurerName, organisationId, compensatorType, enabled",
+        ),
+    ]
+    with pytest.raises(PortalError) as duplicates:
+        insurer_index.parse_upload(
+            sheet(
+                [
+                    columns,
+                    ["II0001", "A", world.comp.org_id, "I", "Y"],
+                    [],
+                    ["II0001", "C", world.comp.org_id, "I", True],
+                    ["II0004", "D", world.comp.org_id, "I", "N", "extra"],
+                ]
+            )
+        )
+    # Numbered as the sheet numbers its rows (row 3 is empty and skipped)
+    assert [(d.field, d.message) for d in duplicates.value.details] == [
+        ("row 4, insurerIndexId", "II0001 is also on row 2"),
+        ("row 5", "has 6 values, not 5"),
+    ]
+    assert duplicates.value.message == "The file has errors: nothing was changed"
+    with pytest.raises(PortalError) as not_a_workbook:
+        insurer_index.parse_upload(b"PK\x03\x04 not really a zip", "index.xlsx")
+    assert not_a_workbook.value.message == (
+        "The file is not an XLSX workbook the portal can read: nothing was changed"
+    )
+    assert [(d.field, d.message) for d in not_a_workbook.value.details] == [
+        ("file", "the file is not an XLSX workbook (not a valid ZIP package)")
+    ]
+    # Through the operator's page: the reason is shown, nothing changes
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(hostile, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]><workbook>&a;</workbook>',
+        )
+    response = operator_client.post(
+        "/console/insurer-index/", {"file": SimpleUploadedFile("index.xlsx", hostile.getvalue())}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "file: the file declares a document type (DTD), which a spreadsheet never needs: refused" in text
+    response = operator_client.post(
+        "/console/insurer-index/",
+        {"file": SimpleUploadedFile("index.xlsx", sheet([columns, ["II1", "", "", "", ""]]))},
+    )
+    assert "row 2, insurerIndexId: must be II followed by 4 to 10 digits" in response.content.decode()
+    assert InsurerIndexEntry.objects.count() == 2
+    assert not InsurerIndexVersion.objects.exists()
+    assert insurer_index.current_version() == 2
+
+
+def test_a_version_downloaded_as_xlsx_uploads_back_as_the_same_entries(
+    world: World, clock: FixedClock, loaded: None, operator_client: Client, operator: User
+) -> None:
+    insurer_index.publish(insurer_index.parse_csv(new_file(world)), expected_version=2, by=operator)
+    public = Client()
+    download = public.get("/insurer-index/v3.xlsx")
+    assert download.status_code == 200
+    assert download["Content-Type"] == xlsx.CONTENT_TYPE
+    assert download["Content-Disposition"] == 'attachment; filename="rta-insurer-index-v3.xlsx"'
+    rows = xlsx.read(download.content)
+    assert rows[0] == (1, list(insurer_index.COLUMNS))
+    assert [cells for _, cells in rows[1:]] == [
+        ["II0001", "Acme Insurance", world.tpa.org_id, "I", "Y"],
+        ["II0003", "Motor Insurers' Bureau", world.mib.org_id, "M", "Y"],
+    ]
+    # The same entries as the CSV download, and as the version kept
+    assert insurer_index.parse_upload(download.content) == insurer_index.parse_upload(
+        public.get("/insurer-index/v3.csv").content
+    )
+    assert insurer_index.parse_upload(download.content) == insurer_index.version_entries(3)
+    v2 = xlsx.read(public.get("/insurer-index/v2.xlsx").content)
+    assert [cells[0] for _, cells in v2[1:]] == ["II0001", "II0002"]
+    assert public.get("/insurer-index/v4.xlsx").status_code == 404
+    page = public.get("/insurer-index/").content.decode()
+    assert 'href="/insurer-index/v3.xlsx"' in page and 'href="/insurer-index/v3.csv"' in page
+
+    # The downloaded workbook, edited (one entry disabled) and uploaded: the differences, then v4
+    edited = xlsx.write(
+        [
+            list(insurer_index.COLUMNS),
+            ["II0001", "Acme Insurance", world.tpa.org_id, "I", "N"],
+            ["II0003", "Motor Insurers' Bureau", world.mib.org_id, "M", "Y"],
+        ]
+    )
+    upload = operator_client.post("/console/insurer-index/", {"file": SimpleUploadedFile("v3.xlsx", edited)})
+    assert upload.headers["Location"] == "/console/insurer-index/check/"
+    check = operator_client.get("/console/insurer-index/check/").content.decode()
+    assert "0 added, 0 removed, 1 changed." in check
+    operator_client.post("/console/insurer-index/check/")
+    assert insurer_index.current_version() == 4
+    assert not InsurerIndexEntry.objects.get(index_id="II0001").enabled

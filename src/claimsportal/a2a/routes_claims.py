@@ -26,6 +26,7 @@ from claimsportal.a2a.schemas import (
 from claimsportal.claims import selectors
 from claimsportal.core import clock
 from claimsportal.custody.rules import fate
+from claimsportal.publishing import statement_of_truth
 
 router = Router()
 
@@ -144,7 +145,20 @@ def get_claim(request: HttpRequest, applicationId: str) -> dict[str, Any]:
     _client, actor = claims_caller(request)
     claim = selectors.get_visible_claim(actor, applicationId, with_counts=True)
     today = clock.today()
-    return {**selectors.claim_detail(actor, claim, today), "retention": retention_of(claim, today)}
+    detail = selectors.claim_detail(actor, claim, today)
+    # The statement-of-truth wording each signed form confirmed, as stored when it was sent
+    signed = statement_of_truth.signed_for(claim.pk)
+    for entry in detail["submittedForms"]:
+        found = statement_of_truth.for_form(signed, entry["operation"], entry["submittedAt"])
+        entry["statementOfTruth"] = (
+            found.as_json(statement_of_truth.document_name(entry["operation"])) if found else None
+        )
+    cnf = statement_of_truth.for_cnf(signed)
+    return {
+        **detail,
+        "statementOfTruth": cnf.as_json("Claim Notification Form") if cnf and detail["cnf"] else None,
+        "retention": retention_of(claim, today),
+    }
 
 
 @router.get(

@@ -137,6 +137,15 @@ class TransfersListOut(Schema):
     transfers: list[TransferOut]
 
 
+class StatementOfTruthOut(Schema):
+    """A form's signed statement of truth: the wording it confirmed, stored when it was sent."""
+
+    wordingVersion: str = Field(description="The wording's version: the day it came into force (ISO 8601)")
+    signatory: str = Field(description="S: the claimant's legal representative; C: the claimant in person")
+    signedOn: str = Field(description="The day the form was sent (business clock, ISO 8601)")
+    text: str = Field(description="The words confirmed, naming the form")
+
+
 class ClaimOut(Schema):
     """``getClaim``: the whole claim as the acting user sees it."""
 
@@ -154,6 +163,10 @@ class ClaimOut(Schema):
     creationTime: str
     updateTime: str
     cnf: dict[str, Any] | None
+    # The CNF's signed statement of truth: the wording version confirmed (stored when it was sent)
+    statementOfTruth: StatementOfTruthOut | None = None
+    # Each: operation, submittedAt, side, form and statementOfTruth (a StatementOfTruthOut, or null for
+    # a form that carries no signed statement)
     submittedForms: list[dict[str, Any]]
     allowedOperations: list[str]
     attachmentsCount: int

@@ -128,7 +128,9 @@ def _form_node(claim_type: str, operation: str) -> Node:
     return form_tree(named[0].payload) if named else Node("", "", "object", "")
 
 
-def _printed_forms(claim_type: str, forms: list[dict[str, Any]]) -> list[PrintedForm]:
+def _printed_forms(
+    claim_type: str, forms: list[dict[str, Any]], signed: list[statement_of_truth.Signed]
+) -> list[PrintedForm]:
     out = []
     for entry in forms:
         name = str(entry.get("operation") or "")
@@ -144,7 +146,8 @@ def _printed_forms(claim_type: str, forms: list[dict[str, Any]]) -> list[Printed
                     statement_of_truth.with_statement(
                         groups,
                         signed_on=submitted_at.date() if submitted_at else None,
-                        document=statement_of_truth.FORM_NAMES.get(name, "form"),
+                        document=statement_of_truth.document_name(name),
+                        stored=statement_of_truth.for_form(signed, name, submitted_at),
                     )
                 ),
             )
@@ -181,6 +184,9 @@ def document_context(document: PrintableDocument) -> dict[str, Any]:
         if p is not None
     ]
     footer = f"Application {application_id} · {title} · version {document.version}"
+    # The statement-of-truth wording each form confirmed, as stored when it was sent (the rows of a
+    # wording never change, so a document printed after a new wording keeps the one signed).
+    signed = statement_of_truth.signed_for(document.claim_id)
     context: dict[str, Any] = {
         "portal_name": PORTAL_NAME,
         "document": document,
@@ -196,12 +202,15 @@ def document_context(document: PrintableDocument) -> dict[str, Any]:
         "parties": parties,
         "cnf_groups": _with_money(
             statement_of_truth.with_statement(
-                summarise(cnf_tree(claim_type), cnf), signed_on=created_on, document="Claim Notification Form"
+                summarise(cnf_tree(claim_type), cnf),
+                signed_on=created_on,
+                document="Claim Notification Form",
+                stored=statement_of_truth.for_cnf(signed, created_at),
             )
         )
         if cnf and claim_type
         else [],
-        "forms": _printed_forms(claim_type, list(ctx.get("forms") or [])) if claim_type else [],
+        "forms": _printed_forms(claim_type, list(ctx.get("forms") or []), signed) if claim_type else [],
         "footer_application": _css_string(application_id),
         "footer_left": _css_string(footer),
         "footer_right": _css_string(f"Generated {created_on.day} {created_on:%B %Y}"),

@@ -107,10 +107,12 @@ Counts = dict[tuple[str, str, str], tuple[int, Decimal]]
 def aggregate(first: date, last: date) -> dict[date, Counts]:
     """Per month from ``first`` to ``last`` (first days of months, inclusive): the facts counted by
     protocol, metric and reason, and their amounts summed."""
+    # COUNT(*), not COUNT(id): with the amount in the index (``fact_month_covering``) the query reads
+    # the index alone (an index-only scan), wherever the month's rows lie in the table.
     rows = (
         Fact.objects.filter(month__gte=first, month__lte=last)
         .values("month", "protocol", "metric", "reason")
-        .annotate(count=Count("id"), amount=Sum("amount"))
+        .annotate(count=Count("*"), amount=Sum("amount"))
         .order_by()
     )
     out: dict[date, Counts] = {}

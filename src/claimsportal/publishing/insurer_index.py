@@ -1,12 +1,12 @@
 """The versioned RTA Insurer Index (ADMINISTRATION.md §6).
 
-The operator uploads a new index (CSV), sees what differs from the current version (added, removed,
-changed) and publishes it as version N+1: the live entries (``reference.InsurerIndexEntry``, which the
+The operator uploads a new index (CSV or XLSX: ``publishing.xlsx``), sees what differs from the
+current version (added, removed, changed) and publishes it as version N+1: the live entries (``reference.InsurerIndexEntry``, which the
 CNF's compensator picker and ``searchCompensatorsByInsurerIndex`` read) change in the same transaction,
 every entry of the version is kept (:class:`InsurerIndexVersion`), and a news item "Insurer Index
-Update for RTA A2A Users vN" is posted. Anyone can download any version; the A2A API states the current
-version and the changes since a given one. An upload with any error changes nothing and names each
-line and column wrong.
+Update for RTA A2A Users vN" is posted. Anyone can download any version (CSV and XLSX); the A2A API
+states the current version and the changes since a given one. An upload with any error changes nothing
+and names each line (row of a sheet) and column wrong.
 
 The index is RTA only: ``organisations.directory.resolve_compensator`` refuses an insurer-index ID for
 an EL/PL claim.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.organisations.models import Organisation, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
-from claimsportal.publishing import news
+from claimsportal.publishing import news, xlsx
 from claimsportal.publishing.models import InsurerIndexVersion, NewsItem
 from claimsportal.reference.models import InsurerIndexEntry
 
@@ -61,13 +61,26 @@ class Diff:
         }
 
 
-def parse_csv(data: bytes) -> list[Entry]:
-    """The entries of an uploaded CSV (UTF-8, a header row naming :data:`COLUMNS`), or a
-    ``SCHEMA_INVALID`` error with one detail per problem (``line 4, organisationId``: …)."""
+def parse_upload(data: bytes, name: str = "") -> list[Entry]:
+    """The entries of an uploaded index, CSV or XLSX (told apart by their first bytes: an XLSX file is
+    a ZIP package; a name ending .xlsx or .xls is read as a spreadsheet whatever its bytes)."""
+    spreadsheet = data.startswith((xlsx.ZIP_MAGIC, xlsx.OLE_MAGIC)) or name.lower().endswith(
+        (".xlsx", ".xls")
+    )
+    return parse_xlsx(data) if spreadsheet else parse_csv(data)
+
+
+def _check_size(data: bytes) -> None:
     if len(data) > MAX_BYTES:
         raise PortalError(
             "LIMIT_EXCEEDED", "The file must be 4 MB or smaller", [ErrorDetail("file", "too large")]
         )
+
+
+def parse_csv(data: bytes) -> list[Entry]:
+    """The entries of an uploaded CSV (UTF-8, a header row naming :data:`COLUMNS`), or a
+    ``SCHEMA_INVALID`` error with one detail per problem (``line 4, organisationId``: …)."""
+    _check_size(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -76,8 +89,47 @@ def parse_csv(data: bytes) -> list[Entry]:
             "The file must be a CSV file in UTF-8",
             [ErrorDetail("file", "is not UTF-8 text")],
         ) from None
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
+    return _parse_rows(enumerate(csv.reader(io.StringIO(text)), start=1), place="line")
+
+
+def parse_xlsx(data: bytes) -> list[Entry]:
+    """The entries of an uploaded XLSX workbook (its first sheet: a header row naming :data:`COLUMNS`,
+    as Excel or LibreOffice save it), validated exactly as a CSV file; a file that is not such a
+    workbook, or is hostile (a ZIP bomb, a DTD), is refused with the reason (``publishing.xlsx``)."""
+    _check_size(data)
+    try:
+        rows = xlsx.read(data)
+    except xlsx.XlsxError as error:
+        raise PortalError(
+            "SCHEMA_INVALID",
+            "The file is not an XLSX workbook the portal can read: nothing was changed",
+            [ErrorDetail("file", error.reason)],
+        ) from None
+    if not rows:
+        return _parse_rows([], place="row")
+    header = _trimmed(rows[0][1])
+    width = len(header)
+    # A spreadsheet omits empty cells: a row is as wide as the header unless it has more values.
+    shaped = [(rows[0][0], header)] + [
+        (number, cells + [""] * (width - len(cells)))
+        for number, cells in ((n, _trimmed(c)) for n, c in rows[1:])
+    ]
+    return _parse_rows(shaped, place="row")
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _parse_rows(rows: Iterable[tuple[int, list[str]]], *, place: str) -> list[Entry]:
+    """The entries of the rows of a file (numbered as the file numbers them: ``place`` "line" of a CSV
+    file, "row" of a sheet), the first being the header; or ``SCHEMA_INVALID`` naming each problem."""
+    numbered = iter(rows)
+    first = next(numbered, None)
+    header = [h.strip() for h in (first[1] if first else [])]
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     problems = [ErrorDetail("file", f"column {c} is missing") for c in missing]
@@ -91,20 +143,21 @@ def parse_csv(data: bytes) -> list[Entry]:
     organisations = dict(Organisation.objects.values_list("org_id", "org_type"))
     entries: list[Entry] = []
     seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in numbered:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(ErrorDetail(f"line {line}", f"has {len(row)} values, not {len(header)}"))
+            problems.append(ErrorDetail(f"{place} {line}", f"has {len(row)} values, not {len(header)}"))
             continue
         values = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        entry, found = _entry(values, line, organisations)
+        entry, found = _entry(values, f"{place} {line}", organisations)
         problems += found
-        first = seen.get(entry["insurerIndexId"])
-        if first is not None:
+        first_seen = seen.get(entry["insurerIndexId"])
+        if first_seen is not None:
             problems.append(
                 ErrorDetail(
-                    f"line {line}, insurerIndexId", f"{entry['insurerIndexId']} is also on line {first}"
+                    f"{place} {line}, insurerIndexId",
+                    f"{entry['insurerIndexId']} is also on {place} {first_seen}",
                 )
             )
         else:
@@ -114,7 +167,7 @@ def parse_csv(data: bytes) -> list[Entry]:
             raise PortalError(
                 "LIMIT_EXCEEDED",
                 f"The index may have at most {MAX_ROWS} entries",
-                [ErrorDetail("file", "too many lines")],
+                [ErrorDetail("file", f"too many {place}s")],
             )
     if not entries and not problems:
         problems.append(ErrorDetail("file", "has no entries"))
@@ -124,7 +177,7 @@ def parse_csv(data: bytes) -> list[Entry]:
 
 
 def _entry(
-    values: Mapping[str, str], line: int, organisations: Mapping[str, str]
+    values: Mapping[str, str], where: str, organisations: Mapping[str, str]
 ) -> tuple[Entry, list[ErrorDetail]]:
     problems = []
     index_id, name = values["insurerIndexId"], values["insurerName"]
@@ -134,25 +187,23 @@ def _entry(
         values["enabled"].upper(),
     )
     if not INDEX_ID.match(index_id):
-        problems.append(ErrorDetail(f"line {line}, insurerIndexId", "must be II followed by 4 to 10 digits"))
+        problems.append(ErrorDetail(f"{where}, insurerIndexId", "must be II followed by 4 to 10 digits"))
     if not name:
-        problems.append(ErrorDetail(f"line {line}, insurerName", "is empty"))
+        problems.append(ErrorDetail(f"{where}, insurerName", "is empty"))
     elif len(name) > NAME_LENGTH:
-        problems.append(
-            ErrorDetail(f"line {line}, insurerName", f"must be {NAME_LENGTH} characters or fewer")
-        )
+        problems.append(ErrorDetail(f"{where}, insurerName", f"must be {NAME_LENGTH} characters or fewer"))
     if org_id not in organisations:
         problems.append(
-            ErrorDetail(f"line {line}, organisationId", f"{org_id or '(blank)'} is not a portal organisation")
+            ErrorDetail(f"{where}, organisationId", f"{org_id or '(blank)'} is not a portal organisation")
         )
     elif organisations[org_id] != Organisation.Type.COMP:
-        problems.append(ErrorDetail(f"line {line}, organisationId", f"{org_id} is not a compensator"))
+        problems.append(ErrorDetail(f"{where}, organisationId", f"{org_id} is not a compensator"))
     if kind not in ("I", "S", "M"):
         problems.append(
-            ErrorDetail(f"line {line}, compensatorType", "must be I (insurer), S (self-insured) or M (MIB)")
+            ErrorDetail(f"{where}, compensatorType", "must be I (insurer), S (self-insured) or M (MIB)")
         )
     if enabled not in YES + NO:
-        problems.append(ErrorDetail(f"line {line}, enabled", "must be Y or N"))
+        problems.append(ErrorDetail(f"{where}, enabled", "must be Y or N"))
     entry = {
         "insurerIndexId": index_id,
         "insurerName": name,
@@ -309,21 +360,29 @@ def changes_since(number: int) -> tuple[int, Diff]:
     return current, diff(version_entries(number), version_entries(current))
 
 
+def _rows(entries: Sequence[Entry]) -> list[list[str]]:
+    """The header and one row per entry, as both downloads write them (and an upload reads them)."""
+    return [list(COLUMNS)] + [
+        [
+            e["insurerIndexId"],
+            e["insurerName"],
+            e["organisationId"],
+            e["compensatorType"],
+            "Y" if e["enabled"] else "N",
+        ]
+        for e in entries
+    ]
+
+
 def csv_text(entries: Sequence[Entry]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for e in entries:
-        writer.writerow(
-            [
-                e["insurerIndexId"],
-                e["insurerName"],
-                e["organisationId"],
-                e["compensatorType"],
-                "Y" if e["enabled"] else "N",
-            ]
-        )
+    csv.writer(out, lineterminator="\r\n").writerows(_rows(entries))
     return out.getvalue()
+
+
+def xlsx_bytes(entries: Sequence[Entry], *, number: int) -> bytes:
+    """The entries as an XLSX workbook (one sheet, "Insurer Index v<N>"), every cell text."""
+    return xlsx.write(_rows(entries), sheet_name=f"Insurer Index v{number}")
 
 
 def versions() -> list[dict[str, Any]]:

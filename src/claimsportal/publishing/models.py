@@ -7,7 +7,7 @@ on a shared counter row, and deleting claims (retention, GDPR) changes no figure
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -33,7 +33,15 @@ class Fact(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["month", "protocol", "metric", "reason"])]
+        # Covering: a month's figures (count and sum of the amounts per protocol, measure and reason)
+        # come from the index alone, an index-only scan (docs/publishing.md, "Benchmark").
+        indexes: ClassVar = [
+            models.Index(
+                fields=["month", "protocol", "metric", "reason"],
+                include=["amount"],
+                name="fact_month_covering",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.protocol} {self.metric} {self.reason}"
@@ -172,3 +180,35 @@ class StatementOfTruthWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signatory} from {self.effective_from}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A wording is never changed once written (signed forms refer to it): a change is a new row."""
+        if self.pk is not None and StatementOfTruthWording.objects.filter(pk=self.pk).exists():
+            raise ValueError("A statement of truth wording is never changed: add a new row from its date")
+        super().save(*args, **kwargs)
+
+    @property
+    def version(self) -> str:
+        """The wording's version: the day it came into force (ISO 8601), one per signatory."""
+        return self.effective_from.isoformat()
+
+
+class SignedStatement(models.Model):
+    """Which wording of the statement of truth a signed form confirmed: written when the form is sent
+    (``statement_of_truth.record``, a ledger observer, in the form's transaction), with the wording in
+    force on that day of the business clock for the form's signatory. Every document that carries the
+    form shows this wording, whatever wordings are added later. The form is its claim's event of
+    ``operation`` at ``signed_at`` (the event's time); the rows go with their claim."""
+
+    claim_id = models.BigIntegerField()
+    operation = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    wording = models.ForeignKey(StatementOfTruthWording, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        # Not unique: under a fixed business clock (tests, a training day) two forms of one claim can
+        # carry the same time; they then confirmed the wording of the same day.
+        indexes: ClassVar = [models.Index(fields=["claim_id", "signed_at"], name="signed_statement_claim")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.operation} {self.signed_at:%Y-%m-%d}"

@@ -51,7 +51,9 @@ class SubmittedForm:
     groups: list[SummaryGroup]
 
 
-def _submitted_forms(claim: Claim, detail: dict[str, Any]) -> list[SubmittedForm]:
+def _submitted_forms(
+    claim: Claim, detail: dict[str, Any], signed: list[statement_of_truth.Signed]
+) -> list[SubmittedForm]:
     definition = definition_for(claim.claim_type)
     out = []
     for entry in detail["submittedForms"]:
@@ -64,7 +66,8 @@ def _submitted_forms(claim: Claim, detail: dict[str, Any]) -> list[SubmittedForm
         groups = statement_of_truth.with_statement(
             summarise(tree, data),
             signed_on=submitted_at.astimezone(LONDON).date(),
-            document=statement_of_truth.FORM_NAMES.get(name, "form"),
+            document=statement_of_truth.document_name(name),
+            stored=statement_of_truth.for_form(signed, name, submitted_at),
         )
         out.append(
             SubmittedForm(
@@ -92,11 +95,14 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
         housekeeping = op is not None and op.kind is OperationKind.HOUSEKEEPING
         actions.append(Action(name, operation_label(name), name in ONE_CLICK_OPERATIONS, housekeeping))
     sent_on = claim.state.get("sent_on") if isinstance(claim.state, dict) else None
+    # The statement-of-truth wording each signed form confirmed, as stored when it was sent
+    signed = statement_of_truth.signed_for(claim.pk)
     cnf_groups = (
         statement_of_truth.with_statement(
             summarise(cnf_tree(claim.claim_type), detail["cnf"]),
             signed_on=date.fromisoformat(sent_on) if sent_on else None,
             document="Claim Notification Form",
+            stored=statement_of_truth.for_cnf(signed),
         )
         if detail["cnf"]
         else []
@@ -126,7 +132,7 @@ def claim_page(request: HttpRequest, actor: Actor, application_id: str) -> HttpR
             "housekeeping_actions": [a for a in actions if a.housekeeping],
             "events": selectors.claim_history(claim, with_drafts=actor.side is Side.CR),
             "cnf_groups": cnf_groups,
-            "submitted": _submitted_forms(claim, detail),
+            "submitted": _submitted_forms(claim, detail, signed),
             "is_cr": actor.side is Side.CR,
             "retention": fate(claim, today),
             "may_delete": gdpr.may_delete(user_of(request)),

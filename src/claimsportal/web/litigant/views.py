@@ -36,7 +36,9 @@ from claimsportal.presentation.labels import operation_label
 from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
+from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import OperationKind
+from claimsportal.publishing import statement_of_truth
 from claimsportal.web.account.forms import add_portal_error
 from claimsportal.web.claims.documents import section as documents_section
 from claimsportal.web.claims.labels import ONE_CLICK_OPERATIONS
@@ -500,7 +502,14 @@ def your_claim_print(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "o": _overview(actor, claim),
             "offer_meaning": words.OFFER_MEANING,
-            "cnf_groups": summarise(cnf_tree(claim.claim_type), detail["cnf"]) if detail["cnf"] else [],
+            "cnf_groups": statement_of_truth.with_statement(
+                summarise(cnf_tree(claim.claim_type), detail["cnf"]),
+                signed_on=claim.sent_at.astimezone(LONDON).date() if claim.sent_at else None,
+                document="Claim Notification Form",
+                stored=statement_of_truth.for_cnf(statement_of_truth.signed_for(claim.pk)),
+            )
+            if detail["cnf"]
+            else [],
             "documents": documents_section(actor, claim),
             "printed_on": clock.today(),
         },

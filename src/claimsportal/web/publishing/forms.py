@@ -77,7 +77,13 @@ class MaintenanceForm(GovukForm):
 
 class InsurerIndexUploadForm(GovukForm):
     file = forms.FileField(
-        label="The new Insurer Index (CSV)",
-        help_text="Columns: insurerIndexId, insurerName, organisationId, compensatorType, enabled (Y or N)",
-        error_messages={"required": "Choose the CSV file of the new index", "empty": "The file is empty"},
+        label="The new Insurer Index (CSV or XLSX)",
+        help_text=(
+            "A CSV file, or an Excel or LibreOffice workbook saved as .xlsx (its first sheet), with the"
+            " columns insurerIndexId, insurerName, organisationId, compensatorType, enabled (Y or N)"
+        ),
+        error_messages={
+            "required": "Choose the CSV or XLSX file of the new index",
+            "empty": "The file is empty",
+        },
     )

@@ -118,7 +118,8 @@ def insurer_index_admin(request: HttpRequest, operator: User) -> HttpResponse:
     error_message = ""
     if request.method == "POST" and form.is_valid():
         try:
-            entries = insurer_index.parse_csv(form.cleaned_data["file"].read())
+            uploaded = form.cleaned_data["file"]
+            entries = insurer_index.parse_upload(uploaded.read(), uploaded.name or "")
         except PortalError as error:
             error_message, problems = error.message, error.details
             form.add_error("file", error.message)

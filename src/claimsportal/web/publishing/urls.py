@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("news/<int:pk>/", views.news_item, name="news-item"),
     path("insurer-index/", views.insurer_index_versions, name="insurer-index"),
     path("insurer-index/v<int:number>.csv", views.insurer_index_csv, name="insurer-index-csv"),
+    path("insurer-index/v<int:number>.xlsx", views.insurer_index_xlsx, name="insurer-index-xlsx"),
     # The operator's pages (the Administration section, like the rest of console/)
     path("console/dashboard/", operator.live_dashboard, name="console-dashboard"),
     path("console/dashboard.csv", operator.live_dashboard_csv, name="console-dashboard-csv"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from claimsportal.protocols.errors import PortalError
-from claimsportal.publishing import figures, insurer_index, news
+from claimsportal.publishing import figures, insurer_index, news, xlsx
 from claimsportal.publishing.models import NewsItem, PublishedMonth
 from claimsportal.web.publishing import charts
 
@@ -204,3 +204,13 @@ def insurer_index_csv(request: HttpRequest, number: int) -> HttpResponse:
     except PortalError:
         raise Http404("No such version") from None
     return _csv(insurer_index.csv_text(entries), f"rta-insurer-index-v{number}.csv")
+
+
+def insurer_index_xlsx(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        entries = insurer_index.version_entries(number)
+    except PortalError:
+        raise Http404("No such version") from None
+    response = HttpResponse(insurer_index.xlsx_bytes(entries, number=number), content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rta-insurer-index-v{number}.xlsx"'
+    return response
