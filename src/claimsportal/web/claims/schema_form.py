@@ -309,6 +309,7 @@ class Field:
     removable: bool = False
     input_type: str = "text"
     crumb: str = ""
+    picker: Any = None  # a web.pickers.Picker shown instead (an organisation, branch or user to choose)
 
     @property
     def anchor(self) -> str:
