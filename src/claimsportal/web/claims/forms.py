@@ -82,7 +82,7 @@ def operation_form(actor: Actor, claim: Claim, op: Operation) -> OperationForm:
     if tree.child("rejectionReasonCode") is not None:
         choices["rejectionReasonCode"] = list(REJECTION_REASONS[protocol].items())
     # targetUserID, organisationPath and branchId are chosen with a picker (operations.PICKED), from
-    # what this user may choose (web.pickers), not typed.
+    # what this user may choose (web.claims.pickers), not typed.
     cnf = tree.child("cnf")
     if cnf is not None:  # resending a rejected claim: the form as sent, to correct
         settings = cnf_settings(claim.claim_type, claim.cnf)

@@ -428,3 +428,46 @@ function initPicker(root) {
 for (const picker of document.querySelectorAll("[data-cp-picker]")) {
   initPicker(picker);
 }
+
+// --------------------------------------------------------------------------------------------------
+// The worklist's bulk actions (web/worklist.html): without this script "Select all claims on this page"
+// is a link that shows the page with every box ticked; with it, a checkbox ticks or clears them here,
+// and a status line counts the claims selected.
+// --------------------------------------------------------------------------------------------------
+
+function initBulkSelection(form) {
+  const all = form.querySelector("[data-cp-select-all]");
+  const box = all ? all.querySelector('input[type="checkbox"]') : null;
+  const links = form.querySelector("[data-cp-select-all-links]");
+  const count = form.querySelector("[data-cp-selected-count]");
+  const claims = [...document.querySelectorAll(`input[data-cp-bulk-claim][form="${CSS.escape(form.id)}"]`)];
+  if (!box || claims.length === 0) {
+    return;
+  }
+  function update() {
+    const ticked = claims.filter((claim) => claim.checked).length;
+    box.checked = ticked === claims.length;
+    box.indeterminate = ticked > 0 && ticked < claims.length;
+    if (count) {
+      count.textContent = ticked ? `${ticked} claim${ticked === 1 ? "" : "s"} selected` : "";
+    }
+  }
+  box.addEventListener("change", () => {
+    for (const claim of claims) {
+      claim.checked = box.checked;
+    }
+    update();
+  });
+  for (const claim of claims) {
+    claim.addEventListener("change", update);
+  }
+  all.hidden = false;
+  if (links) {
+    links.hidden = true;
+  }
+  update();
+}
+
+for (const form of document.querySelectorAll("form.cp-bulk[id]")) {
+  initBulkSelection(form);
+}
