@@ -80,7 +80,8 @@ def _operation(action: BulkAction, locked_by_id: int | None, actor: Actor) -> st
     if action is BulkAction.LOCK:
         return "lockClaim"
     if action is BulkAction.UNLOCK:  # one's own lock; a team leader releases another's
-        return "unlockClaim" if locked_by_id in (None, actor.user_pk) else "forceUnlockClaim"
+        leader = any(rule.team_leader for rule in actor.scope.rules)
+        return "forceUnlockClaim" if leader and locked_by_id not in (None, actor.user_pk) else "unlockClaim"
     if action is BulkAction.ALLOCATE:
         return "allocateUser"
     raise ValueError(f"{action} is not a change of claims")
