@@ -223,11 +223,15 @@ def test_the_header_keeps_one_line_at_1280_and_the_worklist_reflows_at_320(world
         info = send_claim(world)
     step(world, world.comp_handler, info, "lockClaim")
     sign_in_as(page, "comp.handler")
+    service = page.get_by_role("region", name="Service information").get_by_role("link", name="Claims Portal")
     worklist = page.get_by_role("navigation", name="Menu").get_by_role("link", name="Worklist")
+    signed_in = page.get_by_text("Signed in as comp.handler")
     sign_out = page.get_by_role("button", name="Sign out")
-    first, last = worklist.bounding_box(), sign_out.bounding_box()
-    assert first is not None and last is not None
-    assert abs(first["y"] - last["y"]) < 4, f"the header wraps: Worklist at {first}, Sign out at {last}"
+    boxes = [item.bounding_box() for item in (service, worklist, signed_in, sign_out)]
+    assert all(box is not None for box in boxes)
+    centres = [box["y"] + box["height"] / 2 for box in boxes if box is not None]
+    assert max(centres) - min(centres) < 6, f"the header wraps: {boxes}"
+    assert boxes[3] is not None and boxes[3]["x"] + boxes[3]["width"] <= 1280
     check_page(page, "worklist-long-organisation-1280")
 
     page.set_viewport_size({"width": 320, "height": 800})
