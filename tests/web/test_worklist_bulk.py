@@ -47,8 +47,11 @@ def _results(html: str) -> dict[str, str]:
     rows = re.findall(
         r'<tr class="govuk-table__row">\s*<th scope="row"[^>]*>(.*?)</th>\s*<td[^>]*>(.*?)</td>', html, re.S
     )
-    text = lambda s: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s)).strip()  # noqa: E731
-    return {text(a): text(b) for a, b in rows}
+    return {_plain(a): _plain(b) for a, b in rows}
+
+
+def _plain(markup: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)).strip()
 
 
 def _snapshot(info: ClaimInfo) -> tuple[Any, ...]:
@@ -237,3 +240,15 @@ def test_the_pages_are_in_words_with_every_control_labelled(world: World, claims
         {"action": "allocate", "claims": [_id(claims[0])], "targetUserID-q": "zed", "_pick": "targetUserID"},
     )
     _check(searched.content.decode(), "bulk allocate, searching")
+
+
+def test_a_team_leader_acting_as_a_handler_is_audited_as_such(world: World, claims: Any) -> None:
+    from tests.web.signing_in import in_section
+
+    client = Client()
+    in_section(client, world.comp_leader, "claims")
+    assert client.post("/account/act-as/", {"user_id": "comp.handler"})["Location"] == "/"
+    client.post(BULK, {"action": "lock", "claims": [_id(claims[0])]})
+    assert Claim.objects.get(pk=claims[0].application_id).locked_by_id == world.comp_handler.pk
+    entry = AuditEntry.objects.get(action="claims.bulk_lock")
+    assert (entry.actor_user_id_text, entry.details["real_user"]) == ("comp.handler", "comp.leader")

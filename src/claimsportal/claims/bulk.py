@@ -147,12 +147,10 @@ def record_bulk(
 ) -> None:
     """One audit entry for a bulk action: the claims done, and those refused with the refusal's code."""
     done = [r.application_id for r in results if r.done]
-    audit(
-        user,
-        f"claims.bulk_{action.value}",
-        target=f"{len(done)} of {len(results)} claims",
-        done=done,
-        refused={r.application_id: r.error.code for r in results if r.error is not None},
+    recorded: dict[str, Any] = {
+        "done": done,
+        "refused": {r.application_id: r.error.code for r in results if r.error is not None},
         **({"target_user": target_user_id} if target_user_id else {}),
         **dict(details or {}),
-    )
+    }
+    audit(user, f"claims.bulk_{action.value}", f"{len(done)} of {len(results)} claims", None, **recorded)

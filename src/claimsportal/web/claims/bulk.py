@@ -69,7 +69,7 @@ def _rows(results: list[BulkResult], action: BulkAction, user: str = "") -> list
 def _audit_details(request: HttpRequest) -> dict[str, Any]:
     """A team leader acting as another user: who really did it (the session says)."""
     real = request.session.get(sections.REAL_USER_ID_KEY)
-    return {"acting_for": real} if real else {}
+    return {"real_user": real} if real else {}
 
 
 def _results_page(
