@@ -272,3 +272,24 @@ def test_the_picker_answers_json_for_the_page_script(world: World, kind: str) ->
     response = _pick(_client("comp.leader"), kind)
     assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
     assert set(json.loads(response.content)) == {"options", "more", "summary"}
+
+
+def test_a_rejected_claim_is_resent_to_a_compensator_chosen_not_typed(world: World) -> None:
+    from tests.conftest import step
+
+    info = send_claim(world)
+    info = step(world, world.comp_handler, info, "rejectClaimToCR", rejectionReasonCode="1")
+    info = step(world, world.cr_handler, info, "acknowledgeRejectedClaim")
+    page = _client("cr.handler").get(_operation(info, "resendRejectedClaim")).content.decode()
+    assert 'name="compensator" type="text"' not in page
+    assert 'name="compensator" type="radio" value=""' in page  # the same compensator as before
+    assert "The same compensator as before" in page
+    assert f'name="compensator" type="radio" value="{world.tpa.path}"' in page
+    number = format_application_id(info.application_id)
+    assert _values(_pick(_client("cr.handler"), "resend", claim=number)) == [
+        world.comp.path,
+        world.mib.path,
+        world.tpa.path,
+    ]
+    assert _values(_pick(_client("comp.handler"), "resend", claim=number)) == []  # the claimant side's
+    assert _pick(_client("other.handler"), "resend", claim=number).status_code == 404

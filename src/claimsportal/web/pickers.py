@@ -37,7 +37,7 @@ SELECT_LIMIT = 30  # this many or fewer: a select; more: the search
 QUERY_LENGTH = 60  # the longest search text
 SEARCH_WORDS = 4  # words of the search text used (each must match)
 TOO_LONG = f"Enter {QUERY_LENGTH} characters or fewer to search"
-KINDS = ("user", "branch", "reassign", "compensator")
+KINDS = ("user", "branch", "reassign", "resend", "compensator")
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,27 @@ def compensator_source(actor: Actor, application_id: str, index: bool) -> Source
     return Source(options, find)
 
 
+def resend_source(actor: Actor, application_id: str) -> Source:
+    """The compensators a rejected claim the actor can see may be sent to again: the enabled ones that
+    handle its claim type (the claimant representative's side only)."""
+    claim = claim_selectors.get_visible_claim(actor, application_id)
+    claim_type = ClaimType(claim.claim_type)
+    if actor.side is not Side.CR:
+        return Source(lambda _text, _limit: [], lambda _value: None)
+
+    def options(text: str, limit: int) -> list[Option]:
+        return [
+            Option(o.organisationPath, f"{o.organisationName} ({o.organisationPath})")
+            for o in search_compensators(organisation_name=text.strip(), claim_type=claim_type)[:limit]
+        ]
+
+    def find(value: str) -> Option | None:
+        chosen = compensator_choice(claim_type, False, value)
+        return Option(chosen["value"], chosen["label"]) if chosen else None
+
+    return Source(options, find)
+
+
 def source_for(actor: Actor, kind: str, params: Mapping[str, str]) -> Source:
     """The source of ``kind`` for the actor, with the page's ``params`` (``claim``, ``purpose``,
     ``source``). Raises :class:`Http404` for an unknown kind or a claim the actor cannot see, and
@@ -235,6 +256,8 @@ def source_for(actor: Actor, kind: str, params: Mapping[str, str]) -> Source:
     if kind == "reassign":
         source = reassign_source(actor, params.get("claim", ""))
         return Source(source.search, _reassign_find(source))
+    if kind == "resend":
+        return resend_source(actor, params.get("claim", ""))
     if kind == "compensator":
         return compensator_source(actor, params.get("claim", ""), params.get("source") == "index")
     raise Http404("No such list")
@@ -313,12 +336,15 @@ def build_picker(
     label_class: str = "govuk-label--s",
     always_search: bool = False,
     params_from: str = "",
+    optional: bool = False,
 ) -> Picker:
     """A picker showing ``value`` (chosen) and, when searching, the matches of ``query``."""
     query = query.strip()[:QUERY_LENGTH]
     first = [] if always_search else source.search("", SELECT_LIMIT + 1)
     if first and len(first) <= SELECT_LIMIT and not always_search:
         mode = "radios" if len(first) <= RADIO_LIMIT else "select"
+        if optional and mode == "radios":  # leaving it unanswered is an answer too
+            first = [Option("", empty_text), *first]
         return Picker(
             name,
             id,

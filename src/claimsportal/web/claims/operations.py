@@ -39,34 +39,47 @@ from claimsportal.web.claims.schema_form import (
 )
 from claimsportal.web.forms import refuse_control_characters
 
-# Fields chosen with a picker (web/pickers.py): the field's name -> the picker's list.
-PICKED = {"targetUserID": "user", "organisationPath": "reassign", "branchId": "branch"}
+# Fields chosen with a picker (web/pickers.py): the payload's field -> the picker's list.
+PICKED = {
+    "targetUserID": "user",
+    "organisationPath": "reassign",
+    "branchId": "branch",
+    "compensator": "resend",  # resending a rejected claim, optionally to another compensator
+}
+CLAIM_PICKERS = frozenset({"reassign", "resend"})
+EMPTY_TEXT = {
+    "resend": "The same compensator as before",
+    "user": "Choose a user",
+    "branch": "Choose a branch",
+}
 
 
 def _attach_pickers(actor: Actor, claim: Claim, root: Field, post: Mapping[str, Any]) -> None:
     """The user to allocate to, the compensator to reassign to, the branch: each a picker of what this
     user may choose (a few: radios; more: a select; many: a search)."""
     for bound in root.walk():
-        kind = PICKED.get(bound.node.name)
+        kind = PICKED.get(bound.path)
         if kind is None or bound.children:
             continue
-        params = {"claim": format_application_id(claim.pk)} if kind == "reassign" else {}
+        params = {"claim": format_application_id(claim.pk)} if kind in CLAIM_PICKERS else {}
         bound.picker = pickers.build_picker(
             pickers.source_for(actor, kind, params),
             name=bound.path,
             id=bound.id,
-            label=bound.label,
+            label=f"{bound.label} (optional)" if bound.optional else bound.label,
             hint=bound.hint,
             kind=kind,
             params=params,
             value=bound.value,
             query=str(post.get(f"{bound.path}-q", "")),
             errors=bound.errors,
+            optional=bound.optional,
+            empty_text=EMPTY_TEXT.get(kind, "Choose one"),
         )
 
 
 def _searching(post: Mapping[str, Any], root: Field) -> bool:
-    return any(b.node.name in PICKED and pickers.searching(post, b.path) for b in root.walk())
+    return any(b.path in PICKED and pickers.searching(post, b.path) for b in root.walk())
 
 
 def _page_context(
