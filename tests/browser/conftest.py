@@ -12,6 +12,7 @@ reason, or fail under ``CI=true``: CI installs it (``.ci/run``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -107,12 +108,19 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     assert not problems, "\n".join(problems)
 
 
-def check_page(page: Page, name: str) -> Path:
+def check_page(page: Page, name: str, *, javascript: bool = True) -> Path:
     """The checks every page visited passes: GOV.UK Frontend's JavaScript initialised, no axe-core
-    violation; then the page's full-page screenshot (returned)."""
+    violation; then the page's full-page screenshot (returned).
+
+    ``javascript=False`` for a page of a context without JavaScript (``java_script_enabled=False``),
+    where axe-core cannot run (its timers never fire): axe-core checks a copy of the page as it is
+    there, its scripts removed and its styles kept, in a context of its own."""
     # A click that navigates returns before the next document exists: wait for it to load and for
     # GOV.UK Frontend to mark its body, instead of reading a body that may not be there yet.
     page.wait_for_load_state("load")
+    if not javascript:
+        assert_no_axe_violations_without_javascript(page)
+        return save_screenshot(page, name)
     try:
         page.wait_for_function(
             "() => document.body !== null && document.body.classList.contains('govuk-frontend-supported')",
@@ -141,6 +149,24 @@ def assert_no_axe_violations(page: Page) -> None:
     message = "\n".join(lines)
     print(message)
     pytest.fail(message, pytrace=False)
+
+
+def assert_no_axe_violations_without_javascript(page: Page) -> None:
+    """axe-core on a copy of a page shown without JavaScript: the same document (no script in it, so
+    nothing changes it), its stylesheets loaded from the live server (``<base>``)."""
+    markup = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
+    markup = markup.replace("<head>", f'<head><base href="{page.url}">', 1)
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(viewport=page.viewport_size)
+    try:
+        copy = context.new_page()
+        copy.set_content(markup, wait_until="load")
+        assert copy.evaluate("document.body.classList.contains('js-enabled')") is False
+        copy.add_script_tag(path=str(AXE_JS))
+        assert_no_axe_violations(copy)
+    finally:
+        context.close()
 
 
 def save_screenshot(page: Page, name: str) -> Path:

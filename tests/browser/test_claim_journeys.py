@@ -190,9 +190,12 @@ def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> 
 
     page.get_by_role("link", name="Compensator").click()
     shot(page)
-    page.get_by_label("Name of the compensator or insurer").fill("Insurer")
-    page.get_by_role("button", name="Search").click()
-    page.get_by_label(re.compile(r"^Insurer plc")).check()
+    # The compensator's picker searches as you type (a combobox): type, then choose a match.
+    page.get_by_role("combobox", name="Name of the compensator or insurer").fill("Insurer")
+    page.get_by_role("option", name=re.compile(r"^Insurer plc")).click()
+    expect(page.get_by_role("combobox", name="Name of the compensator or insurer")).to_have_value(
+        re.compile(r"^Insurer plc")
+    )
     shot(page, f"{shots}-draft-compensator")
     page.get_by_role("button", name="Choose this compensator").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(

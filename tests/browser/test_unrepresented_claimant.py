@@ -138,9 +138,12 @@ def send_the_claim(page: Page) -> str:
     assert representative["companyDetails"]["contactSurname"] == "Okoro"
     shot(page, "litigant-draft-tasks")
     page.get_by_role("link", name="Compensator").click()
-    page.get_by_label("Name of the compensator or insurer").fill("Insurer")
-    page.get_by_role("button", name="Search").click()
-    page.get_by_label(re.compile(r"^Insurer plc")).check()
+    # The compensator's picker searches as you type (a combobox): type, then choose a match.
+    page.get_by_role("combobox", name="Name of the compensator or insurer").fill("Insurer")
+    page.get_by_role("option", name=re.compile(r"^Insurer plc")).click()
+    expect(page.get_by_role("combobox", name="Name of the compensator or insurer")).to_have_value(
+        re.compile(r"^Insurer plc")
+    )
     page.get_by_role("button", name="Choose this compensator").click()
     form = litigant_cnf("RTA", surname="Okoro")
     form["claimAndClaimantDetails"]["claimantDetails"]["personalDetails"]["name"] = "Sam"

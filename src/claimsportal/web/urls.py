@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from claimsportal.web import views
+from claimsportal.web.claims.picking import picker_options
 from claimsportal.web.claims.worklist import worklist_csv
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("claims/<str:application_id>/", views.claim_detail, name="claim"),
+    # The pickers' search as you type (web/pickers.py): JSON, for the signed-in user
+    path("work/pick/<str:kind>/", picker_options, name="picker"),
     # Signing in and one's own account: MFA code, password change and reset, the user agreement
     path("account/", include("claimsportal.web.account.urls")),
     # The administration console (Administrators) and the operator's console and registration

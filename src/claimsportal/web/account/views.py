@@ -21,12 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from claimsportal.claims.acting import Actor
 from claimsportal.core import clock
 from claimsportal.organisations import accounts, administration
 from claimsportal.organisations.accounts import Section
 from claimsportal.organisations.models import User
 from claimsportal.presentation.profiles import PROFILE_LABELS
 from claimsportal.protocols.errors import PortalError
+from claimsportal.web import pickers
 from claimsportal.web.account import sections, signin
 from claimsportal.web.account.forms import (
     ActAsForm,
@@ -309,8 +311,9 @@ def act_as(request: HttpRequest) -> HttpResponse:
         .order_by("surname", "forename", "user_id")
         if u.claims_profiles()
     ]
-    form = ActAsForm(request.POST if request.method == "POST" else None, people=people)
-    if request.method == "POST" and form.is_valid():
+    searching = request.method == "POST" and pickers.searching(request.POST, "user_id")
+    form = ActAsForm(request.POST if request.method == "POST" and not searching else None, people=people)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
             target = administration.login_as(leader, form.cleaned_data["user_id"])  # audited
         except PortalError as error:
@@ -334,7 +337,25 @@ def act_as(request: HttpRequest) -> HttpResponse:
             {"message": "Only a team leader can sign in as another user"},
             status=403,
         )
-    return render(request, "web/account/act_as.html", {"form": form})
+    try:
+        source = pickers.user_source(Actor.for_user(leader), acting_as=True)
+    except PortalError as error:
+        return render(request, "web/account/forbidden.html", {"message": error.message}, status=403)
+    picker = pickers.build_picker(
+        source,
+        name="user_id",
+        id=form["user_id"].auto_id,
+        label=str(form["user_id"].label),
+        hint=str(form["user_id"].help_text),
+        kind="user",
+        params={"purpose": "act-as"},
+        value=str(request.POST.get("user_id", "")),
+        query=str(request.POST.get("user_id-q", "")),
+        errors=[str(e) for e in form.errors.get("user_id", [])],
+        empty_text="Choose a person",
+        label_class="",
+    )
+    return render(request, "web/account/act_as.html", {"form": form, "picker": picker})
 
 
 @require_POST

@@ -18,12 +18,12 @@ from claimsportal.claims.models import Claim
 from claimsportal.core import clock
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.documents.printable import document_title
-from claimsportal.organisations.directory import search_compensators, search_insurer_index
 from claimsportal.presentation.cnf import cnf_tree, section_node, sections
 from claimsportal.presentation.messages import field_message, plain_text
 from claimsportal.presentation.summary import summarise
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.types import ClaimType
+from claimsportal.web import pickers
 from claimsportal.web.claims import forms
 from claimsportal.web.claims.acting import claim_url, with_actor
 from claimsportal.web.claims.schema_form import (
@@ -178,40 +178,13 @@ def draft_compensator(request: HttpRequest, actor: Actor, application_id: str) -
     rta = draft.claim_type == ClaimType.RTA.value
     source = str(request.POST.get("source") or request.GET.get("source") or "directory")
     source = source if source == "index" and rta else "directory"
-    name = str(request.POST.get("name") or request.GET.get("name") or "").strip()
-    searched = "name" in request.GET or request.method == "POST"
-    options: list[dict[str, str]] = []
-    if searched:
-        if source == "index":
-            options = [
-                {
-                    "value": e.insurerIndexId,
-                    "label": f"{e.insurerName} ({e.insurerIndexId})",
-                    "hint": f"Claims go to {e.organisationName} ({e.organisationPath})",
-                    "id": e.organisationId,
-                    "path": e.organisationPath,
-                    "insurer": e.insurerName,
-                    "type": e.compensatorType,
-                }
-                for e in search_insurer_index(organisation_name=name)
-            ]
-        else:
-            options = [
-                {
-                    "value": o.organisationPath,
-                    "label": f"{o.organisationName} ({o.organisationPath})",
-                    "hint": "",
-                    "id": o.organisationId,
-                    "path": o.organisationPath,
-                    "insurer": o.organisationName,
-                    "type": o.compensatorType,
-                }
-                for o in search_compensators(organisation_name=name, claim_type=ClaimType(draft.claim_type))
-            ]
+    chosen = str(request.POST.get("compensator", ""))
     errors: list[SummaryError] = []
-    if request.method == "POST":
-        chosen = str(request.POST.get("compensator", ""))
-        picked = next((o for o in options if o["value"] == chosen), None)
+    searching = request.method == "POST" and (
+        pickers.searching(request.POST, "compensator") or "_source" in request.POST
+    )
+    if request.method == "POST" and not searching:
+        picked = pickers.compensator_choice(ClaimType(draft.claim_type), source == "index", chosen)
         if picked is None:
             errors = [SummaryError("Compensator: choose the compensator the claim is for", "#compensator")]
         else:
@@ -230,6 +203,21 @@ def draft_compensator(request: HttpRequest, actor: Actor, application_id: str) -
             else:
                 messages.success(request, f"The claim will be sent to {picked['label']}")
                 return redirect("claims:draft", number)
+    params = {"claim": number, "source": source}
+    picker = pickers.build_picker(
+        pickers.source_for(actor, "compensator", params),
+        name="compensator",
+        id="compensator",
+        label="Name of the compensator or insurer",
+        hint="Part of the name is enough",
+        kind="compensator",
+        params=params,
+        value="" if "_source" in request.POST else chosen,
+        query=str(request.POST.get("compensator-q") or request.GET.get("name") or ""),
+        errors=["Choose the compensator the claim is for"] if errors and errors[0].href else [],
+        always_search=True,
+        params_from="source",
+    )
     return render(
         request,
         "web/claims/draft_compensator.html",
@@ -238,9 +226,7 @@ def draft_compensator(request: HttpRequest, actor: Actor, application_id: str) -
             "application_id": number,
             "rta": rta,
             "source": source,
-            "name": name,
-            "searched": searched,
-            "options": options,
+            "picker": picker,
             "errors": errors,
             "current": _compensator_name(draft),
         },

@@ -7,7 +7,7 @@ from typing import Any
 
 from claimsportal.claims.acting import Actor
 from claimsportal.claims.models import Claim
-from claimsportal.organisations.models import Branch, Organisation, User
+from claimsportal.organisations.models import User
 from claimsportal.presentation.form_tree import Node, form_tree
 from claimsportal.protocols.codes import EXIT_CODES, REJECTION_REASONS
 from claimsportal.protocols.definitions import Operation
@@ -81,28 +81,8 @@ def operation_form(actor: Actor, claim: Claim, op: Operation) -> OperationForm:
         ]
     if tree.child("rejectionReasonCode") is not None:
         choices["rejectionReasonCode"] = list(REJECTION_REASONS[protocol].items())
-    if tree.child("targetUserID") is not None:
-        users = (
-            User.objects.filter(organisation_id=actor.organisation_pk, is_enabled=True, is_active=True)
-            .order_by("user_id")
-            .values_list("user_id", "forename", "surname")
-        )
-        choices["targetUserID"] = [
-            (uid, f"{uid} ({' '.join(p for p in (fore, sur) if p)})" if fore or sur else uid)
-            for uid, fore, sur in users
-        ]
-    if tree.child("organisationPath") is not None:  # reassigning: a compensator chosen, not a path typed
-        others = Organisation.objects.filter(org_type=Organisation.Type.COMP, enabled=True)
-        if claim.comp_organisation_id is not None:
-            others = others.exclude(pk=claim.comp_organisation_id)
-        choices["organisationPath"] = [
-            (f"/{org_id}", name) for name, org_id in others.order_by("name").values_list("name", "org_id")
-        ]
-    if tree.child("branchId") is not None:
-        branches = Branch.objects.filter(organisation_id=actor.organisation_pk, enabled=True).order_by(
-            "branch_id"
-        )
-        choices["branchId"] = [(b.branch_id, f"{b.branch_id} {b.name}") for b in branches]
+    # targetUserID, organisationPath and branchId are chosen with a picker (operations.PICKED), from
+    # what this user may choose (web.claims.pickers), not typed.
     cnf = tree.child("cnf")
     if cnf is not None:  # resending a rejected claim: the form as sent, to correct
         settings = cnf_settings(claim.claim_type, claim.cnf)

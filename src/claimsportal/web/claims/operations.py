@@ -4,6 +4,7 @@ A compensator prints its form as a draft of the document it would create."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from claimsportal.presentation.summary import summarise
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
+from claimsportal.web import pickers
 from claimsportal.web.claims import forms, offers
 from claimsportal.web.claims.acting import back, claim_url, with_actor
 from claimsportal.web.claims.schema_form import (
@@ -37,6 +39,48 @@ from claimsportal.web.claims.schema_form import (
 )
 from claimsportal.web.forms import refuse_control_characters
 
+# Fields chosen with a picker (web/pickers.py): the payload's field -> the picker's list.
+PICKED = {
+    "targetUserID": "user",
+    "organisationPath": "reassign",
+    "branchId": "branch",
+    "compensator": "resend",  # resending a rejected claim, optionally to another compensator
+}
+CLAIM_PICKERS = frozenset({"reassign", "resend"})
+EMPTY_TEXT = {
+    "resend": "The same compensator as before",
+    "user": "Choose a user",
+    "branch": "Choose a branch",
+}
+
+
+def _attach_pickers(actor: Actor, claim: Claim, root: Field, post: Mapping[str, Any]) -> None:
+    """The user to allocate to, the compensator to reassign to, the branch: each a picker of what this
+    user may choose (a few: radios; more: a select; many: a search)."""
+    for bound in root.walk():
+        kind = PICKED.get(bound.path)
+        if kind is None or bound.children:
+            continue
+        params = {"claim": format_application_id(claim.pk)} if kind in CLAIM_PICKERS else {}
+        bound.picker = pickers.build_picker(
+            pickers.source_for(actor, kind, params),
+            name=bound.path,
+            id=bound.id,
+            label=f"{bound.label} (optional)" if bound.optional else bound.label,
+            hint=bound.hint,
+            kind=kind,
+            params=params,
+            value=bound.value,
+            query=str(post.get(f"{bound.path}-q", "")),
+            errors=bound.errors,
+            optional=bound.optional,
+            empty_text=EMPTY_TEXT.get(kind, "Choose one"),
+        )
+
+
+def _searching(post: Mapping[str, Any], root: Field) -> bool:
+    return any(b.path in PICKED and pickers.searching(post, b.path) for b in root.walk())
+
 
 def _page_context(
     claim: Claim,
@@ -45,8 +89,12 @@ def _page_context(
     errors: list[SummaryError],
     error_message: str = "",
     offer: offers.Offer | None = None,
+    *,
+    actor: Actor,
+    post: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     definition = definition_for(claim.claim_type)
+    _attach_pickers(actor, claim, root, post or {})
     if offer is not None:
         offers.describe_replies(root, offer, op_name)
     return {
@@ -97,15 +145,24 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             }
         root = bind(form.tree, initial, form.settings)
         return render(
-            request, "web/claims/operation.html", _page_context(claim, operation, root, [], offer=offer)
+            request,
+            "web/claims/operation.html",
+            _page_context(claim, operation, root, [], offer=offer, actor=actor, post=request.POST),
         )
     values = values_from_post(request.POST)
-    if "_add" in request.POST or "_remove" in request.POST or "_change" in request.POST:
+    if (
+        "_add" in request.POST
+        or "_remove" in request.POST
+        or "_change" in request.POST
+        or _searching(request.POST, bind(form.tree, values, form.settings))
+    ):
         # the groups as typed, one more or less (or the form again from the confirmation page)
         shown = values if "_change" in request.POST else adjust_groups(form.tree, values, request.POST)
         root = bind(form.tree, shown, form.settings)
         return render(
-            request, "web/claims/operation.html", _page_context(claim, operation, root, [], offer=offer)
+            request,
+            "web/claims/operation.html",
+            _page_context(claim, operation, root, [], offer=offer, actor=actor, post=request.POST),
         )
     payload, compact = parse(form.tree, values, form.settings)
     if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
@@ -120,13 +177,21 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             return render(
                 request,
                 "web/claims/operation.html",
-                _page_context(claim, operation, root, summary, offer=offer),
+                _page_context(claim, operation, root, summary, offer=offer, actor=actor, post=request.POST),
             )
         return render(
             request,
             "web/claims/operation_confirm.html",
             {
-                **_page_context(claim, operation, bind(form.tree, compact, form.settings), [], offer=offer),
+                **_page_context(
+                    claim,
+                    operation,
+                    bind(form.tree, compact, form.settings),
+                    [],
+                    offer=offer,
+                    actor=actor,
+                    post=request.POST,
+                ),
                 "values": sorted(compact.items()),
                 "guid": str(request.POST.get("activityEngineGuid", "")),
                 "groups": summarise(form.tree, payload),
@@ -163,7 +228,7 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         return render(
             request,
             "web/claims/operation.html",
-            _page_context(claim, operation, root, summary, offer=offer),
+            _page_context(claim, operation, root, summary, offer=offer, actor=actor, post=request.POST),
             status=200,
         )
     messages.success(request, _done_message(operation, info.phase_name))

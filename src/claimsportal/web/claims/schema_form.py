@@ -309,6 +309,9 @@ class Field:
     removable: bool = False
     input_type: str = "text"
     crumb: str = ""
+    picker: Any = (
+        None  # a web.claims.pickers.Picker shown instead (an organisation, branch or user to choose)
+    )
 
     @property
     def anchor(self) -> str:

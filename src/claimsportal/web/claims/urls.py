@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from claimsportal.web.claims import (
     attachments,
+    bulk,
     claim_page,
     deletion,
     documents,
@@ -64,6 +65,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="document",
     ),
     path("search/", search.search_page, name="search"),
+    # The worklist's bulk actions: lock, unlock, allocate or print the claims selected
+    path("bulk/", bulk.bulk_action, name="bulk"),
     path("hospitals/", hospitals.hospital_finder, name="hospitals"),
     path("notifications/clear/", notifications.notifications_clear, name="notifications-clear"),
     path("notifications/<str:guid>/delete/", notifications.notification_delete, name="notification-delete"),

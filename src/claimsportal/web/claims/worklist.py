@@ -64,8 +64,23 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
             "more_notifications": more_notes,
             "has_claims_profile": bool(user.claims_profiles()),
             "is_cr": user.organisation is not None and user.organisation.org_type == Side.CR.value,
+            # Bulk actions: the checkboxes, all ticked by "Select all claims on this page" without JavaScript
+            "team_leader": any(p.team_leader for p in user.claims_profiles()),
+            "select_all": request.GET.get("select") == "all",
+            "select_all_params": _with(request, select="all"),
+            "select_none_params": _with(request, select=""),
         },
     )
+
+
+def _with(request: HttpRequest, **changes: str) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value:
+            params[key] = value
+        else:
+            params.pop(key, None)
+    return params.urlencode()
 
 
 CSV_COLUMNS = (

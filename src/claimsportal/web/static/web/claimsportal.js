@@ -192,3 +192,282 @@ function initHospitalFinder(root) {
 for (const finder of document.querySelectorAll("[data-cp-hospital-finder]")) {
   initHospitalFinder(finder);
 }
+
+// --------------------------------------------------------------------------------------------------
+// The picker of an organisation, a branch, a compensator or a user (web/_picker.html, web/pickers.py).
+// Without this script it is a search field whose "Search" button sends the form, and the page comes
+// back with the first matches as radios. With it, the field is an ARIA 1.2 combobox (the "list
+// autocomplete" pattern) that asks the picker's JSON endpoint as you type; the value chosen goes in a
+// hidden input of the field's name. Keys: Down/Up move through the matches (Down opens the list), Enter
+// chooses, Escape closes the list (or, closed, clears the choice), Tab leaves it.
+// --------------------------------------------------------------------------------------------------
+
+const PICKER_DELAY = 200; // ms after the last key before searching
+const PICKER_UNAVAILABLE = "The search is not available just now. Try again.";
+
+function initPicker(root) {
+  const { url, name } = root.dataset;
+  const input = root.querySelector("[data-picker-input]");
+  const form = root.closest("form");
+  if (!url || !name || !(input instanceof HTMLInputElement) || !form) {
+    return; // not the markup expected: the search button stays
+  }
+  const results = root.querySelector("[data-picker-results]");
+  const checked = results ? results.querySelector('input[type="radio"]:checked') : null;
+  const chosenLabel = checked
+    ? (form.querySelector(`label[for="${CSS.escape(checked.id)}"]`)?.textContent || "").trim()
+    : root.dataset.chosen || "";
+  const hidden = document.createElement("input");
+  hidden.type = "hidden";
+  hidden.name = name;
+  hidden.value = checked ? checked.value : root.dataset.value || "";
+  let chosen = hidden.value ? { value: hidden.value, label: chosenLabel } : null;
+
+  for (const part of ["[data-picker-button]", "[data-picker-searched]", "[data-picker-results]"]) {
+    root.querySelector(part)?.remove();
+  }
+  input.removeAttribute("name"); // the text typed is not sent: the choice is
+  input.type = "text";
+  if (chosen && chosen.label) {
+    input.value = chosen.label;
+  }
+  const hint = root.querySelector("[data-picker-hint]");
+  if (hint) {
+    hint.textContent = "Start typing, then use the down arrow to go through the matches and Enter to choose one.";
+  }
+  const label = root.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+  const listbox = document.createElement("ul");
+  listbox.id = `${input.id}-listbox`;
+  listbox.className = "cp-picker__listbox";
+  listbox.setAttribute("role", "listbox");
+  listbox.setAttribute("aria-label", (label?.textContent || "Matches").trim());
+  listbox.hidden = true;
+  const status = document.createElement("p");
+  status.id = `${input.id}-status`;
+  status.className = "govuk-body-s cp-picker__status";
+  status.setAttribute("role", "status");
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", listbox.id);
+  input.after(listbox);
+  root.append(hidden, status);
+
+  let options = [];
+  let active = -1;
+  let latest = 0;
+  let timer = 0;
+
+  function optionId(index) {
+    return `${input.id}-option-${index}`;
+  }
+
+  function setActive(index) {
+    active = index;
+    listbox.querySelectorAll('[role="option"]').forEach((item, i) => {
+      item.setAttribute("aria-selected", String(i === index));
+      item.classList.toggle("cp-picker__option--active", i === index);
+    });
+    if (index >= 0) {
+      input.setAttribute("aria-activedescendant", optionId(index));
+      listbox.querySelector(`#${CSS.escape(optionId(index))}`)?.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function open(show) {
+    listbox.hidden = !show;
+    input.setAttribute("aria-expanded", String(show));
+    if (!show) {
+      setActive(-1);
+    }
+  }
+
+  function choose(index) {
+    const option = options[index];
+    if (!option) {
+      return;
+    }
+    chosen = option;
+    hidden.value = option.value;
+    input.value = option.label;
+    open(false);
+    status.textContent = `${option.label} chosen`;
+  }
+
+  function render(found) {
+    options = found;
+    const items = found.map((option, index) => {
+      const item = document.createElement("li");
+      item.id = optionId(index);
+      item.className = "cp-picker__option";
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.textContent = option.label;
+      if (option.hint) {
+        const more = document.createElement("span");
+        more.className = "cp-picker__option-hint";
+        more.textContent = option.hint;
+        item.append(more);
+      }
+      item.addEventListener("mousedown", (event) => event.preventDefault()); // keep the focus
+      item.addEventListener("click", () => choose(index));
+      return item;
+    });
+    listbox.replaceChildren(...items);
+    setActive(-1);
+    open(found.length > 0);
+  }
+
+  function params() {
+    const query = new URLSearchParams(url.split("?")[1] || "");
+    for (const from of (root.dataset.paramsFrom || "").split(" ").filter(Boolean)) {
+      const field = form.elements.namedItem(from);
+      if (field && "value" in field) {
+        query.set(from, field.value);
+      }
+    }
+    return query;
+  }
+
+  async function search() {
+    const request = ++latest;
+    const query = params();
+    query.set("q", input.value.trim().slice(0, 60));
+    let data;
+    try {
+      const answer = await fetch(`${url.split("?")[0]}?${query}`, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!(answer.headers.get("Content-Type") || "").startsWith("application/json")) {
+        throw new Error(`not JSON (${answer.status})`);
+      }
+      data = await answer.json();
+      if (!answer.ok) {
+        throw new Error((data.errors || []).map((e) => e.message).join(". "));
+      }
+    } catch (error) {
+      if (request === latest) {
+        render([]);
+        status.textContent = (error && error.message && !error.message.startsWith("not JSON") && error.message) || PICKER_UNAVAILABLE;
+      }
+      return;
+    }
+    if (request !== latest) {
+      return; // an older answer arriving late
+    }
+    render(data.options || []);
+    status.textContent = data.options && data.options.length
+      ? `${data.summary}. Use the down arrow to go through them.`
+      : data.summary;
+  }
+
+  function later() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(search, PICKER_DELAY);
+  }
+
+  input.addEventListener("input", () => {
+    chosen = null;
+    hidden.value = "";
+    later();
+  });
+  input.addEventListener("keydown", (event) => {
+    const shown = !listbox.hidden && options.length > 0;
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      if (!shown) {
+        search();
+      } else {
+        setActive(Math.min(active + 1, options.length - 1));
+      }
+    } else if (event.key === "ArrowUp") {
+      if (shown) {
+        event.preventDefault();
+        setActive(active <= 0 ? options.length - 1 : active - 1);
+      }
+    } else if (event.key === "Enter") {
+      if (shown) {
+        event.preventDefault(); // choose, rather than send the form
+        choose(active >= 0 ? active : 0);
+      }
+    } else if (event.key === "Escape") {
+      if (shown) {
+        event.preventDefault();
+        open(false);
+      } else if (input.value) {
+        event.preventDefault();
+        input.value = "";
+        chosen = null;
+        hidden.value = "";
+        status.textContent = "Choice cleared";
+      }
+    } else if (event.key === "Tab") {
+      open(false);
+    }
+  });
+  input.addEventListener("blur", () => window.setTimeout(() => open(false), 150));
+  for (const button of form.querySelectorAll("[data-picker-source-button]")) {
+    button.hidden = true; // the list changes with the radios: no need to send the form
+  }
+  for (const from of (root.dataset.paramsFrom || "").split(" ").filter(Boolean)) {
+    for (const field of form.querySelectorAll(`[name="${CSS.escape(from)}"]`)) {
+      field.addEventListener("change", () => {
+        chosen = null;
+        hidden.value = "";
+        input.value = "";
+        render([]);
+        status.textContent = "";
+      });
+    }
+  }
+}
+
+for (const picker of document.querySelectorAll("[data-cp-picker]")) {
+  initPicker(picker);
+}
+
+// --------------------------------------------------------------------------------------------------
+// The worklist's bulk actions (web/worklist.html): without this script "Select all claims on this page"
+// is a link that shows the page with every box ticked; with it, a checkbox ticks or clears them here,
+// and a status line counts the claims selected.
+// --------------------------------------------------------------------------------------------------
+
+function initBulkSelection(form) {
+  const all = form.querySelector("[data-cp-select-all]");
+  const box = all ? all.querySelector('input[type="checkbox"]') : null;
+  const links = form.querySelector("[data-cp-select-all-links]");
+  const count = form.querySelector("[data-cp-selected-count]");
+  const claims = [...document.querySelectorAll(`input[data-cp-bulk-claim][form="${CSS.escape(form.id)}"]`)];
+  if (!box || claims.length === 0) {
+    return;
+  }
+  function update() {
+    const ticked = claims.filter((claim) => claim.checked).length;
+    box.checked = ticked === claims.length;
+    box.indeterminate = ticked > 0 && ticked < claims.length;
+    if (count) {
+      count.textContent = ticked ? `${ticked} claim${ticked === 1 ? "" : "s"} selected` : "";
+    }
+  }
+  box.addEventListener("change", () => {
+    for (const claim of claims) {
+      claim.checked = box.checked;
+    }
+    update();
+  });
+  for (const claim of claims) {
+    claim.addEventListener("change", update);
+  }
+  all.hidden = false;
+  if (links) {
+    links.hidden = true;
+  }
+  update();
+}
+
+for (const form of document.querySelectorAll("form.cp-bulk[id]")) {
+  initBulkSelection(form);
+}
