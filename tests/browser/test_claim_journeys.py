@@ -191,7 +191,9 @@ def at_phase(page: Page, application_id: str, phase_name: str) -> None:
     expect(page.locator(".govuk-summary-list").first).to_contain_text(phase_name)
 
 
-def fill_pages(page: Page, pages: tuple[FormPage, ...], cnf: dict[str, Any], *, shots: str, button: str) -> None:
+def fill_pages(
+    page: Page, pages: tuple[FormPage, ...], cnf: dict[str, Any], *, shots: str, button: str
+) -> None:
     """Each page in turn, filled with its part of ``cnf``; its button leads to the next page."""
     for index, form_page in enumerate(pages):
         expect(page.get_by_role("heading", level=1)).to_have_text(form_page.title)
@@ -200,7 +202,9 @@ def fill_pages(page: Page, pages: tuple[FormPage, ...], cnf: dict[str, Any], *, 
         shot(page, f"{shots}-page-{form_page.section}-{form_page.key}" if index < 3 else "")
         page.get_by_role("button", name=button, exact=True).click()
         if page.locator(".govuk-error-summary").count():
-            pytest.fail(f"{form_page.title}: {page.locator('.govuk-error-summary').inner_text()}", pytrace=False)
+            pytest.fail(
+                f"{form_page.title}: {page.locator('.govuk-error-summary').inner_text()}", pytrace=False
+            )
 
 
 def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> str:
@@ -229,7 +233,9 @@ def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> 
     # Page by page (one topic each): "Save and continue" leads from each page to the next, then to the
     # check. The pages' fields are the form's (the compensator chosen, the EL/PL claim type and the
     # send date are filled by the portal).
-    pages = pages_for(claim_type, FIRM, cnf_settings(claim_type, Claim.objects.get(pk=int(application_id)).cnf))
+    pages = pages_for(
+        claim_type, FIRM, cnf_settings(claim_type, Claim.objects.get(pk=int(application_id)).cnf)
+    )
     page.get_by_role("link", name=pages[0].title, exact=True).click()
     fill_pages(page, pages, cnf, shots=shots, button="Save and continue")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the claim")

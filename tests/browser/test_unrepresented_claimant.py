@@ -162,7 +162,9 @@ def send_the_claim(page: Page) -> str:
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     shot(page, "litigant-form-check")
     page.get_by_role("button", name="Sign and send my claim").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your claim has been sent to the insurer")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your claim has been sent to the insurer"
+    )
     return application_id
 
 

@@ -27,7 +27,8 @@ from claimsportal.web.claims.pages import (
 from claimsportal.web.claims.schema_form import values_from_data
 from tests.conftest import World
 from tests.litigants.conftest import litigant_cnf, register
-from tests.web.signing_in import in_section, page
+from tests.web.signing_in import in_section
+from tests.web.signing_in import page as text_of
 
 CLAIM_TYPES = ["RTA", "EL", "ELD", "PL"]
 # A page no longer than this many fields (the firm's "Claim and claimant details" was 131 on one page).
@@ -102,7 +103,7 @@ def test_a_claims_handler_goes_from_page_to_page_and_back(world: World, client: 
     in_section(client, world.cr_handler, "claims")
     number = _number(client.post(reverse("claims:new"), {"claimType": "EL"}))
     pages = pages_for("EL", FIRM, cnf_settings("EL", None))
-    tasks = page(client.get(reverse("claims:draft", args=[number])))
+    tasks = text_of(client.get(reverse("claims:draft", args=[number])))
     for p in pages:  # the task list: every page, under its section, with its status
         assert reverse("claims:draft-page", args=[number, p.section, p.key]) in tasks
     assert f"0 of {len(pages) + 1} pages completed" in tasks
@@ -110,11 +111,14 @@ def test_a_claims_handler_goes_from_page_to_page_and_back(world: World, client: 
     assert client.get(reverse("claims:draft-section", args=[number, "medicalDetails"]))["Location"] == (
         reverse("claims:draft-page", args=[number, "medicalDetails", "injury"])
     )
-    second = page(client.get(reverse("claims:draft-page", args=[number, pages[1].section, pages[1].key])))
+    second = text_of(client.get(reverse("claims:draft-page", args=[number, pages[1].section, pages[1].key])))
     back = reverse("claims:draft-page", args=[number, pages[0].section, pages[0].key])
     assert f'href="{back}" class="govuk-back-link"' in second
     assert f"Page 2 of {len(pages)}" in second
-    assert client.get(reverse("claims:draft-page", args=[number, "medicalDetails", "nowhere"])).status_code == 404
+    assert (
+        client.get(reverse("claims:draft-page", args=[number, "medicalDetails", "nowhere"])).status_code
+        == 404
+    )
 
 
 def _fill_question(client: Client, url: str, values: dict[str, str]) -> Any:
@@ -139,12 +143,16 @@ def test_an_unrepresented_claimant_answers_one_question_a_page_checks_and_sends(
         reverse("claims:draft-check", args=[number]),
     ):
         assert client.get(firm_url)["Location"] == reverse("litigant-form")
-    overview = page(client.get(reverse("litigant-form")))
+    overview = text_of(client.get(reverse("litigant-form")))
     assert "We ask one question at a time" in overview
     # the insurer first, as on the firm's pages
     chosen = client.post(
         reverse("claims:draft-compensator", args=[number]),
-        {"compensator": world.comp.path, "name": "Insurer", "activityEngineGuid": str(Claim.objects.get().activity_guid)},
+        {
+            "compensator": world.comp.path,
+            "name": "Insurer",
+            "activityEngineGuid": str(Claim.objects.get().activity_guid),
+        },
     )
     assert chosen["Location"] == reverse("litigant-form")
     cnf = litigant_cnf(claim_type)
@@ -152,25 +160,28 @@ def test_an_unrepresented_claimant_answers_one_question_a_page_checks_and_sends(
     assert pages[0].title == "What is your name?"
     for index, question in enumerate(pages):
         url = reverse("litigant-form-page", args=[question.section, question.key])
-        shown = page(client.get(url))
-        assert f"<h1 class=\"govuk-heading-l\">{question.title}</h1>".replace("'", "&#x27;") in shown
+        shown = text_of(client.get(url))
+        assert f'<h1 class="govuk-heading-l">{question.title}</h1>'.replace("'", "&#x27;") in shown
         response = _fill_question(client, url, values_from_data(question.root, page_data(question, cnf)))
         following = (
             reverse("litigant-form-page", args=[pages[index + 1].section, pages[index + 1].key])
             if index + 1 < len(pages)
             else reverse("litigant-form-check")
         )
-        assert response.status_code == 302, (question.title, page(response))
+        assert response.status_code == 302, (question.title, text_of(response))
         assert response["Location"] == following
-    check = page(client.get(reverse("litigant-form-check")))
+    check = text_of(client.get(reverse("litigant-form-check")))
     assert "There is a problem" not in check and "Some answers are missing" not in check
     assert "You sign the statement of truth yourself, as the claimant" in check
-    sent = client.post(reverse("litigant-form-check"), {"activityEngineGuid": str(Claim.objects.get().activity_guid)})
+    sent = client.post(
+        reverse("litigant-form-check"), {"activityEngineGuid": str(Claim.objects.get().activity_guid)}
+    )
     assert sent["Location"] == reverse("litigant-claim")
     claim = Claim.objects.get()
     assert claim.phase != "ClaimDataInputEdit"
-    assert claim.cnf["applicationData"]["claimDetails"]["signatory"] == "C"
-    assert claim.cnf["claimAndClaimantDetails"]["claimantRepresentative"]["litigantInPerson"] == "1"
+    sent_cnf = claim.cnf or {}
+    assert sent_cnf["applicationData"]["claimDetails"]["signatory"] == "C"
+    assert sent_cnf["claimAndClaimantDetails"]["claimantRepresentative"]["litigantInPerson"] == "1"
     # every save of the draft is one line of its history
     assert claim.events.filter(operation="updateDraft").count() == len(pages) + 1
 
@@ -181,14 +192,16 @@ def test_the_unrepresented_claimants_check_links_each_missing_answer_to_its_ques
     litigant = register()
     in_section(client, litigant, "claims")
     client.post("/claimant/your-claim/start/", {"claim_type": "PL"})
-    check = page(client.get(reverse("litigant-form-check")))
+    check = text_of(client.get(reverse("litigant-form-check")))
     assert "Some answers are missing or need correcting" in check
     links = re.findall(r'<a href="(/claimant/your-claim/form/[^"#]+\?check=1)#([^"]+)">', check)
     assert links
     for url, anchor in links:
-        question = page(client.get(url.replace("&amp;", "&")))
+        question = text_of(client.get(url.replace("&amp;", "&")))
         assert f'id="{anchor}"' in question
         assert re.search(rf'id="{re.escape(anchor.removesuffix("-day"))}-error"', question), (url, anchor)
-    sent = client.post(reverse("litigant-form-check"), {"activityEngineGuid": str(Claim.objects.get().activity_guid)})
-    assert "Your claim was not sent" in page(sent)
+    sent = client.post(
+        reverse("litigant-form-check"), {"activityEngineGuid": str(Claim.objects.get().activity_guid)}
+    )
+    assert "Your claim was not sent" in text_of(sent)
     assert Claim.objects.get().phase == "ClaimDataInputEdit"

@@ -132,7 +132,9 @@ def test_every_draft_page_sent_empty_links_each_error_to_its_field(
     world: World, client: Client, claim_type: str
 ) -> None:
     assert client.login(username="cr.handler", password=PASSWORD)
-    number = client.post(reverse("claims:new"), {"claimType": claim_type})["Location"].rstrip("/").split("/")[-1]
+    number = (
+        client.post(reverse("claims:new"), {"claimType": claim_type})["Location"].rstrip("/").split("/")[-1]
+    )
     for page in pages_for(claim_type, FIRM, cnf_settings(claim_type, None)):
         url = reverse("claims:draft-page", args=[number, page.section, page.key])
         _check(_get(client, url), f"{page.title} (form)")

@@ -62,7 +62,9 @@ def draft_pages(actor: Actor, draft: Claim) -> tuple[tuple[FormPage, ...], FormS
 
 
 def is_compensator_problem(problem: ErrorDetail) -> bool:
-    return problem.field == "compensator" or problem.field.startswith(f"{forms.INSURER_PATH}.insurerOrganization")
+    return problem.field == "compensator" or problem.field.startswith(
+        f"{forms.INSURER_PATH}.insurerOrganization"
+    )
 
 
 @dataclass
@@ -87,7 +89,9 @@ def _shown_cnf(actor: Actor, draft: Claim, page: FormPage) -> dict[str, Any]:
     return cnf
 
 
-def run_page(request: HttpRequest, actor: Actor, draft: Claim, page: FormPage, settings: FormSettings) -> PageState:
+def run_page(
+    request: HttpRequest, actor: Actor, draft: Claim, page: FormPage, settings: FormSettings
+) -> PageState:
     """Show the page (GET; ``?check=1`` shows its problems too) or save it (POST)."""
     if request.method != "POST":
         values = values_from_data(page.root, page_data(page, _shown_cnf(actor, draft, page)))

@@ -3,7 +3,6 @@ the check-and-send page), printed as a draft, or deleted (``claims.drafts`` deci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -244,7 +243,9 @@ def draft_section(request: HttpRequest, actor: Actor, application_id: str, secti
 
 @with_actor
 @require_http_methods(["GET", "POST"])
-def draft_page(request: HttpRequest, actor: Actor, application_id: str, section: str, page: str) -> HttpResponse:
+def draft_page(
+    request: HttpRequest, actor: Actor, application_id: str, section: str, page: str
+) -> HttpResponse:
     """One page of the draft CNF (one topic): "Save and continue" goes to the next page, then to the
     check; "Save and come back later" to the task list."""
     draft = drafts.get_draft(actor, application_id)
@@ -262,7 +263,9 @@ def draft_page(request: HttpRequest, actor: Actor, application_id: str, section:
     if state.done:
         messages.success(request, f"{current.title}: saved")
         following = next_page(pages, current)
-        return redirect(page_url(number, following) if following else reverse("claims:draft-check", args=[number]))
+        return redirect(
+            page_url(number, following) if following else reverse("claims:draft-check", args=[number])
+        )
     before = previous_page(pages, current)
     index = pages.index(current)
     return render(
@@ -276,7 +279,9 @@ def draft_page(request: HttpRequest, actor: Actor, application_id: str, section:
             "position": index + 1,
             "count": len(pages),
             "back_url": page_url(number, before) if before else reverse("claims:draft", args=[number]),
-            "back_text": f"Back to {before.title.lower()}" if before else f"Back to the sections of draft {number}",
+            "back_text": f"Back to {before.title.lower()}"
+            if before
+            else f"Back to the sections of draft {number}",
             "form": state.form,
             "errors": state.errors,
             "error_message": state.error_message,

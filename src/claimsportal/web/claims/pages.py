@@ -163,7 +163,13 @@ LITIGANT_PAGES: tuple[PageSpec, ...] = (
         intro="Give your name as it is on official documents.",
         part=_YOU,
     ),
-    _p(_CCD, "your-date-of-birth", "What is your date of birth?", "claimantDetails.personalDetails.dateOfBirth", part=_YOU),
+    _p(
+        _CCD,
+        "your-date-of-birth",
+        "What is your date of birth?",
+        "claimantDetails.personalDetails.dateOfBirth",
+        part=_YOU,
+    ),
     _p(
         _CCD,
         "your-sex",
@@ -271,11 +277,27 @@ LITIGANT_PAGES: tuple[PageSpec, ...] = (
         intro="Only if a search found more than one insurer for them.",
         part=_WHO,
     ),
-    _p(_ACC, "accident-when", "When did the accident happen?", "accidentDetails.accidentDate", "accidentDetails.accidentTime", part=_ACCIDENT),
+    _p(
+        _ACC,
+        "accident-when",
+        "When did the accident happen?",
+        "accidentDetails.accidentDate",
+        "accidentDetails.accidentTime",
+        part=_ACCIDENT,
+    ),
     _p(_ACC, "accident-where", "Where did it happen?", "accidentDetails.accidentLocation", part=_ACCIDENT),
     _p(_ACC, "accident-what", "What happened?", "accidentDetails.accidentDescription", part=_ACCIDENT),
     _p(_ACC, "accident-you", "Where were you, and what were you doing?", "accidentDetails", part=_ACCIDENT),
-    _p(_ACC, "accident-reported", "Was it reported?", "accidentDetails.incidentReported", "accidentDetails.reportedDateAndToWhom", "accidentDetails.policeReported", "accidentDetails.policeDetails", part=_ACCIDENT),
+    _p(
+        _ACC,
+        "accident-reported",
+        "Was it reported?",
+        "accidentDetails.incidentReported",
+        "accidentDetails.reportedDateAndToWhom",
+        "accidentDetails.policeReported",
+        "accidentDetails.policeDetails",
+        part=_ACCIDENT,
+    ),
     _p(_ACC, "accident-driver", "Who was driving?", "accidentDetails.driver", part=_ACCIDENT),
     _p(_ACC, "accident-owner", "Who owns the vehicle?", "accidentDetails.owner", part=_ACCIDENT),
     _p(
@@ -286,9 +308,21 @@ LITIGANT_PAGES: tuple[PageSpec, ...] = (
         "accidentDetails.insuranceCompanyInformatiion",
         part=_ACCIDENT,
     ),
-    _p(_ACC, "accident-weather", "What was the weather like?", "accidentDetails.weatherConditions", part=_ACCIDENT),
+    _p(
+        _ACC,
+        "accident-weather",
+        "What was the weather like?",
+        "accidentDetails.weatherConditions",
+        part=_ACCIDENT,
+    ),
     _p(_ACC, "accident-road", "What was the road like?", "accidentDetails.roadConditions", part=_ACCIDENT),
-    _p(_ACC, "accident-circumstances", "How did the accident happen?", "accidentDetails.accidentCircumstances", part=_ACCIDENT),
+    _p(
+        _ACC,
+        "accident-circumstances",
+        "How did the accident happen?",
+        "accidentDetails.accidentCircumstances",
+        part=_ACCIDENT,
+    ),
     _p(_ACC, "bus-or-coach", "Was a bus or coach involved?", "busCoach", part=_ACCIDENT),
     _p("otherPartyDetails", "other-people", "Was anyone else involved?", "", part=_ACCIDENT),
     _p(
@@ -327,9 +361,21 @@ LITIGANT_PAGES: tuple[PageSpec, ...] = (
         "hospital",
         part=_INJURY,
     ),
-    _p(_MED, "rehabilitation", "Have you had, or do you need, treatment to help you recover?", "rehabilitation", part=_INJURY),
+    _p(
+        _MED,
+        "rehabilitation",
+        "Have you had, or do you need, treatment to help you recover?",
+        "rehabilitation",
+        part=_INJURY,
+    ),
     _p(_REP, "repairs", "Are you claiming for damage to your vehicle?", "repairs", part=_VEHICLE),
-    _p(_REP, "alternative-vehicle", "Did you need another vehicle while yours was off the road?", "alternativeVehicleProvision", part=_VEHICLE),
+    _p(
+        _REP,
+        "alternative-vehicle",
+        "Did you need another vehicle while yours was off the road?",
+        "alternativeVehicleProvision",
+        part=_VEHICLE,
+    ),
     _p(_CCD, "your-vehicle", "What is your vehicle?", "claimantDetails.vehicle", part=_VEHICLE),
     _p(
         _APP,
@@ -404,7 +450,8 @@ class FormPage:
         page: it names one of the page's fields, something inside one, or a block holding one."""
         tpath = template_path(field)
         return any(
-            tpath == mine or tpath.startswith(mine + ".") or mine.startswith(tpath + ".") for mine in self.fields
+            tpath == mine or tpath.startswith(mine + ".") or mine.startswith(tpath + ".")
+            for mine in self.fields
         )
 
 

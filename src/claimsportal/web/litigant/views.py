@@ -40,7 +40,6 @@ from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.types import OperationKind
 from claimsportal.web.account.forms import add_portal_error
 from claimsportal.web.claims.documents import section as documents_section
-from claimsportal.web.claims.draft_wizard import compensator_name
 from claimsportal.web.claims.draft_pages import (
     check_answers,
     draft_pages,
@@ -48,6 +47,7 @@ from claimsportal.web.claims.draft_pages import (
     run_page,
     task_groups,
 )
+from claimsportal.web.claims.draft_wizard import compensator_name
 from claimsportal.web.claims.labels import ONE_CLICK_OPERATIONS
 from claimsportal.web.claims.pages import FormPage, find_page, has_answers, next_page, previous_page
 from claimsportal.web.claims.schema_form import SummaryError
