@@ -32,14 +32,6 @@ from tests.shorthands import form_shorthand
 pytestmark = BROWSER_TESTS
 
 
-PORTAL_FILLED = {
-    "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerOrganizationID",
-    "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerOrganizationPath",
-    "cnf.applicationData.claimDetails.notificationDate",
-    "cnf.applicationData.claimDetails.claimType",
-}
-
-
 @pytest.fixture(autouse=True)
 def _training_mode(settings: Any) -> None:
     """No one-time code at sign-in (training mode), whatever the sign-in steps are."""
@@ -208,8 +200,8 @@ def fill_pages(
 
 
 def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> str:
-    """A claimant representative's new claim: type, compensator, every section, check, send. Returns
-    the application ID."""
+    """A claimant representative's new claim: type, compensator, every page (one topic each), check,
+    send. Returns the application ID."""
     page.get_by_role("link", name="Start a new claim").click()
     shot(page, f"{shots}-new-claim")
     page.locator(f'input[name="claimType"][value="{claim_type}"]').check()
