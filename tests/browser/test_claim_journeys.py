@@ -233,6 +233,13 @@ def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the claim")
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     shot(page, f"{shots}-draft-check")
+    change = page.locator('a[href*="/sections/"][href*="#"]').first  # an answer's "Change" link
+    target = str(change.get_attribute("href"))
+    change.click()
+    expect(page).to_have_url(re.compile(re.escape(target.partition("#")[0]) + "#"))
+    expect(page.locator(f"#{target.partition('#')[2]}")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the claim")
     page.get_by_role("button", name="Send the claim").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {application_id}")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Claim {application_id} sent")
@@ -312,3 +319,13 @@ def test_el_claim_to_the_court_proceedings_pack(world: World, page: Page, comp_p
     do_operation(comp, app, "addCPPFResponse", name="journey-el-court-pack-response")
     at_phase(cr, app, "End of Stage 2")
     shot(cr, "journey-el-end-of-stage-2")
+
+
+def test_an_rta_cnf_page_by_page_on_a_320_px_screen(world: World, page: Page) -> None:
+    """The RTA form's pages (its longest) on a narrow screen: each reflows without scrolling sideways,
+    axe-core clean; "Change" on the check page lands on the page's field."""
+    narrow(page)
+    sign_in_as(page, "cr.handler")
+    app = new_cnf(page, "RTA", cnf_example("RTA", surname="Nwosu"), shots="journey-rta-narrow")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {app}")
+    shot(page, "journey-rta-narrow-sent")
