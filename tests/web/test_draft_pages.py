@@ -162,6 +162,8 @@ def test_an_unrepresented_claimant_answers_one_question_a_page_checks_and_sends(
         url = reverse("litigant-form-page", args=[question.section, question.key])
         shown = text_of(client.get(url))
         assert f'<h1 class="govuk-heading-l">{question.title}</h1>'.replace("'", "&#x27;") in shown
+        if question.section == "statementOfTruth":  # the claimant's own wording, the one they sign
+            assert "The statement you sign: \u201cI believe that the facts stated" in shown
         response = _fill_question(client, url, values_from_data(question.root, page_data(question, cnf)))
         following = (
             reverse("litigant-form-page", args=[pages[index + 1].section, pages[index + 1].key])

@@ -38,6 +38,7 @@ from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
 from claimsportal.protocols.types import OperationKind
+from claimsportal.publishing import statement_of_truth as sot
 from claimsportal.web.account.forms import add_portal_error
 from claimsportal.web.claims.documents import section as documents_section
 from claimsportal.web.claims.draft_pages import (
@@ -701,6 +702,11 @@ def claim_form_page(request: HttpRequest, actor: Actor, section: str, page: str)
             "position": pages.index(current) + 1,
             "count": len(pages),
             "back_url": _question_url(before) if before else reverse("litigant-form"),
+            "statement": (
+                sot.wording(clock.today(), sot.Signatory.CLAIMANT, "form")
+                if current.section == "statementOfTruth"
+                else ""
+            ),
             "form": state.form,
             "errors": state.errors,
             "error_message": state.error_message,
