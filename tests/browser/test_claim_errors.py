@@ -11,14 +11,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from claimsportal.claims.acting import format_application_id
-from claimsportal.presentation.cnf import cnf_tree
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms.examples import cnf_example
 from claimsportal.protocols.payloads import RtaAddClaimPayload
+from claimsportal.web.claims.forms import cnf_settings
+from claimsportal.web.claims.pages import FIRM, find_page, page_data, pages_for
 from claimsportal.web.claims.schema_form import values_from_data
 from tests.browser.conftest import BROWSER_TESTS
-from tests.browser.test_claim_journeys import PORTAL_FILLED, fill, shot, sign_in_as
+from tests.browser.test_claim_journeys import fill, shot, sign_in_as
 from tests.conftest import DEFAULT_NOW, World, send_claim
 
 pytestmark = BROWSER_TESTS
@@ -60,14 +61,16 @@ def test_a_bad_cnf_shows_its_errors_in_words_beside_the_fields_and_in_the_summar
     page.get_by_role("link", name="Start a new claim").click()
     page.get_by_label("Road traffic accident (RTA)").check()
     page.get_by_role("button", name="Create the draft").click()
-    page.get_by_role("link", name="Claim and claimant details").click()
-    section = cnf_tree("RTA").child("claimAndClaimantDetails")
-    assert section is not None
-    absent = fill(page, values_from_data(section, bad["claimAndClaimantDetails"]))
-    assert {name.partition("[")[0] for name in absent} <= PORTAL_FILLED
+    page.get_by_role("link", name="The claimant", exact=True).click()
+    claimant = find_page(
+        pages_for("RTA", FIRM, cnf_settings("RTA", None)), "claimAndClaimantDetails", "claimant"
+    )
+    assert claimant is not None
+    absent = fill(page, values_from_data(claimant.root, page_data(claimant, bad)))
+    assert not absent
     page.get_by_role("button", name="Save and continue").click()
 
-    expect(page).to_have_title(re.compile(r"^Error: Claim and claimant details"))
+    expect(page).to_have_title(re.compile(r"^Error: The claimant"))
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
     expect(summary).to_contain_text("Your answers have been saved")

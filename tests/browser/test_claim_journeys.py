@@ -19,25 +19,17 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from claimsportal.claims.models import Claim
-from claimsportal.presentation.cnf import cnf_tree
 from claimsportal.presentation.form_tree import form_tree
 from claimsportal.protocols.forms.examples import cnf_example
 from claimsportal.protocols.types import ClaimType
-from claimsportal.web.claims.forms import operation_model
+from claimsportal.web.claims.forms import cnf_settings, operation_model
+from claimsportal.web.claims.pages import FIRM, FormPage, page_data, pages_for
 from claimsportal.web.claims.schema_form import values_from_data
 from tests.browser.conftest import AXE_JS, BROWSER_TESTS, PASSWORD, assert_no_axe_violations, check_page
 from tests.conftest import World
 from tests.shorthands import form_shorthand
 
 pytestmark = BROWSER_TESTS
-
-
-PORTAL_FILLED = {
-    "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerOrganizationID",
-    "cnf.claimAndClaimantDetails.defendantDetails.insurerInformation.insurerOrganizationPath",
-    "cnf.applicationData.claimDetails.notificationDate",
-    "cnf.applicationData.claimDetails.claimType",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -68,11 +60,25 @@ def new_page(browser: Browser, live_server: LiveServer) -> tuple[BrowserContext,
     return context, page
 
 
+NARROW = 320  # the narrowest screen a page reflows to without scrolling sideways (WCAG 1.4.10)
+
+
+def narrow(page: Page) -> None:
+    """From now on, a 320 px wide screen: every page ``shot`` checks that nothing scrolls sideways."""
+    page.set_viewport_size({"width": NARROW, "height": 800})
+
+
 def shot(page: Page, name: str = "") -> None:
     """Every page visited: once it has loaded and GOV.UK Frontend has started on it, axe-core finds
-    no violation; a ``name``d page is also kept as a screenshot."""
+    no violation (and on a 320 px screen nothing scrolls sideways); a ``name``d page is also kept as
+    a screenshot."""
     page.wait_for_load_state("load")
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
+    viewport = page.viewport_size
+    if viewport is not None and viewport["width"] <= NARROW:
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= NARROW, f"{page.url} scrolls sideways at {NARROW} px: {width} px wide"
+        name = f"{name}-320" if name else ""
     if name:
         check_page(page, name)
     else:
@@ -177,9 +183,25 @@ def at_phase(page: Page, application_id: str, phase_name: str) -> None:
     expect(page.locator(".govuk-summary-list").first).to_contain_text(phase_name)
 
 
+def fill_pages(
+    page: Page, pages: tuple[FormPage, ...], cnf: dict[str, Any], *, shots: str, button: str
+) -> None:
+    """Each page in turn, filled with its part of ``cnf``; its button leads to the next page."""
+    for index, form_page in enumerate(pages):
+        expect(page.get_by_role("heading", level=1)).to_have_text(form_page.title)
+        absent = fill(page, values_from_data(form_page.root, page_data(form_page, cnf)))
+        assert not absent, (form_page.title, absent)
+        shot(page, f"{shots}-page-{form_page.section}-{form_page.key}" if index < 3 else "")
+        page.get_by_role("button", name=button, exact=True).click()
+        if page.locator(".govuk-error-summary").count():
+            pytest.fail(
+                f"{form_page.title}: {page.locator('.govuk-error-summary').inner_text()}", pytrace=False
+            )
+
+
 def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> str:
-    """A claimant representative's new claim: type, compensator, every section, check, send. Returns
-    the application ID."""
+    """A claimant representative's new claim: type, compensator, every page (one topic each), check,
+    send. Returns the application ID."""
     page.get_by_role("link", name="Start a new claim").click()
     shot(page, f"{shots}-new-claim")
     page.locator(f'input[name="claimType"][value="{claim_type}"]').check()
@@ -203,20 +225,24 @@ def new_cnf(page: Page, claim_type: str, cnf: dict[str, Any], *, shots: str) -> 
     )
     shot(page)
 
-    # Section by section: "Save and continue" leads from each section to the next, then to the check.
-    page.get_by_role("link", name=cnf_tree(claim_type).children[0].label).click()
-    for index, section in enumerate(cnf_tree(claim_type).children):
-        expect(page.get_by_role("heading", level=1)).to_have_text(section.label)
-        absent = fill(page, values_from_data(section, cnf.get(section.name)))
-        # Filled by the portal, not typed: the compensator chosen, the EL/PL claim type, the send date.
-        assert {name.partition("[")[0] for name in absent} <= PORTAL_FILLED, absent
-        shot(page, f"{shots}-draft-section-{section.name}" if index in (0, 1) else "")
-        page.get_by_role("button", name="Save and continue").click()
-        if page.locator(".govuk-error-summary").count():
-            pytest.fail(f"{section.name}: {page.locator('.govuk-error-summary').inner_text()}", pytrace=False)
+    # Page by page (one topic each): "Save and continue" leads from each page to the next, then to the
+    # check. The pages' fields are the form's (the compensator chosen, the EL/PL claim type and the
+    # send date are filled by the portal).
+    pages = pages_for(
+        claim_type, FIRM, cnf_settings(claim_type, Claim.objects.get(pk=int(application_id)).cnf)
+    )
+    page.get_by_role("link", name=pages[0].title, exact=True).click()
+    fill_pages(page, pages, cnf, shots=shots, button="Save and continue")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the claim")
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     shot(page, f"{shots}-draft-check")
+    change = page.locator('a[href*="/sections/"][href*="#"]').first  # an answer's "Change" link
+    target = str(change.get_attribute("href"))
+    change.click()
+    expect(page).to_have_url(re.compile(re.escape(target.partition("#")[0]) + "#"))
+    expect(page.locator(f"#{target.partition('#')[2]}")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the claim")
     page.get_by_role("button", name="Send the claim").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {application_id}")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Claim {application_id} sent")
@@ -276,7 +302,9 @@ def test_rta_claim_from_a_new_cnf_to_settlement(world: World, page: Page, comp_p
 
 
 def test_el_claim_to_the_court_proceedings_pack(world: World, page: Page, comp_page: Page) -> None:
+    """The claimant representative's side on a 320 px wide screen."""
     cr, comp = page, comp_page
+    narrow(cr)
     sign_in_as(cr, "cr.handler")
     app = new_cnf(cr, "EL", cnf_example("EL", surname="Kowalski"), shots="journey-el")
     sign_in_as(comp, "comp.handler")
@@ -294,3 +322,13 @@ def test_el_claim_to_the_court_proceedings_pack(world: World, page: Page, comp_p
     do_operation(comp, app, "addCPPFResponse", name="journey-el-court-pack-response")
     at_phase(cr, app, "End of Stage 2")
     shot(cr, "journey-el-end-of-stage-2")
+
+
+def test_an_rta_cnf_page_by_page_on_a_320_px_screen(world: World, page: Page) -> None:
+    """The RTA form's pages (its longest) on a narrow screen: each reflows without scrolling sideways,
+    axe-core clean; "Change" on the check page lands on the page's field."""
+    narrow(page)
+    sign_in_as(page, "cr.handler")
+    app = new_cnf(page, "RTA", cnf_example("RTA", surname="Nwosu"), shots="journey-rta-narrow")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {app}")
+    shot(page, "journey-rta-narrow-sent")

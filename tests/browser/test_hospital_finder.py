@@ -46,7 +46,7 @@ def _field(page: Page, name: str) -> Any:
 
 def test_the_finder_fills_in_an_nhs_hospital_and_the_section_saves_it(draft: str, page: Page) -> None:
     sign_in_as(page, "cr.handler")
-    section_url = f"/work/drafts/{draft}/sections/medicalDetails/"
+    section_url = f"/work/drafts/{draft}/sections/medicalDetails/medical-attention/"
     page.goto(section_url)
     shot(page)
     page.get_by_role("button", name="Add hospital").click()
@@ -164,7 +164,7 @@ def test_without_javascript_the_finder_is_a_link_to_the_search_page_in_a_new_tab
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Worklist")
-        page.goto(f"/work/drafts/{draft}/sections/medicalDetails/")
+        page.goto(f"/work/drafts/{draft}/sections/medicalDetails/medical-attention/")
         expect(page.get_by_role("button", name=re.compile(r"^Find an NHS hospital"))).to_be_hidden()
         link = page.get_by_role("link", name="Find an NHS hospital for hospital 1 (opens in new tab)")
         expect(link).to_be_visible()

@@ -1,8 +1,9 @@
 """An unrepresented claimant, in the browser and in live mode (every code read from a real SMTP sink):
 registers one question a page (e-mail verified), signs in with the e-mailed code, starts and sends
-their one claim (the portal's CNF pages, their details already filled in), follows it in plain English
+their one claim (one question a page, their details already filled in), follows it in plain English
 while a compensator works it on the normal screens, and accepts the insurer's offer on the guided
-page. Every page visited passes axe-core."""
+page. Every page visited passes axe-core; the claimant's pages at 320 px wide, without scrolling
+sideways."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from claimsportal.claims.models import Claim
 from claimsportal.organisations.models import User
-from claimsportal.presentation.cnf import cnf_tree
-from claimsportal.web.claims.schema_form import values_from_data
+from claimsportal.web.claims.forms import cnf_settings
+from claimsportal.web.claims.pages import LITIGANT, pages_for
 from tests.browser.conftest import BROWSER_TESTS, PASSWORD
-from tests.browser.test_claim_journeys import PORTAL_FILLED, at_phase, do_operation, fill, new_page, shot
+from tests.browser.test_claim_journeys import at_phase, do_operation, fill_pages, narrow, new_page, shot
 from tests.conftest import World
 from tests.litigants.conftest import litigant_cnf
 from tests.web.smtp_sink import SmtpSink, running_smtp_sink
@@ -124,42 +125,49 @@ def register(page: Page, sink: SmtpSink) -> None:
 
 
 def send_the_claim(page: Page) -> str:
-    """From "Your claim": the claim type question, then the portal's CNF pages (the claimant's own
-    details already there), the compensator, every section, check and send."""
+    """From "Your claim": the claim type question, then their claim form one question a page (their
+    own details already there), the insurer, check, sign and send."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Your claim")
     shot(page, "litigant-no-claim")
     page.get_by_role("button", name="Start your claim").click()
     answer(page, "A road traffic accident", "litigant-question-claim-type")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Claim Notification Form")
-    application_id = str(re.findall(r"/drafts/(\d+)/", page.url)[0])
-    draft = Claim.objects.get(pk=int(application_id))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your claim form")
+    draft = Claim.objects.get()
+    application_id = f"{draft.pk:08d}"
     representative = draft.cnf["claimAndClaimantDetails"]["claimantRepresentative"]  # type: ignore[index]
     assert representative["litigantInPerson"] == "1"
     assert representative["companyDetails"]["contactSurname"] == "Okoro"
-    shot(page, "litigant-draft-tasks")
-    page.get_by_role("link", name="Compensator").click()
+    shot(page, "litigant-form-overview")
+    page.get_by_role("link", name="Choose the insurer").click()
     # The compensator's picker searches as you type (a combobox): type, then choose a match.
     page.get_by_role("combobox", name="Name of the compensator or insurer").fill("Insurer")
     page.get_by_role("option", name=re.compile(r"^Insurer plc")).click()
     expect(page.get_by_role("combobox", name="Name of the compensator or insurer")).to_have_value(
         re.compile(r"^Insurer plc")
     )
+    shot(page)
     page.get_by_role("button", name="Choose this compensator").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your claim form")
     form = litigant_cnf("RTA", surname="Okoro")
     form["claimAndClaimantDetails"]["claimantDetails"]["personalDetails"]["name"] = "Sam"
-    page.get_by_role("link", name=cnf_tree("RTA").children[0].label).click()
-    for section in cnf_tree("RTA").children:
-        expect(page.get_by_role("heading", level=1)).to_have_text(section.label)
-        absent = fill(page, values_from_data(section, form.get(section.name)))
-        assert {name.partition("[")[0] for name in absent} <= PORTAL_FILLED, absent
-        shot(page, "litigant-draft-claimant-section" if section.name == "claimAndClaimantDetails" else "")
-        page.get_by_role("button", name="Save and continue").click()
-        if page.locator(".govuk-error-summary").count():
-            pytest.fail(f"{section.name}: {page.locator('.govuk-error-summary').inner_text()}", pytrace=False)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the claim")
-    shot(page)
-    page.get_by_role("button", name="Send the claim").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Claim {application_id} sent")
+    page.get_by_role("button", name="Continue your claim form").click()  # the first question unanswered
+    expect(page.get_by_role("heading", level=1)).to_have_text("What is your date of birth?")
+    page.get_by_role("link", name="Back", exact=True).click()
+    # One question a page; an unanswered question says what is missing, on that page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("What is your name?")
+    page.get_by_label("First name").fill("")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    shot(page, "litigant-form-question-errors")
+    pages = pages_for("RTA", LITIGANT, cnf_settings("RTA", Claim.objects.get().cnf))
+    fill_pages(page, pages, form, shots="litigant-form", button="Continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your claim")
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    shot(page, "litigant-form-check")
+    page.get_by_role("button", name="Sign and send my claim").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your claim has been sent to the insurer"
+    )
     return application_id
 
 
@@ -167,6 +175,7 @@ def test_an_unrepresented_claimant_from_registration_to_an_accepted_offer(
     world: World, page: Page, comp_page: Page, smtp_sink: SmtpSink
 ) -> None:
     me, comp = page, comp_page
+    narrow(me)  # the claimant's side on a 320 px wide screen
     register(me, smtp_sink)
     me.get_by_role("button", name="Sign in").click()
     sign_in(me, smtp_sink, "sam.okoro", LITIGANT_PASSWORD, EMAIL, then="/claimant/your-claim/")

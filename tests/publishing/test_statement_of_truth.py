@@ -138,7 +138,9 @@ def test_the_form_that_asks_for_the_statement_shows_the_words_in_force_today(
     in_section(client, world.cr_handler, "claims")
     created = client.post(reverse("claims:new"), {"claimType": "RTA"})
     number = created["Location"].rstrip("/").split("/")[-1]
-    page = client.get(reverse("claims:draft-section", args=[number, "statementOfTruth"])).content.decode()
+    page = client.get(
+        reverse("claims:draft-page", args=[number, "statementOfTruth", "details"])
+    ).content.decode()
     assert (
         "Signed by the legal representative: \u201cThe claimant believes that the facts stated in this form"
         in page

@@ -63,7 +63,7 @@ CLAIM_URLS = [
 DRAFT_URLS = [
     ("claims:draft", []),
     ("claims:draft-compensator", []),
-    ("claims:draft-section", ["medicalDetails"]),
+    ("claims:draft-page", ["medicalDetails", "injury"]),
     ("claims:draft-check", []),
     ("claims:draft-delete", []),
 ]
@@ -364,14 +364,14 @@ def test_only_a_claimant_representative_starts_a_claim(world: World, client: Cli
     assert not Claim.objects.exists()
 
 
-def test_a_draft_section_is_saved_and_its_problems_shown_beside_the_fields(
-    world: World, client: Client
-) -> None:
+def test_a_draft_page_saves_only_its_fields_and_shows_its_own_problems(world: World, client: Client) -> None:
     _sign_in(client, "cr.handler")
     number = _new_draft(client)
-    url = reverse("claims:draft-section", args=[number, "medicalDetails"])
+    injury = reverse("claims:draft-page", args=[number, "medicalDetails", "injury"])
+    time_off = reverse("claims:draft-page", args=[number, "medicalDetails", "time-off"])
+    # The injury page has nothing left to correct: "Save and continue" goes on to the next page.
     response = client.post(
-        url,
+        injury,
         {
             "activityEngineGuid": _guid(int(number)),
             "cnf.medicalDetails.injury.injurySustainedDescription": "Whiplash",
@@ -379,15 +379,38 @@ def test_a_draft_section_is_saved_and_its_problems_shown_beside_the_fields(
             "_action": "continue",
         },
     )
+    assert response["Location"] == time_off
+    saved = _cnf(number)
+    assert saved["medicalDetails"] == {
+        "injury": {"softTissue": "1", "injurySustainedDescription": "Whiplash"}
+    }
+    # The next page sent empty: its own problem, beside its field; the injury page's answers are kept.
+    response = client.post(time_off, {"activityEngineGuid": _guid(int(number)), "_action": "continue"})
     page = _page(response)
     assert response.status_code == 200
     assert "Your answers have been saved" in page
     assert 'id="f-cnf-medicalDetails-injury-timeOffRequired-error"' in page
     assert '<a href="#f-cnf-medicalDetails-injury-timeOffRequired">' in page
-    saved = _cnf(number)
-    assert saved["medicalDetails"]["injury"] == {"softTissue": "1", "injurySustainedDescription": "Whiplash"}
-    assert saved["medicalDetails"]["rehabilitation"] == {}  # required: present, so its fields are named
-
+    assert "injurySustainedDescription" not in page  # another page's field is not on this one
+    assert _cnf(number)["medicalDetails"]["injury"] == {
+        "softTissue": "1",
+        "injurySustainedDescription": "Whiplash",
+    }
+    # Answered: only this page's fields change.
+    client.post(
+        time_off,
+        {
+            "activityEngineGuid": _guid(int(number)),
+            "cnf.medicalDetails.injury.timeOffRequired": "0",
+            "_action": "continue",
+        },
+    )
+    assert _cnf(number)["medicalDetails"]["injury"] == {
+        "softTissue": "1",
+        "injurySustainedDescription": "Whiplash",
+        "timeOffRequired": "0",
+    }
+    url = injury
     later = client.post(
         url,
         {
@@ -397,10 +420,19 @@ def test_a_draft_section_is_saved_and_its_problems_shown_beside_the_fields(
         },
     )
     assert later["Location"] == reverse("claims:draft", args=[number])
+    assert _cnf(number)["medicalDetails"]["injury"] == {
+        "injurySustainedDescription": "Neck",
+        "timeOffRequired": "0",
+    }
     tasks = _text(_page(client.get(later["Location"])))
-    assert "Medical details Incomplete" in tasks
-    assert "Accident data Not yet started" in tasks
+    assert "The injury Completed" in tasks
+    assert "Medical attention and hospital Not yet started" in tasks
+    assert "Rehabilitation Not yet started" in tasks
+    assert "The accident Not yet started" in tasks
     assert "Compensator Not yet started" in tasks
+    # The draft's history: the saves are one line.
+    history = [e.operation for e in Claim.objects.get(pk=int(number)).events.order_by("id")]
+    assert history.count("updateDraft") == 4
 
     stale = client.post(
         url, {"activityEngineGuid": "5b8f7c2e-3c1a-4c59-9a77-2f1c7e0b9d41", "_action": "later"}
@@ -494,7 +526,7 @@ def test_a_bad_draft_is_not_sent_and_its_problems_link_to_their_sections(
     )
     page = _page(response)
     assert "The claim was not sent" in page
-    section = reverse("claims:draft-section", args=[number, "claimAndClaimantDetails"])
+    section = reverse("claims:draft-page", args=[number, "claimAndClaimantDetails", "claimant"])
     anchor = "f-cnf-claimAndClaimantDetails-claimantDetails-personalDetails-dateOfBirth-day"
     assert f'href="{section}?check=1#{anchor}"' in page
     assert Claim.objects.get(pk=int(number)).phase == "ClaimDataInputEdit"

@@ -37,7 +37,7 @@ def test_the_firms_details_are_filled_in_from_its_organisation_branch_and_user(
     assert client.login(username="cr.handler", password=PASSWORD)
     number = _new_draft(client)
     page = client.get(
-        reverse("claims:draft-section", args=[number, "claimAndClaimantDetails"])
+        reverse("claims:draft-page", args=[number, "claimAndClaimantDetails", "representative"])
     ).content.decode()
     prefix = "cnf.claimAndClaimantDetails.claimantRepresentative.companyDetails"
     for name, value in (

@@ -229,7 +229,9 @@ def _draft_with_hospitals(world: World, count: int) -> str:
 
 def test_each_hospital_of_the_medical_section_offers_the_finder(world: World, signed_in: Client) -> None:
     number = _draft_with_hospitals(world, 2)
-    page = signed_in.get(reverse("claims:draft-section", args=[number, "medicalDetails"])).content.decode()
+    page = signed_in.get(
+        reverse("claims:draft-page", args=[number, "medicalDetails", "medical-attention"])
+    ).content.decode()
     assert page.count("data-cp-hospital-finder") == 2
     for index in (0, 1):
         block = f'data-url="{URL}" data-path="{HOSPITAL}.{index}"'
@@ -263,7 +265,11 @@ def test_each_hospital_of_the_medical_section_offers_the_finder(world: World, si
 
 def test_no_finder_where_there_is_no_hospital(world: World, signed_in: Client) -> None:
     number = _draft_with_hospitals(world, 0)
-    page = signed_in.get(reverse("claims:draft-section", args=[number, "medicalDetails"])).content.decode()
+    page = signed_in.get(
+        reverse("claims:draft-page", args=[number, "medicalDetails", "medical-attention"])
+    ).content.decode()
     assert "data-cp-hospital-finder" not in page
-    claimant = signed_in.get(reverse("claims:draft-section", args=[number, "claimAndClaimantDetails"]))
+    claimant = signed_in.get(
+        reverse("claims:draft-page", args=[number, "claimAndClaimantDetails", "claimant"])
+    )
     assert "data-cp-hospital-finder" not in claimant.content.decode()

@@ -19,6 +19,8 @@ from django.urls import reverse
 from claimsportal.claims.acting import ClaimInfo, format_application_id
 from claimsportal.claims.models import Claim
 from claimsportal.presentation.messages import looks_technical
+from claimsportal.web.claims.forms import cnf_settings
+from claimsportal.web.claims.pages import FIRM, pages_for
 from tests.conftest import World, send_claim, step
 
 PASSWORD = "Passw0rd!Passw0rd"
@@ -125,24 +127,36 @@ def test_an_operation_page_and_its_errors_are_in_words_with_linked_fields(
     _check(refused, f"{operation} (sent empty)")
 
 
-@pytest.mark.parametrize(
-    "section",
-    ["applicationData", "claimAndClaimantDetails", "medicalDetails", "accidentData", "liabilityFunding"],
-)
-def test_a_draft_section_sent_empty_links_each_error_to_its_field(
-    world: World, client: Client, section: str
+@pytest.mark.parametrize("claim_type", ["RTA", "EL"])
+def test_every_draft_page_sent_empty_links_each_error_to_its_field(
+    world: World, client: Client, claim_type: str
 ) -> None:
     assert client.login(username="cr.handler", password=PASSWORD)
-    number = client.post(reverse("claims:new"), {"claimType": "RTA"})["Location"].rstrip("/").split("/")[-1]
-    url = reverse("claims:draft-section", args=[number, section])
-    _check(_get(client, url), f"{section} (form)")
-    guid = str(Claim.objects.get(pk=int(number)).activity_guid)
-    page = client.post(url, {"activityEngineGuid": guid, "_action": "continue"}).content.decode()
-    parsed = _check(page, f"{section} (sent empty)")
-    if section != "claimAndClaimantDetails":  # (the firm's details are filled in: not empty)
-        assert parsed.links, f"{section}: an empty section has errors"
+    number = (
+        client.post(reverse("claims:new"), {"claimType": claim_type})["Location"].rstrip("/").split("/")[-1]
+    )
+    for page in pages_for(claim_type, FIRM, cnf_settings(claim_type, None)):
+        url = reverse("claims:draft-page", args=[number, page.section, page.key])
+        _check(_get(client, url), f"{page.title} (form)")
+        guid = str(Claim.objects.get(pk=int(number)).activity_guid)
+        response = client.post(url, {"activityEngineGuid": guid, "_action": "continue"})
+        if response.status_code == 302:  # nothing on the page is needed yet (optional, or pre-filled)
+            assert not page.required or page.key == "representative", page.title
+            continue
+        parsed = _check(response.content.decode(), f"{page.title} (sent empty)")
+        assert parsed.links, f"{page.title}: a page sent empty with errors links them"
     check = _get(client, reverse("claims:draft-check", args=[number]))
     _check(check, "check your answers")
+    # Every missing answer the check lists links to its page, where that field shows its error.
+    links = re.findall(r'<a href="([^"#]+\?check=1)#([^"]+)">', check)
+    assert links
+    for url, anchor in links:
+        landed = _get(client, html.unescape(url))
+        _check(landed, url)
+        assert f'id="{anchor}"' in landed, (url, anchor)
+        assert re.search(rf'id="{re.escape(anchor.removesuffix("-day"))}-error"', landed) or re.search(
+            rf'aria-describedby="[^"]*{re.escape(anchor.removesuffix("-day"))}-error', landed
+        ), f"{url}#{anchor} shows no inline error"
 
 
 def test_the_claim_page_worklist_and_history_are_in_words(world: World, client: Client) -> None:

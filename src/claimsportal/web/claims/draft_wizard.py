@@ -3,7 +3,6 @@ the check-and-send page), printed as a draft, or deleted (``claims.drafts`` deci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,24 +17,23 @@ from claimsportal.claims.models import Claim
 from claimsportal.core import clock
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.documents.printable import document_title
-from claimsportal.presentation.cnf import cnf_tree, section_node, sections
-from claimsportal.presentation.messages import field_message, plain_text
-from claimsportal.presentation.summary import summarise
+from claimsportal.presentation.cnf import cnf_tree
+from claimsportal.presentation.messages import plain_text
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.types import ClaimType
 from claimsportal.web import pickers
 from claimsportal.web.claims import forms
 from claimsportal.web.claims.acting import claim_url, with_actor
-from claimsportal.web.claims.schema_form import (
-    SummaryError,
-    adjust_groups,
-    attach_errors,
-    bind,
-    parse_section,
-    values_from_data,
-    values_from_post,
+from claimsportal.web.claims.draft_pages import (
+    Task,
+    check_answers,
+    draft_pages,
+    is_compensator_problem,
+    run_page,
+    task_groups,
 )
-from claimsportal.web.forms import refuse_control_characters
+from claimsportal.web.claims.pages import FormPage, find_page, next_page, previous_page
+from claimsportal.web.claims.schema_form import SummaryError
 
 COMPENSATOR_TASK = "compensator"
 CHOOSE_COMPENSATOR = "Choose the compensator before sending the claim"
@@ -81,85 +79,52 @@ def draft_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "web/claims/drafts.html", {"drafts": drafts.list_drafts(actor)})
 
 
-@dataclass(frozen=True)
-class Task:
-    key: str
-    label: str
-    url: str
-    status: str  # completed, incomplete, not-started
-    optional: bool
+def page_url(number: str, page: FormPage) -> str:
+    return reverse("claims:draft-page", args=[number, page.section, page.key])
 
 
-def _problems_by_task(problems: list[ErrorDetail], names: list[str]) -> dict[str, list[ErrorDetail]]:
-    out: dict[str, list[ErrorDetail]] = {name: [] for name in [COMPENSATOR_TASK, *names]}
-    out[""] = []
-    for problem in problems:
-        path = problem.field
-        if path == "compensator" or path.startswith(f"{forms.INSURER_PATH}.insurerOrganization"):
-            out[COMPENSATOR_TASK].append(problem)
-            continue
-        parts = path.split(".")
-        if len(parts) >= 2 and parts[0] == "cnf" and parts[1] in out:
-            out[parts[1]].append(problem)
-        else:
-            out[""].append(problem)
-    return out
-
-
-def _tasks(draft: Claim, problems: list[ErrorDetail]) -> list[Task]:
-    number = format_application_id(draft.pk)
-    cnf = draft.cnf or {}
-    nodes = sections(draft.claim_type)
-    by_task = _problems_by_task(problems, [n.name for n in nodes])
-    chosen = (
-        forms.insurer_values(cnf)["insurerOrganizationPath"]
-        or forms.insurer_values(cnf)["insurerOrganizationID"]
-    )
-    tasks = [
-        Task(
-            COMPENSATOR_TASK,
-            "Compensator",
-            reverse("claims:draft-compensator", args=[number]),
-            "completed" if chosen and not by_task[COMPENSATOR_TASK] else "not-started",
-            False,
-        )
-    ]
-    for node in nodes:
-        if node.name not in cnf:
-            status = "not-started"
-        else:
-            status = "incomplete" if by_task[node.name] else "completed"
-        tasks.append(
-            Task(
-                node.name,
-                node.label,
-                reverse("claims:draft-section", args=[number, node.name]),
-                status,
-                not node.required,
-            )
-        )
-    return tasks
+def _litigant_redirect(actor: Actor) -> HttpResponse | None:
+    """The unrepresented claimant fills the form one question a page, in their own journey."""
+    return redirect("litigant-form") if actor.litigant_in_person else None
 
 
 @with_actor
 def draft_tasks(request: HttpRequest, actor: Actor, application_id: str) -> HttpResponse:
     draft = drafts.get_draft(actor, application_id)
+    if (elsewhere := _litigant_redirect(actor)) is not None:
+        return elsewhere
+    number = format_application_id(draft.pk)
     problems = drafts.draft_problems(actor, draft.pk, today=clock.today())
-    tasks = _tasks(draft, problems)
+    pages, _ = draft_pages(actor, draft)
+    groups = task_groups(pages, draft.cnf, problems, lambda page: page_url(number, page))
+    chosen = (
+        forms.insurer_values(draft.cnf)["insurerOrganizationPath"]
+        or forms.insurer_values(draft.cnf)["insurerOrganizationID"]
+    )
+    compensator = Task(
+        COMPENSATOR_TASK,
+        "Compensator",
+        reverse("claims:draft-compensator", args=[number]),
+        "completed" if chosen and not any(is_compensator_problem(p) for p in problems) else "not-started",
+        False,
+    )
+    tasks = [compensator, *(task for group in groups for task in group.tasks)]
     return render(
         request,
         "web/claims/draft_tasks.html",
         {
             "draft": draft,
-            "application_id": format_application_id(draft.pk),
+            "application_id": number,
+            "compensator_task": compensator,
+            "groups": groups,
             "tasks": tasks,
             "done": sum(1 for t in tasks if t.status == "completed"),
-            "compensator": _compensator_name(draft),
+            "compensator": compensator_name(draft),
         },
     )
 
 
-def _compensator_name(draft: Claim) -> str:
+def compensator_name(draft: Claim) -> str:
     node: Any = draft.cnf or {}
     for part in forms.INSURER_PATH.split(".")[1:]:
         node = node.get(part) if isinstance(node, dict) else None
@@ -202,7 +167,7 @@ def draft_compensator(request: HttpRequest, actor: Actor, application_id: str) -
                 draft = drafts.get_draft(actor, draft.pk)
             else:
                 messages.success(request, f"The claim will be sent to {picked['label']}")
-                return redirect("claims:draft", number)
+                return _litigant_redirect(actor) or redirect("claims:draft", number)
     params = {"claim": number, "source": source}
     picker = pickers.build_picker(
         pickers.source_for(actor, "compensator", params),
@@ -228,7 +193,7 @@ def draft_compensator(request: HttpRequest, actor: Actor, application_id: str) -
             "source": source,
             "picker": picker,
             "errors": errors,
-            "current": _compensator_name(draft),
+            "current": compensator_name(draft),
         },
     )
 
@@ -250,77 +215,62 @@ def _with_compensator(draft: Claim, picked: dict[str, str]) -> dict[str, Any]:
     return section
 
 
-def _next_section(claim_type: str, name: str) -> str | None:
-    names = [n.name for n in sections(claim_type)]
-    index = names.index(name)
-    return names[index + 1] if index + 1 < len(names) else None
+@with_actor
+@require_GET
+def draft_section(request: HttpRequest, actor: Actor, application_id: str, section: str) -> HttpResponse:
+    """A section's first page (the section's address before it was split into pages)."""
+    draft = drafts.get_draft(actor, application_id)
+    pages, _ = draft_pages(actor, draft)
+    first = next((page for page in pages if page.section == section), None)
+    if first is None:
+        raise Http404("No such section")
+    return redirect(page_url(format_application_id(draft.pk), first))
 
 
 @with_actor
 @require_http_methods(["GET", "POST"])
-def draft_section(request: HttpRequest, actor: Actor, application_id: str, section: str) -> HttpResponse:
+def draft_page(
+    request: HttpRequest, actor: Actor, application_id: str, section: str, page: str
+) -> HttpResponse:
+    """One page of the draft CNF (one topic): "Save and continue" goes to the next page, then to the
+    check; "Save and come back later" to the task list."""
     draft = drafts.get_draft(actor, application_id)
+    if (elsewhere := _litigant_redirect(actor)) is not None:
+        return elsewhere
     number = format_application_id(draft.pk)
-    node = section_node(draft.claim_type, section)
-    if node is None:
-        raise Http404("No such section")
-    settings = forms.cnf_settings(draft.claim_type, draft.cnf)
-    errors: list[SummaryError] = []
-    error_message = ""
-    stored = (draft.cnf or {}).get(section)
-    if request.method == "GET":
-        values = values_from_data(node, forms.with_firm_details(section, stored, actor.user_pk))
-        root = bind(node, values, settings)
-        if stored is not None and request.GET.get("check"):
-            problems = drafts.draft_problems(actor, draft.pk, today=clock.today())
-            errors = attach_errors(root, _problems_by_task(problems, [section])[section])
-    else:
-        posted = values_from_post(request.POST)
-        if "_add" in request.POST or "_remove" in request.POST:  # the groups as typed, one more or less
-            root = bind(node, adjust_groups(node, posted, request.POST), settings)
-        else:
-            value, compact = parse_section(node, posted, settings)
-            try:
-                refuse_control_characters(value, node.path)
-                drafts.update_draft(
-                    actor,
-                    draft.pk,
-                    str(request.POST.get("activityEngineGuid", "")),
-                    sections={section: value},
-                )
-            except PortalError as error:
-                if error.code == "NOT_FOUND":
-                    raise
-                draft = drafts.get_draft(actor, draft.pk)
-                root = bind(node, compact, settings)
-                errors = attach_errors(root, [d for d in error.details if d.field != "activityEngineGuid"])
-                error_message = plain_text(error.message)
-            else:
-                if request.POST.get("_action") == "later":
-                    messages.success(request, f"{node.label}: saved")
-                    return redirect("claims:draft", number)
-                problems = drafts.draft_problems(actor, draft.pk, today=clock.today())
-                mine = _problems_by_task(problems, [section])[section]
-                if not mine:
-                    following = _next_section(draft.claim_type, section)
-                    messages.success(request, f"{node.label}: saved")
-                    if following is None:
-                        return redirect("claims:draft-check", number)
-                    return redirect("claims:draft-section", number, following)
-                draft = drafts.get_draft(actor, draft.pk)
-                root = bind(node, compact, settings)
-                errors = attach_errors(root, mine)
-                error_message = "Your answers have been saved. Correct these before you send the claim:"
+    pages, settings = draft_pages(actor, draft)
+    current = find_page(pages, section, page)
+    if current is None:
+        raise Http404("No such page")
+    state = run_page(request, actor, draft, current, settings)
+    if state.later:
+        messages.success(request, f"{current.title}: saved")
+        return redirect("claims:draft", number)
+    if state.done:
+        messages.success(request, f"{current.title}: saved")
+        following = next_page(pages, current)
+        return redirect(
+            page_url(number, following) if following else reverse("claims:draft-check", args=[number])
+        )
+    before = previous_page(pages, current)
+    index = pages.index(current)
     return render(
         request,
         "web/claims/draft_section.html",
         {
-            "draft": draft,
+            "draft": state.draft,
             "application_id": number,
-            "section": node,
-            "form": root,
-            "errors": errors,
-            "error_message": error_message,
+            "page": current,
+            "section_label": current.section_node.label,
+            "position": index + 1,
+            "count": len(pages),
+            "back_url": page_url(number, before) if before else reverse("claims:draft", args=[number]),
+            "back_text": f"Back to {before.title.lower()}"
+            if before
+            else f"Back to the sections of draft {number}",
+            "form": state.form,
+            "errors": state.errors,
+            "error_message": state.error_message,
         },
     )
 
@@ -329,6 +279,8 @@ def draft_section(request: HttpRequest, actor: Actor, application_id: str, secti
 @require_http_methods(["GET", "POST"])
 def draft_check(request: HttpRequest, actor: Actor, application_id: str) -> HttpResponse:
     draft = drafts.get_draft(actor, application_id)
+    if (elsewhere := _litigant_redirect(actor)) is not None:
+        return elsewhere
     number = format_application_id(draft.pk)
     error_message = ""
     problems: list[ErrorDetail]
@@ -351,38 +303,19 @@ def draft_check(request: HttpRequest, actor: Actor, application_id: str) -> Http
             return redirect(claim_url(info.application_id))
     else:
         problems = drafts.draft_problems(actor, draft.pk, today=clock.today())
-    cnf = draft.cnf or {}
-    nodes = sections(draft.claim_type)
-    by_task = _problems_by_task(problems, [n.name for n in nodes])
+    pages, settings = draft_pages(actor, draft)
     errors: list[SummaryError] = []
-    if by_task[COMPENSATOR_TASK]:
+    if any(is_compensator_problem(p) for p in problems):
         errors.append(
             SummaryError(
                 f"Compensator: {CHOOSE_COMPENSATOR.lower()}",
                 reverse("claims:draft-compensator", args=[number]),
             )
         )
-    blocks = []
-    for node in nodes:
-        url = reverse("claims:draft-section", args=[number, node.name])
-        section_problems = by_task[node.name]
-        if section_problems:
-            root = bind(
-                node, values_from_data(node, cnf.get(node.name)), forms.cnf_settings(draft.claim_type, cnf)
-            )
-            errors.extend(attach_errors(root, section_problems, href_prefix=f"{url}?check=1"))
-        blocks.append(
-            {
-                "node": node,
-                "url": url,
-                "present": node.name in cnf,
-                "groups": summarise(node, cnf.get(node.name), heading="") if node.name in cnf else [],
-            }
-        )
-    for problem in by_task[""]:
-        errors.append(
-            SummaryError(field_message(problem, None) if problem.field else plain_text(problem.message), "")
-        )
+    blocks, page_errors = check_answers(
+        pages, draft.cnf, problems, settings, lambda page: page_url(number, page)
+    )
+    errors.extend(page_errors)
     return render(
         request,
         "web/claims/draft_check.html",
@@ -392,7 +325,7 @@ def draft_check(request: HttpRequest, actor: Actor, application_id: str) -> Http
             "blocks": blocks,
             "errors": errors,
             "error_message": error_message,
-            "compensator": _compensator_name(draft),
+            "compensator": compensator_name(draft),
         },
     )
 

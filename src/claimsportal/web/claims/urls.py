@@ -26,7 +26,7 @@ from claimsportal.web.claims import (
 app_name = "claims"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    # A new claim: the draft CNF, section by section, checked and sent
+    # A new claim: the draft CNF, page by page (one topic a page), checked and sent
     path("claims/new/", draft_wizard.new_claim, name="new"),
     path("drafts/", draft_wizard.draft_list, name="drafts"),
     path("drafts/<str:application_id>/", draft_wizard.draft_tasks, name="draft"),
@@ -37,6 +37,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "drafts/<str:application_id>/sections/<str:section>/",
         draft_wizard.draft_section,
         name="draft-section",
+    ),
+    path(
+        "drafts/<str:application_id>/sections/<str:section>/<str:page>/",
+        draft_wizard.draft_page,
+        name="draft-page",
     ),
     path("drafts/<str:application_id>/check/", draft_wizard.draft_check, name="draft-check"),
     path("drafts/<str:application_id>/delete/", draft_wizard.draft_delete, name="draft-delete"),

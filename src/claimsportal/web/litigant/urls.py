@@ -22,6 +22,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Signed in: their one claim
     path("your-claim/", views.your_claim, name="litigant-claim"),
     path("your-claim/start/", views.start_claim, name="litigant-claim-start"),
+    # Their claim form, one question a page (web.claims.pages.LITIGANT_PAGES), checked and sent
+    path("your-claim/form/", views.claim_form, name="litigant-form"),
+    path("your-claim/form/check/", views.claim_form_check, name="litigant-form-check"),
+    path("your-claim/form/<str:section>/<str:page>/", views.claim_form_page, name="litigant-form-page"),
     path("your-claim/offer/", views.offer, name="litigant-offer"),
     path("your-claim/print/", views.your_claim_print, name="litigant-print"),
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from claimsportal.organisations.models import User
 from claimsportal.presentation.cnf import cnf_tree
 from claimsportal.presentation.form_tree import form_tree
 from claimsportal.presentation.labels import operation_label
+from claimsportal.presentation.messages import plain_text
 from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.tables import definition_for
@@ -41,7 +42,17 @@ from claimsportal.protocols.types import OperationKind
 from claimsportal.publishing import statement_of_truth
 from claimsportal.web.account.forms import add_portal_error
 from claimsportal.web.claims.documents import section as documents_section
+from claimsportal.web.claims.draft_pages import (
+    check_answers,
+    draft_pages,
+    is_compensator_problem,
+    run_page,
+    task_groups,
+)
+from claimsportal.web.claims.draft_wizard import compensator_name
 from claimsportal.web.claims.labels import ONE_CLICK_OPERATIONS
+from claimsportal.web.claims.pages import FormPage, find_page, has_answers, next_page, previous_page
+from claimsportal.web.claims.schema_form import SummaryError
 from claimsportal.web.litigant.forms import (
     AgreementForm,
     ClaimTypeForm,
@@ -473,7 +484,7 @@ def your_claim(request: HttpRequest, actor: Actor) -> HttpResponse:
             request,
             "web/litigant/draft.html",
             {
-                "draft_url": reverse("claims:draft", args=[format_application_id(claim.pk)]),
+                "draft_url": reverse("litigant-form"),
                 "stages": words.STAGES_OVERVIEW,
             },
         )
@@ -551,16 +562,16 @@ def start_claim(request: HttpRequest, actor: Actor) -> HttpResponse:
         assert isinstance(user, User)
         kind = form.cleaned_data["claim_type"]
         try:
-            info = drafts.create_draft(actor, kind, _prefilled_cnf(user, kind))
+            drafts.create_draft(actor, kind, _prefilled_cnf(user, kind))
         except PortalError as error:
             add_portal_error(form, error)
         else:
             messages.success(
                 request,
                 "Your claim form has been started. We have filled in your name and e-mail address; "
-                "complete each section, then check and send it.",
+                "answer each question, then check and send it.",
             )
-            return redirect("claims:draft", format_application_id(info.application_id))
+            return redirect("litigant-form")
     return _question(request, form, title="What caused your injury?", back=reverse("litigant-claim"))
 
 
@@ -626,3 +637,134 @@ def _decide_offer(actor: Actor, claim: Claim, accept: bool) -> None:
             activity_guid=current.activity_guid,
             payload={"isAgreed": accept},
         )
+
+
+# --------------------------------------------------------------------------------------------------
+# Their claim form, one question a page (the same pages mechanism as a firm's topic pages)
+# --------------------------------------------------------------------------------------------------
+
+
+def _own_draft(actor: Actor) -> Claim | None:
+    claim = _own_claim(actor)
+    return claim if claim is not None and claim.phase == DRAFT_PHASE else None
+
+
+def _question_url(page: FormPage) -> str:
+    return reverse("litigant-form-page", args=[page.section, page.key])
+
+
+def _insurer_chosen(draft: Claim) -> str:
+    return compensator_name(draft)
+
+
+@never_cache
+@litigant_page
+def claim_form(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Their claim form: the questions, grouped, with what is answered and what is not."""
+    draft = _own_draft(actor)
+    if draft is None:
+        return redirect("litigant-claim")
+    pages, _ = draft_pages(actor, draft)
+    problems = drafts.draft_problems(actor, draft.pk, today=clock.today())
+    groups = task_groups(pages, draft.cnf, problems, _question_url)
+    first = next((page for page in pages if not has_answers(page, draft.cnf)), pages[0])
+    return render(
+        request,
+        "web/litigant/form.html",
+        {
+            "groups": groups,
+            "insurer": _insurer_chosen(draft),
+            "insurer_url": reverse("claims:draft-compensator", args=[format_application_id(draft.pk)]),
+            "continue_url": _question_url(first),
+            "answered": sum(1 for g in groups for t in g.tasks if t.status == "completed"),
+            "count": len(pages),
+        },
+    )
+
+
+@never_cache
+@litigant_page
+def claim_form_page(request: HttpRequest, actor: Actor, section: str, page: str) -> HttpResponse:
+    """One question: "Continue" saves it and asks the next; the last leads to checking the answers."""
+    draft = _own_draft(actor)
+    if draft is None:
+        return redirect("litigant-claim")
+    pages, settings = draft_pages(actor, draft)
+    current = find_page(pages, section, page)
+    if current is None:
+        raise Http404("No such question")
+    state = run_page(request, actor, draft, current, settings)
+    if state.later:
+        messages.success(request, "Your answers have been saved. You can come back to them at any time.")
+        return redirect("litigant-form")
+    if state.done:
+        following = next_page(pages, current)
+        return redirect(_question_url(following) if following else reverse("litigant-form-check"))
+    before = previous_page(pages, current)
+    return render(
+        request,
+        "web/litigant/form_question.html",
+        {
+            "draft": state.draft,
+            "page": current,
+            "position": pages.index(current) + 1,
+            "count": len(pages),
+            "back_url": _question_url(before) if before else reverse("litigant-form"),
+            "statement": (
+                statement_of_truth.wording(clock.today(), statement_of_truth.Signatory.CLAIMANT, "form")
+                if current.section == "statementOfTruth"
+                else ""
+            ),
+            "form": state.form,
+            "errors": state.errors,
+            "error_message": state.error_message,
+        },
+    )
+
+
+@never_cache
+@litigant_page
+def claim_form_check(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Check your answers, then sign (the statement of truth is the claimant's own) and send."""
+    draft = _own_draft(actor)
+    if draft is None:
+        return redirect("litigant-claim")
+    number = format_application_id(draft.pk)
+    error_message = ""
+    if request.method == "POST":
+        try:
+            drafts.send_draft(actor, draft.pk, str(request.POST.get("activityEngineGuid", "")))
+        except PortalError as error:
+            if error.code == "NOT_FOUND":
+                raise
+            error_message = plain_text(error.message)
+            problems = [] if error.code == "STALE_ACTIVITY_GUID" else list(error.details)
+            draft = drafts.get_draft(actor, draft.pk)
+        else:
+            messages.success(request, "Your claim has been sent to the insurer.")
+            return redirect("litigant-claim")
+    else:
+        problems = drafts.draft_problems(actor, draft.pk, today=clock.today())
+    pages, settings = draft_pages(actor, draft)
+    errors: list[SummaryError] = []
+    if any(is_compensator_problem(p) for p in problems):
+        errors.append(
+            SummaryError(
+                "Choose the insurer you are claiming from",
+                reverse("claims:draft-compensator", args=[number]),
+            )
+        )
+    blocks, page_errors = check_answers(pages, draft.cnf, problems, settings, _question_url)
+    errors.extend(page_errors)
+    return render(
+        request,
+        "web/litigant/form_check.html",
+        {
+            "draft": draft,
+            "blocks": blocks,
+            "errors": errors,
+            "error_message": error_message,
+            "insurer": _insurer_chosen(draft),
+            "insurer_url": reverse("claims:draft-compensator", args=[number]),
+        },
+    )
