@@ -36,6 +36,12 @@ class Command(JsonCommand):
         parser.add_argument("--to-user", default="", help="a user of the receiver to allocate the claims to")
         parser.add_argument("--dry-run", action="store_true", help="change nothing; say what would happen")
         parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=execution.WORKERS,
+            help=f"connections moving claims at once (PostgreSQL; default {execution.WORKERS})",
+        )
 
     def run(self, **options: Any) -> Any:
         if options["branch"] and options["claims"]:
@@ -76,7 +82,9 @@ class Command(JsonCommand):
                 file=sys.stderr,
             )
 
-        figures = execution.run_transfer(transfer.pk, batch_size=options["batch_size"], progress=progress)
+        figures = execution.run_transfer(
+            transfer.pk, batch_size=options["batch_size"], progress=progress, workers=options["workers"]
+        )
         transfer.refresh_from_db()
         return {
             "reference": transfer.reference,
