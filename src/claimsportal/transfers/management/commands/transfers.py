@@ -27,6 +27,9 @@ def _row(transfer: Transfer) -> dict[str, Any]:
 
 
 class Command(JsonCommand):
+    # No system checks: they import every URL configuration (the web and API pages), seconds of a
+    # scripted run that touches none of them; ``manage.py check`` and the server still run them.
+    requires_system_checks = ()
     help = (
         "Bulk claims transfers: 'list' them, 'dry-run REF' (what would move, what would be skipped and why), "
         "'run' the transfers due today (business clock) or 'run REF' one approved transfer now (a transfer done "
