@@ -98,7 +98,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="'transfer': active claims of one firm moved by transfer-claims (default 100,000)",
     )
     sizes.add_argument(
-        "--batch-size", type=_positive, default=5000, help="run-timers --batch-size (default 5000)"
+        "--transfer-workers",
+        type=_positive,
+        default=2,
+        help="'transfer': transfer-claims --workers, connections moving claims at once (default 2)",
+    )
+    sizes.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=5000,
+        help="run-timers and transfer-claims --batch-size (default 5000)",
     )
     sizes.add_argument(
         "--facts",

@@ -29,6 +29,14 @@ DEADLINES = (
 )
 
 
+def _loadavg() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
     from django.db import connection
 
@@ -65,16 +73,21 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         destination.org_id,
         "--batch-size",
         str(args.batch_size),
+        "--workers",
+        str(args.transfer_workers),
     ]
     env = dict(os.environ, DATABASE_URL=db.url)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         wrapped = os.access(GNU_TIME, os.X_OK)
-        argv = [GNU_TIME, "-f", "%M", "-o", report.name, *command] if wrapped else command
+        argv = [GNU_TIME, "-f", "%M %U %S", "-o", report.name, *command] if wrapped else command
+        load_before = _loadavg()
         started = time.monotonic()
         done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
         wall = time.monotonic() - started
-        lines = report.read().split() if wrapped else []
-        peak = int(lines[-1]) / 1024 if lines else float("nan")
+        load_after = _loadavg()
+        fields = report.read().split() if wrapped else []
+        peak = int(fields[-3]) / 1024 if len(fields) >= 3 else float("nan")
+        command_cpu = float(fields[-2]) + float(fields[-1]) if len(fields) >= 3 else float("nan")
     for line in done.stderr.splitlines()[-5:]:
         say(f"  | {line[:160]}")
     printed: dict[str, Any] = {}
@@ -93,6 +106,14 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         verdict(wall < WALL_GOAL_SECONDS),
     )
     summary.add("transfer", "peak RSS MiB", f"{peak:,.0f}", f"< {RSS_GOAL_MB}", verdict(peak < RSS_GOAL_MB))
+    inside = printed.get("seconds")
+    summary.add(
+        "transfer",
+        "inside the run s (batches, workers)",
+        f"{inside} ({printed.get('batches')}, {args.transfer_workers})",
+    )
+    summary.add("transfer", "transfer-claims CPU s (user + sys)", f"{command_cpu:.1f}")
+    summary.add("transfer", "load average before / after", f"{load_before} / {load_after}")
 
     moved = scalar(
         f"SELECT count(*) FROM claims_claim WHERE {where} AND cr_organisation_id = %s", [*ids, destination.pk]

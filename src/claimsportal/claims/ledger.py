@@ -535,7 +535,8 @@ def apply_set(change: ClaimSet, *, now: datetime) -> SetResult:
         rows = _apply_set_postgresql(change, now)
     else:
         rows = _apply_set_generic(change, now)
-    written = [_set_written(change, row, now) for row in rows]
+    parsed: dict[str, dict[str, Any]] = {}  # a job's payloads are mostly alike: each read once
+    written = [_set_written(change, row, now, parsed) for row in rows]
     effects.observe(written)
     return SetResult([(w.phase_before, w.phase_after) for w in written], written)
 
@@ -547,15 +548,22 @@ _SET_RETURNS = (
 )
 
 
-def _set_written(change: ClaimSet, row: Sequence[Any], now: datetime) -> effects.Written:
+def _set_written(
+    change: ClaimSet, row: Sequence[Any], now: datetime, parsed: dict[str, dict[str, Any]]
+) -> effects.Written:
     application_id, before, after, guid, deadline, claim_type, cr, comp, payload, message = row[:10]
     told: tuple[effects.Told, ...] = ()
     if change.notify or change.notify_before:
+        kind, words = change.notice_kind, str(message)
         told = tuple(
-            effects.Told(int(organisation), change.notice_kind, str(message))
+            effects.Told(int(organisation), kind, words)
             for organisation in row[10:]
             if organisation is not None
         )
+    if isinstance(payload, str):
+        if payload not in parsed:
+            parsed[payload] = json.loads(payload)
+        payload = dict(parsed[payload])  # each event its own copy
     return effects.Written(
         application_id=int(application_id),
         claim_type=str(claim_type),
@@ -570,7 +578,7 @@ def _set_written(change: ClaimSet, row: Sequence[Any], now: datetime) -> effects
         activity_guid=guid if isinstance(guid, uuid.UUID) else uuid.UUID(str(guid)),
         deadline_at=aware(deadline),
         occurred_at=now,
-        payload=json.loads(payload) if isinstance(payload, str) else dict(payload or {}),
+        payload=dict(payload or {}),
         told=told,
     )
 

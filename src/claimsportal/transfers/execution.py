@@ -11,21 +11,29 @@ from … to …" goes to the destination, the other party and the source.
 Safe to kill and re-run: a claim moved is no longer the source's, so it is never picked again
 (and ``FOR UPDATE SKIP LOCKED`` keeps two workers apart on PostgreSQL); each batch records its
 claims in the report in the same transaction, so the report and the claims never disagree.
+
+Each worker walks the claim set in application-ID order, each batch starting after the last claim of
+the one before (so no batch reads again the claims already moved); on PostgreSQL ``workers``
+connections do so at once, ``SKIP LOCKED`` sharing the claims out. A claim passed over because
+another transaction held it is taken by a last sweep; one still held then is FAILED in the report,
+and running the transfer again (:func:`retry_failed`) moves those claims, and only those.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 import structlog
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from claimsportal.claims import ledger, notices, selectors
+from claimsportal.claims.models import Claim
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.notifications.models import Notification
@@ -37,6 +45,7 @@ log = structlog.get_logger(__name__)
 
 OPERATION = selectors.TRANSFER_OPERATION
 RUNNABLE = (Transfer.Status.APPROVED, Transfer.Status.RUNNING)
+WORKERS = 2  # connections moving one transfer's claims at once (PostgreSQL; elsewhere one)
 
 
 @dataclass
@@ -73,13 +82,17 @@ def due_transfers(today: date) -> list[int]:
 
 
 def run_due(
-    *, now: datetime | None = None, batch_size: int = 5000, progress: Progress | None = None
+    *,
+    now: datetime | None = None,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+    workers: int = WORKERS,
 ) -> RunFigures:
     """Run every transfer due on the business day of ``now`` (and finish any one left running)."""
     now = now or clock.now()
     figures = RunFigures()
     for pk in due_transfers(now.astimezone(LONDON).date()):
-        one = run_transfer(pk, now=now, batch_size=batch_size, progress=progress)
+        one = run_transfer(pk, now=now, batch_size=batch_size, progress=progress, workers=workers)
         figures.transfers += one.transfers
         figures.moved += one.moved
         figures.skipped += one.skipped
@@ -90,9 +103,17 @@ def run_due(
 
 
 def run_transfer(
-    pk: int, *, now: datetime | None = None, batch_size: int = 5000, progress: Progress | None = None
+    pk: int,
+    *,
+    now: datetime | None = None,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+    workers: int = WORKERS,
 ) -> RunFigures:
-    """Run (or resume) one approved transfer to the end; a transfer already done does nothing."""
+    """Run (or resume) one approved transfer to the end; a transfer already done does nothing.
+
+    ``workers`` connections move its claims at once on PostgreSQL (outside any transaction of the
+    caller's: each batch is a transaction of its own); one elsewhere."""
     now = now or clock.now()
     figures = RunFigures()
     started = time.monotonic()
@@ -108,36 +129,163 @@ def run_transfer(
                 audit(None, "transfer.started", transfer.reference, organisation=party)
     figures.transfers = 1
     plan = plans.Plan.of(transfer)
-    for change in claim_sets(transfer, plan, batch_size):
-        while True:
-            with transaction.atomic():
-                if not _still_running(pk):  # another worker finished it meanwhile
-                    return figures
-                result = ledger.apply_set(change, now=now)
-                _record(transfer, result.written, now)
-            figures.moved += len(result.moved)
-            figures.batches += 1 if result.moved else 0
-            figures.seconds = time.monotonic() - started
-            if result.moved and progress:
-                progress(figures)
-            if len(result.moved) < change.limit:
-                break
-    _finish(transfer, plan, now, figures)
+    retrying = _failed_claims(transfer)  # a run again of a transfer done with failures: those claims only
+    run = _Run(transfer, now, figures, started, progress)
+    changes = list(claim_sets(transfer, plan, batch_size, only=retrying))
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if not run.work(changes, workers=max(1, workers) if parallel else 1):
+        return figures
+    # A last sweep from the start of each set: the claims another transaction held when a worker
+    # passed them (SKIP LOCKED) and has let go since.
+    held = any(left.exists() for left in _left(plan, retrying))
+    if held and not run.work(changes, workers=1, resume=False):
+        return figures
+    _finish(transfer, plan, now, figures, retrying)
     figures.seconds = time.monotonic() - started
     log.info("transfers.ran", reference=transfer.reference, **figures.as_dict())
     return figures
 
 
-def _still_running(pk: int) -> bool:
-    """Lock the transfer's row for the batch: two workers on one transfer take turns, and the end (the
-    failed claims, the counts) is never computed while a batch is in flight."""
-    return bool(
-        list(
-            Transfer.objects.select_for_update()
-            .filter(pk=pk, status=Transfer.Status.RUNNING)
-            .values_list("pk")
-        )
+def retry_failed(
+    pk: int,
+    *,
+    now: datetime | None = None,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+    workers: int = WORKERS,
+) -> RunFigures:
+    """Run again a transfer done with failed claims: it is RUNNING again and moves the claims the report
+    says FAILED, and only those, as the first run would have (their report rows become MOVED; a claim
+    that can no longer move is reported SKIPPED with its reason, one still held FAILED again). Nothing
+    happens to a transfer without failures. Safe to kill and re-run like the first run."""
+    with transaction.atomic():
+        transfer = Transfer.objects.select_for_update().select_related("source", "destination").get(pk=pk)
+        if transfer.status == Transfer.Status.DONE and transfer.failed:
+            transfer.status = Transfer.Status.RUNNING
+            transfer.save(update_fields=["status"])
+            for party in (transfer.source, transfer.destination):
+                audit(
+                    None, "transfer.retried", transfer.reference, organisation=party, failed=transfer.failed
+                )
+    return run_transfer(pk, now=now, batch_size=batch_size, progress=progress, workers=workers)
+
+
+def _failed_claims(transfer: Transfer) -> list[int] | None:
+    """The claims a running transfer is to retry (its report's FAILED rows: only a finished run writes
+    them), or None for a first run."""
+    failed = list(
+        transfer.results.filter(outcome=TransferResult.Outcome.FAILED)
+        .order_by("application_id")
+        .values_list("application_id", flat=True)
     )
+    return failed or None
+
+
+class _Run:
+    """The workers of one run of a transfer, sharing its figures."""
+
+    def __init__(
+        self,
+        transfer: Transfer,
+        now: datetime,
+        figures: RunFigures,
+        started: float,
+        progress: Progress | None,
+    ) -> None:
+        self.transfer, self.now, self.figures, self.started, self.progress = (
+            transfer,
+            now,
+            figures,
+            started,
+            progress,
+        )
+        self.lock = threading.Lock()
+        self.stop = threading.Event()  # the transfer is no longer running, or a worker failed
+
+    def work(self, changes: Sequence[ledger.ClaimSet], *, workers: int, resume: bool = True) -> bool:
+        """Every worker drains each claim set in turn; False when the transfer stopped running meanwhile
+        (another process finished it). A worker's error stops the others and is raised here."""
+        if workers == 1:
+            return self._drain_all(changes, resume)
+        errors: list[BaseException] = []
+
+        def worker() -> None:
+            try:
+                self._drain_all(changes, resume)
+            except BaseException as error:  # raised in the caller's thread below
+                errors.append(error)
+                self.stop.set()
+            finally:
+                connection.close()  # this thread's own connection
+
+        threads = [threading.Thread(target=worker, name=f"transfer-{i}") for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+        return not self.stop.is_set()
+
+    def _drain_all(self, changes: Sequence[ledger.ClaimSet], resume: bool) -> bool:
+        for change in changes:
+            if not self._drain(change, resume):
+                self.stop.set()
+                return False
+        return True
+
+    def _drain(self, change: ledger.ClaimSet, resume: bool) -> bool:
+        """Move the set's claims a batch at a time; each batch after the last claim of the one before
+        (``resume``), or from the start."""
+        after: int | None = None
+        while not self.stop.is_set():
+            batch = change
+            if after is not None:
+                batch = replace(
+                    change, where=f"({change.where}) AND application_id > %s", params=[*change.params, after]
+                )
+            with transaction.atomic():
+                if not _still_running(self.transfer.pk):  # another process finished it meanwhile
+                    return False
+                result = ledger.apply_set(batch, now=self.now)
+                _record(self.transfer, result.written)
+            if result.moved:
+                with self.lock:
+                    self.figures.moved += len(result.moved)
+                    self.figures.batches += 1
+                    self.figures.seconds = time.monotonic() - self.started
+                    if self.progress:
+                        self.progress(self.figures)
+            if len(result.moved) < change.limit:
+                return True
+            if resume:
+                after = result.written[-1].application_id  # the set is in application-ID order
+        return False
+
+
+def _still_running(pk: int) -> bool:
+    """Hold the transfer's row for the batch: the end (the failed claims, the counts) is never computed
+    while a batch is in flight. Shared on PostgreSQL, so that the workers of a run move claims at once."""
+    sql = "SELECT id FROM transfers_transfer WHERE id = %s AND status = %s"
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk, Transfer.Status.RUNNING.value])
+        return cursor.fetchone() is not None
+
+
+def _left(plan: plans.Plan, only: Sequence[int] | None) -> Iterator[QuerySet[Claim]]:
+    """The claims that should have moved and have not, a query per chunk of claims named (a list, the
+    claims retried)."""
+    left = plan.parties().filter(plan.movable())
+    if plan.option == Transfer.Option.LIST:
+        for chunk in plan.list_chunks(only):
+            yield left.filter(pk__in=chunk)
+    elif only is not None:
+        for start in range(0, len(only), plans.CHUNK):
+            yield left.filter(pk__in=only[start : start + plans.CHUNK])
+    else:
+        yield left
 
 
 # --------------------------------------------------------------------------------------------------
@@ -149,9 +297,12 @@ def _placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def claim_sets(transfer: Transfer, plan: plans.Plan, batch_size: int) -> Iterator[ledger.ClaimSet]:
+def claim_sets(
+    transfer: Transfer, plan: plans.Plan, batch_size: int, *, only: Sequence[int] | None = None
+) -> Iterator[ledger.ClaimSet]:
     """The ledger's claim sets for the plan: one for options ALL and BRANCHES (repeated until no claim
-    is left), one per chunk of the list for option LIST."""
+    is left), one per chunk of the list for option LIST; with ``only`` (a run again of the claims that
+    failed), one per chunk of those claims."""
     columns = plan.columns
     types = sorted(plan.destination_types)
     inactive = sorted(rules.INACTIVE_PHASES)
@@ -185,6 +336,16 @@ def claim_sets(transfer: Transfer, plan: plans.Plan, batch_size: int) -> Iterato
         "dest_user",
     )
     on_party = f"m.from_org = due.{columns.organisation}"
+    if only is not None and plan.option != Transfer.Option.LIST:
+        for start in range(0, len(only), plans.CHUNK):
+            chunk = list(only[start : start + plans.CHUNK])
+            for change in claim_sets(transfer, plan, batch_size):
+                yield replace(
+                    change,
+                    where=f"{change.where} AND application_id IN ({_placeholders(len(chunk))})",
+                    params=[*change.params, *chunk],
+                )
+        return
     if plan.option == Transfer.Option.ALL:
         yield _claim_set(
             plan,
@@ -213,7 +374,7 @@ def claim_sets(transfer: Transfer, plan: plans.Plan, batch_size: int) -> Iterato
             batch_size=batch_size,
         )
     else:
-        for chunk in plan.list_chunks():
+        for chunk in plan.list_chunks(only):
             rows = ", ".join([f"(CAST(%s AS bigint), {typed}, {target_typed})"] * len(chunk))
             lookup_params = []
             for application_id in chunk:
@@ -296,72 +457,86 @@ def _claim_set(
 # --------------------------------------------------------------------------------------------------
 
 
-def _record(transfer: Transfer, written: Sequence[Any], now: datetime) -> None:
-    """In the batch's transaction: each claim moved, in the report (one statement on PostgreSQL)."""
+def _record(transfer: Transfer, written: Sequence[Any]) -> None:
+    """In the batch's transaction: each claim moved, in the report (one statement on PostgreSQL). A
+    claim that had FAILED (a run again) is MOVED now."""
     if not written:
         return
     recorded_at = clock.real_now()
     columns = "transfer_id, application_id, outcome, reason, phase, recorded_at"
     ids = [w.application_id for w in written]
     phases = [w.phase_after for w in written]
-    moved = TransferResult.Outcome.MOVED.value
+    moved, failed = TransferResult.Outcome.MOVED.value, TransferResult.Outcome.FAILED.value
+    upsert = (
+        " ON CONFLICT (transfer_id, application_id) DO UPDATE SET outcome = excluded.outcome, reason = '',"
+        " phase = excluded.phase, recorded_at = excluded.recorded_at"
+        " WHERE transfers_transferresult.outcome = %s"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO transfers_transferresult ({columns})"
                 " SELECT %s, t.application_id, %s, '', t.phase, %s"
-                " FROM unnest(%s::bigint[], %s::text[]) AS t(application_id, phase) ON CONFLICT DO NOTHING",
-                [transfer.pk, moved, recorded_at, ids, phases],
+                f" FROM unnest(%s::bigint[], %s::text[]) AS t(application_id, phase){upsert}",
+                [transfer.pk, moved, recorded_at, ids, phases, failed],
             )
         else:
             cursor.executemany(
-                f"INSERT INTO transfers_transferresult ({columns}) VALUES (%s, %s, %s, '', %s, %s)"
-                " ON CONFLICT DO NOTHING",
+                f"INSERT INTO transfers_transferresult ({columns}) VALUES (%s, %s, %s, '', %s, %s){upsert}",
                 [
-                    [transfer.pk, i, moved, p, ledger.db_datetime(recorded_at)]
+                    [transfer.pk, i, moved, p, ledger.db_datetime(recorded_at), failed]
                     for i, p in zip(ids, phases, strict=True)
                 ],
             )
 
 
-def _finish(transfer: Transfer, plan: plans.Plan, now: datetime, figures: RunFigures) -> None:
-    """Skipped and failed claims into the report, the counts, DONE, the audit and the e-mails."""
+def _finish(
+    transfer: Transfer, plan: plans.Plan, now: datetime, figures: RunFigures, retrying: Sequence[int] | None
+) -> None:
+    """Skipped and failed claims into the report, the counts, DONE, the audit and the e-mails. After a
+    run again (``retrying``: the claims that had failed) only those claims are reported again."""
     recorded_at = clock.real_now()
+    retried = set(retrying or ())
     with transaction.atomic():
         transfer = (
             Transfer.objects.select_for_update().select_related("source", "destination").get(pk=transfer.pk)
         )
         if transfer.status != Transfer.Status.RUNNING:
             return
-        batch: list[TransferResult] = []
-        for application_id, phase, reason in plans.skipped_claims(plan):
-            batch.append(
-                TransferResult(
-                    transfer=transfer,
-                    application_id=application_id,
-                    outcome=TransferResult.Outcome.SKIPPED,
-                    reason=reason,
-                    phase=phase,
-                    recorded_at=recorded_at,
-                )
+        if retrying is not None:
+            # Those still not moved are reported below again: skipped (why), or failed once more
+            transfer.results.filter(outcome=TransferResult.Outcome.FAILED).delete()
+
+        def row(application_id: int, outcome: str, reason: str, phase: str) -> TransferResult:
+            return TransferResult(
+                transfer=transfer,
+                application_id=application_id,
+                outcome=outcome,
+                reason=reason,
+                phase=phase,
+                recorded_at=recorded_at,
             )
-        # Claims that should have moved and did not (in use by another worker at the time)
-        left = plan.parties().filter(plan.movable())
-        if plan.option == Transfer.Option.LIST:
-            left = left.filter(pk__in=sorted(plan.lines))
-        for application_id, phase in left.values_list("application_id", "phase").iterator(
-            chunk_size=plans.CHUNK
-        ):
-            batch.append(
-                TransferResult(
-                    transfer=transfer,
-                    application_id=application_id,
-                    outcome=TransferResult.Outcome.FAILED,
-                    reason=rules.Skip.IN_USE,
-                    phase=phase,
-                    recorded_at=recorded_at,
-                )
+
+        batch: list[TransferResult] = [
+            row(application_id, TransferResult.Outcome.SKIPPED, reason, phase)
+            for application_id, phase, reason in plans.skipped_claims(plan)
+            if retrying is None or application_id in retried
+        ]
+        # Claims that should have moved and did not (held by another transaction at the time)
+        for left in _left(plan, retrying):
+            for application_id, phase in left.values_list("application_id", "phase").iterator(
+                chunk_size=plans.CHUNK
+            ):
+                batch.append(row(application_id, TransferResult.Outcome.FAILED, rules.Skip.IN_USE, phase))
+        if retrying is not None:
+            # A claim retried that is no longer the sending organisation's at all
+            reported = {r.application_id for r in batch} | set(
+                transfer.results.values_list("application_id", flat=True)
             )
+            batch += [
+                row(application_id, TransferResult.Outcome.SKIPPED, rules.Skip.NOT_A_PARTY, "")
+                for application_id in sorted(retried - reported)
+            ]
         TransferResult.objects.bulk_create(batch, batch_size=5000, ignore_conflicts=True)
         counts = dict(
             transfer.results.values_list("outcome")

@@ -107,8 +107,9 @@ class Plan:
         """The rules as a filter: active, and of a type the destination handles."""
         return ~Q(phase__in=sorted(rules.INACTIVE_PHASES)) & Q(claim_type__in=sorted(self.destination_types))
 
-    def list_chunks(self) -> Iterator[list[int]]:
-        ids = sorted(self.lines)
+    def list_chunks(self, only: Sequence[int] | None = None) -> Iterator[list[int]]:
+        """The listed claims (of them, those in ``only``), in chunks."""
+        ids = sorted(self.lines if only is None else set(self.lines).intersection(only))
         for start in range(0, len(ids), CHUNK):
             yield ids[start : start + CHUNK]
 

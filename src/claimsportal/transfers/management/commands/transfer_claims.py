@@ -12,6 +12,9 @@ from claimsportal.transfers.models import Transfer
 
 
 class Command(JsonCommand):
+    # No system checks: they import every URL configuration (the web and API pages), seconds of a
+    # scripted run that touches none of them; ``manage.py check`` and the server still run them.
+    requires_system_checks = ()
     help = (
         "Transfer claims between two organisations of the same type now, as a request approved at once by "
         "the operator (agreed with both organisations outside the portal). Prints JSON: with --dry-run what "
@@ -36,6 +39,12 @@ class Command(JsonCommand):
         parser.add_argument("--to-user", default="", help="a user of the receiver to allocate the claims to")
         parser.add_argument("--dry-run", action="store_true", help="change nothing; say what would happen")
         parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=execution.WORKERS,
+            help=f"connections moving claims at once (PostgreSQL; default {execution.WORKERS})",
+        )
 
     def run(self, **options: Any) -> Any:
         if options["branch"] and options["claims"]:
@@ -76,7 +85,9 @@ class Command(JsonCommand):
                 file=sys.stderr,
             )
 
-        figures = execution.run_transfer(transfer.pk, batch_size=options["batch_size"], progress=progress)
+        figures = execution.run_transfer(
+            transfer.pk, batch_size=options["batch_size"], progress=progress, workers=options["workers"]
+        )
         transfer.refresh_from_db()
         return {
             "reference": transfer.reference,
