@@ -26,6 +26,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 from django.conf import settings
@@ -33,7 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from claimsportal.core import clock
-from claimsportal.webhooks import addresses, signing
+from claimsportal.webhooks import addresses, signing, wakeup
 from claimsportal.webhooks.models import Attempt, Delivery, Endpoint
 from claimsportal.webhooks.sealing import unseal
 
@@ -42,9 +43,10 @@ log = structlog.get_logger(__name__)
 RETRY_WINDOW = timedelta(hours=24)
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_RETRY = timedelta(hours=1)
-BATCH = 20  # deliveries leased at a time by one endpoint's thread (the heads of up to 20 claims)
-PER_ENDPOINT = 4  # of which this many are sent at once
+BATCH = 50  # deliveries leased at a time by one endpoint's thread (the heads of up to 50 claims)
+PER_ENDPOINT = 8  # of which this many are sent at once, each sender on its own keep-alive connection
 LINGER = 1.0  # seconds a drain keeps looking for new deliveries once it has sent some
+POLL_SECONDS = 0.05  # how often a lingering drain looks (at once when woken on commit)
 RUN_SECONDS = 20.0  # an endpoint's time budget in one run of the job
 KEPT = timedelta(days=30)  # delivered and parked deliveries are purged after this
 
@@ -108,11 +110,52 @@ def due_endpoints(now: datetime, limit: int = 1000) -> list[int]:
     )
 
 
+_LEASE_SQL = """
+UPDATE webhooks_delivery SET leased_until = %(until)s
+WHERE id IN (
+    SELECT d.id FROM webhooks_delivery d
+    WHERE d.endpoint_id = %(endpoint)s AND d.status = 'PENDING' AND d.next_attempt_at <= %(now)s
+      AND (d.leased_until IS NULL OR d.leased_until < %(now)s)
+      AND NOT EXISTS (
+          SELECT 1 FROM webhooks_delivery e
+          WHERE e.endpoint_id = d.endpoint_id AND e.claim_id = d.claim_id AND e.status = 'PENDING'
+            AND e.id < d.id
+      )
+    ORDER BY d.id LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id, event_id, endpoint_id, claim_id, kind, body, attempts, created_at, retry_from
+"""
+
+
 def lease(endpoint_pk: int, *, limit: int = BATCH) -> tuple[list[Delivery], datetime]:
     """Up to ``limit`` due deliveries of the endpoint, each the oldest pending one of its claim,
-    leased to this worker (the lease's end is returned: it is the worker's mark on the rows)."""
+    leased to this worker (the lease's end is returned: it is the worker's mark on the rows). On
+    PostgreSQL one statement (``FOR UPDATE SKIP LOCKED``: two workers never lease the same row)."""
     now = clock.real_now()
     until = now + lease_length()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_LEASE_SQL, {"until": until, "endpoint": endpoint_pk, "now": now, "limit": limit})
+            rows = cursor.fetchall()
+        taken = [
+            Delivery(
+                id=pk,
+                event_id=event_id,
+                endpoint_id=endpoint_id,
+                claim_id=claim_id,
+                kind=kind,
+                body=json.loads(body) if isinstance(body, str) else body,
+                attempts=attempts,
+                created_at=created_at,
+                retry_from=retry_from,
+                next_attempt_at=now,
+                leased_until=until,
+            )
+            for pk, event_id, endpoint_id, claim_id, kind, body, attempts, created_at, retry_from in rows
+        ]
+        taken.sort(key=lambda d: d.pk)
+        return taken, until
     earlier = Delivery.objects.filter(
         endpoint_id=OuterRef("endpoint_id"),
         claim_id=OuterRef("claim_id"),
@@ -159,8 +202,9 @@ class Sent:
     answer: addresses.Answer
 
 
-def send(target: Target, delivery: Delivery) -> Sent:
-    """Sign and POST one delivery (no database access: the senders of a batch run in threads)."""
+def send(target: Target, delivery: Delivery, kept: addresses.KeptConnections | None = None) -> Sent:
+    """Sign and POST one delivery (no database access: the senders of a batch run in threads); with
+    ``kept``, on the thread's keep-alive connection to the endpoint."""
     body = encode(delivery.body)
     sent_at = clock.real_now()
     headers = signing.headers(
@@ -171,61 +215,132 @@ def send(target: Target, delivery: Delivery) -> Sent:
         timestamp=int(sent_at.timestamp()),
         body=body,
     )
-    return Sent(delivery, sent_at, addresses.post(target.url, body, headers, timeout=timeout()))
+    return Sent(delivery, sent_at, addresses.post(target.url, body, headers, timeout=timeout(), kept=kept))
+
+
+@dataclass(frozen=True)
+class _Answered:
+    """What one attempt changes in its delivery row, and the attempt row it adds."""
+
+    delivery: Delivery
+    sent_at: datetime
+    answer: addresses.Answer
+    outcome: str  # delivered, failed, parked
+    error: str
+    next_attempt_at: datetime | None  # a failure's retry
+
+
+def _answered(item: Sent, now: datetime) -> _Answered:
+    delivery, answer = item.delivery, item.answer
+    error = (answer.error or ("" if answer.ok else f"HTTP {answer.status}"))[:300]
+    if answer.ok:
+        return _Answered(delivery, item.sent_at, answer, "delivered", error, None)
+    if now >= delivery.retry_from + RETRY_WINDOW:
+        return _Answered(delivery, item.sent_at, answer, "parked", error, None)
+    retry_at = min(now + retry_delay(delivery.attempts + 1), delivery.retry_from + RETRY_WINDOW)
+    return _Answered(delivery, item.sent_at, answer, "failed", error, retry_at)
+
+
+_ROW = "(%s::bigint, %s::timestamptz, %s::integer, %s::integer, %s::varchar, %s::varchar, %s::timestamptz)"
+_RECORD_SQL = """
+WITH answer (id, sent_at, status, latency_ms, error, outcome, retry_at) AS (VALUES {rows}),
+done AS (
+    UPDATE webhooks_delivery d SET
+        attempts = d.attempts + 1,
+        leased_until = NULL,
+        last_attempt_at = a.sent_at,
+        last_status = a.status,
+        last_latency_ms = a.latency_ms,
+        last_error = a.error,
+        status = CASE a.outcome WHEN 'delivered' THEN 'DELIVERED' WHEN 'parked' THEN 'PARKED' ELSE d.status END,
+        delivered_at = CASE WHEN a.outcome = 'delivered' THEN %s::timestamptz ELSE d.delivered_at END,
+        next_attempt_at = COALESCE(a.retry_at, d.next_attempt_at)
+    FROM answer a
+    WHERE d.id = a.id AND d.leased_until = %s::timestamptz
+    RETURNING d.id, a.sent_at, a.status, a.latency_ms, a.error
+)
+INSERT INTO webhooks_attempt (delivery_id, attempted_at, status, latency_ms, error)
+SELECT id, sent_at, status, latency_ms, error FROM done
+RETURNING delivery_id
+"""
+
+
+def _record_rows(answered: list[_Answered], now: datetime, leased_until: datetime) -> set[int]:
+    """Write the answers; the IDs of the deliveries whose lease was still this worker's (the others'
+    answers are not recorded). On PostgreSQL one statement (atomic on its own); elsewhere one
+    transaction of one update per delivery."""
+    if connection.vendor == "postgresql":
+        params: list[Any] = []
+        for a in answered:
+            params += [
+                a.delivery.pk,
+                a.sent_at,
+                a.answer.status,
+                a.answer.latency_ms,
+                a.error,
+                a.outcome,
+                a.next_attempt_at,
+            ]
+        params += [now, leased_until]
+        with connection.cursor() as cursor:
+            cursor.execute(_RECORD_SQL.format(rows=", ".join([_ROW] * len(answered))), params)
+            return {row[0] for row in cursor.fetchall()}
+    recorded: set[int] = set()
+    attempts: list[Attempt] = []
+    with transaction.atomic():
+        for a in answered:
+            changes: dict[str, object] = {
+                "attempts": a.delivery.attempts + 1,
+                "leased_until": None,
+                "last_attempt_at": a.sent_at,
+                "last_status": a.answer.status,
+                "last_latency_ms": a.answer.latency_ms,
+                "last_error": a.error,
+            }
+            if a.outcome == "delivered":
+                changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
+            elif a.outcome == "parked":
+                changes.update(status=Delivery.Status.PARKED)
+            else:
+                changes.update(next_attempt_at=a.next_attempt_at)
+            if Delivery.objects.filter(pk=a.delivery.pk, leased_until=leased_until).update(**changes):
+                recorded.add(a.delivery.pk)
+                attempts.append(
+                    Attempt(
+                        delivery_id=a.delivery.pk,
+                        attempted_at=a.sent_at,
+                        status=a.answer.status,
+                        latency_ms=a.answer.latency_ms,
+                        error=a.error,
+                    )
+                )
+        Attempt.objects.bulk_create(attempts)
+    return recorded
 
 
 def record(target: Target, sent: list[Sent], leased_until: datetime) -> list[str]:
-    """Record a batch's answers in one transaction; per delivery "delivered", "failed", "parked" or
-    "lost" (its lease was taken over by another worker: nothing recorded)."""
+    """Record a batch's answers together; per delivery "delivered", "failed", "parked" or "lost" (its
+    lease was taken over by another worker: nothing recorded)."""
+    if not sent:
+        return []
     now = clock.real_now()
-    outcomes: list[str] = []
-    attempts: list[Attempt] = []
-    with transaction.atomic():
-        for item in sent:
-            delivery, answer = item.delivery, item.answer
-            error = (answer.error or ("" if answer.ok else f"HTTP {answer.status}"))[:300]
-            tries = delivery.attempts + 1
-            changes: dict[str, object] = {
-                "attempts": tries,
-                "leased_until": None,
-                "last_attempt_at": item.sent_at,
-                "last_status": answer.status,
-                "last_latency_ms": answer.latency_ms,
-                "last_error": error,
-            }
-            if answer.ok:
-                outcome = "delivered"
-                changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
-            elif now >= delivery.retry_from + RETRY_WINDOW:
-                outcome = "parked"
-                changes.update(status=Delivery.Status.PARKED)
-            else:
-                outcome = "failed"
-                retry_at = min(now + retry_delay(tries), delivery.retry_from + RETRY_WINDOW)
-                changes.update(next_attempt_at=retry_at)
-            if not Delivery.objects.filter(pk=delivery.pk, leased_until=leased_until).update(**changes):
-                outcomes.append("lost")
-                continue
-            outcomes.append(outcome)
-            attempts.append(
-                Attempt(
-                    delivery_id=delivery.pk,
-                    attempted_at=item.sent_at,
-                    status=answer.status,
-                    latency_ms=answer.latency_ms,
-                    error=error,
-                )
+    answered = [_answered(item, now) for item in sent]
+    recorded = _record_rows(answered, now, leased_until)
+    outcomes = []
+    for a in answered:
+        if a.delivery.pk not in recorded:
+            outcomes.append("lost")
+            continue
+        outcomes.append(a.outcome)
+        if a.outcome != "delivered":
+            log.info(
+                "webhook.not_delivered",
+                delivery=a.delivery.pk,
+                endpoint=target.pk,
+                event_id=str(a.delivery.event_id),
+                outcome=a.outcome,
+                error=a.error,
             )
-            if outcome != "delivered":
-                log.info(
-                    "webhook.not_delivered",
-                    delivery=delivery.pk,
-                    endpoint=target.pk,
-                    event_id=str(delivery.event_id),
-                    outcome=outcome,
-                    error=error,
-                )
-        Attempt.objects.bulk_create(attempts)
     return outcomes
 
 
@@ -235,10 +350,12 @@ def attempt(target: Target, delivery: Delivery, leased_until: datetime) -> str:
 
 
 def drain(endpoint_pk: int, *, budget: float = RUN_SECONDS, linger: float = 0.0) -> DeliveryResult:
-    """Send the endpoint's due deliveries, batch after batch, until none has been due for
-    ``linger`` seconds (it looks every 50 ms: the worker's drains pick up new events at once) or ``budget`` seconds have passed.
-    The deliveries of a batch (one per claim) are sent by ``PER_ENDPOINT`` threads at once; their
-    answers are recorded together."""
+    """Send the endpoint's due deliveries, batch after batch, until none has been due for ``linger``
+    seconds or ``budget`` seconds have passed. While it lingers it looks again every 50 ms, or at once
+    when a change that wrote deliveries for the endpoint commits (``wakeup``, PostgreSQL). The
+    deliveries of a batch (one per claim) are sent by ``PER_ENDPOINT`` threads at once, each on its
+    own keep-alive connection to the endpoint for the whole drain; their answers are recorded
+    together."""
     result = DeliveryResult()
     endpoint = Endpoint.objects.filter(pk=endpoint_pk, enabled=True).first()
     if endpoint is None:
@@ -246,24 +363,33 @@ def drain(endpoint_pk: int, *, budget: float = RUN_SECONDS, linger: float = 0.0)
     target = Target.of(endpoint)
     stop_at = time.monotonic() + budget
     quiet_since: float | None = None
-    with ThreadPoolExecutor(max_workers=PER_ENDPOINT, thread_name_prefix="webhook-send") as senders:
-        while time.monotonic() < stop_at:
-            batch, until = lease(endpoint_pk)
-            if not batch:
-                quiet_since = quiet_since or time.monotonic()
-                if time.monotonic() - quiet_since >= linger:
-                    break
-                time.sleep(0.05)
-                continue
-            quiet_since = None
-            sent = list(senders.map(lambda d: send(target, d), batch))
-            for outcome in record(target, sent, until):
-                if outcome == "delivered":
-                    result.delivered += 1
-                elif outcome == "parked":
-                    result.parked += 1
-                elif outcome == "failed":
-                    result.failed += 1
+    kept = addresses.KeptConnections()
+    listening = wakeup.LISTENER.listening.is_set()
+    try:
+        with ThreadPoolExecutor(max_workers=PER_ENDPOINT, thread_name_prefix="webhook-send") as senders:
+            while time.monotonic() < stop_at:
+                seen = wakeup.LISTENER.generation(endpoint_pk)
+                batch, until = lease(endpoint_pk)
+                if not batch:
+                    quiet_since = quiet_since or time.monotonic()
+                    if time.monotonic() - quiet_since >= linger:
+                        break
+                    if listening:
+                        wakeup.LISTENER.wait_endpoint(endpoint_pk, seen, POLL_SECONDS)
+                    else:
+                        time.sleep(POLL_SECONDS)
+                    continue
+                quiet_since = None
+                sent = list(senders.map(lambda d: send(target, d, kept), batch))
+                for outcome in record(target, sent, until):
+                    if outcome == "delivered":
+                        result.delivered += 1
+                    elif outcome == "parked":
+                        result.parked += 1
+                    elif outcome == "failed":
+                        result.failed += 1
+    finally:
+        kept.close_all()
     return result
 
 
@@ -287,6 +413,10 @@ class _Pool:
             with self._lock:
                 self._busy.discard(endpoint_pk)
         return done
+
+    def busy(self) -> set[int]:
+        with self._lock:
+            return set(self._busy)
 
     def submit(self, endpoints: list[int], budget: float, size: int) -> list[Future[DeliveryResult]]:
         with self._lock:
@@ -322,6 +452,12 @@ class _Pool:
 
 
 _pool = _Pool()
+
+
+def wait_between_runs(seconds: float, stopping: threading.Event) -> None:
+    """``Job.wake`` of ``webhook-deliveries``: the worker's wait between two runs, cut short when a
+    change that wrote deliveries for an endpoint this process is not draining commits (``wakeup``)."""
+    wakeup.wait_for_work(seconds, stopping, _pool.busy)
 
 
 def deliver_due(
