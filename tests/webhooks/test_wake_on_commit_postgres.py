@@ -63,10 +63,17 @@ def test_a_change_that_rolls_back_wakes_nobody(
     subscribe(receiver, world.cr, events.CHANGED)
     time.sleep(0.5)
     before = wakeup.LISTENER.notifications
-    with pytest.raises(RuntimeError), transaction.atomic():
-        send_claim(world)
-        assert Delivery.objects.count() == 1, "the outbox row was written in the transaction"
-        raise RuntimeError("roll back")
+    written: list[int] = []
+
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            send_claim(world)
+            written.append(Delivery.objects.count())
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert written == [1], "the outbox row was written in the transaction"
     time.sleep(1.0)
     assert wakeup.LISTENER.notifications == before
     assert not Delivery.objects.exists()
