@@ -172,6 +172,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="'run-timers --only webhook-deliveries' processes (default 1)",
     )
     hooks.add_argument(
+        "--webhook-backlog",
+        type=_non_negative,
+        default=3000,
+        help="then changes made with no deliverer running, to time how fast the deliverers empty the "
+        "backlog (default 3000; 0 skips it)",
+    )
+    hooks.add_argument(
         "--webhook-window",
         type=_positive,
         default=10,

@@ -41,7 +41,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from bench.common import BIN_DIR, OtherLoad, Summary, checkpoint, machine_check, percentile, say, verdict
+from bench.common import (
+    BIN_DIR,
+    OtherLoad,
+    Summary,
+    checkpoint,
+    heading,
+    machine_check,
+    percentile,
+    say,
+    verdict,
+)
 
 FLOW = ("acceptClaim", "applyArticle75", "sendLiabilityDecision")
 GOAL_MS = 1000.0
@@ -357,56 +367,117 @@ class Deliverers:
                 process.wait(timeout=10)
 
 
-def measure(
-    *, rate: float, seconds: float, generators: int, deliverers: int, window: int, grace: float = 30.0
-) -> Measured:
-    from django.db import connections
+class Generators:
+    """The generator processes (spawned: each its own interpreter and connection), started at once;
+    they warm up, then wait at ``barrier`` for the measurement to begin."""
 
-    from bench.generate import World, ensure_comp_users, ensure_world, generate_claims
-    from claimsportal.organisations.models import Organisation
-    from claimsportal.webhooks import events, services
-    from claimsportal.webhooks.models import Delivery
+    def __init__(
+        self, users: list[str], shares: list[list[int]], per_second: float, seconds: float, window: int
+    ) -> None:
+        ctx = mp.get_context("spawn")
+        count = len(shares)
+        self.barrier = ctx.Barrier(count + 1)
+        self.results = ctx.Queue()
+        self.counters = ctx.RawArray("q", count)
+        self.procs = [
+            ctx.Process(
+                target=_generator,
+                args=(
+                    i,
+                    users[i],
+                    shares[i],
+                    per_second,
+                    seconds,
+                    window,
+                    self.barrier,
+                    self.results,
+                    self.counters,
+                ),
+                name=f"bench-webhook-load-{i}",
+            )
+            for i in range(count)
+        ]
+        for proc in self.procs:
+            proc.start()
+
+    def collect(self, timeout: float) -> list[GeneratorResult]:
+        collected = [self.results.get(timeout=timeout) for _ in self.procs]
+        for proc in self.procs:
+            proc.join(timeout=30)
+        return collected
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+
+    @staticmethod
+    def report(collected: list[GeneratorResult]) -> None:
+        for r in collected:
+            if r.failure:
+                say(f"  generator {r.index} failed:\n{r.failure}")
+            for sample in r.error_samples:
+                say(f"  refused: {sample}")
+
+
+def _claims(count: int, label: str) -> list[int]:
+    from bench.generate import World, ensure_world, generate_claims
 
     world = ensure_world()
-    users = ensure_comp_users(world, generators)
-    count = int(rate * seconds / len(FLOW) * 1.2) + (4 + window) * generators
     generated = generate_claims(
         World([world.cr_org], [world.comp_org], [world.comp_branches[0]]),
         count=count,
         due=0,
         mix=[("RTA", "ClaimSubmitted", 1)],
-        label="claims the generators change",
+        label=label,
     )
-    ids = list(range(generated.first_id, generated.last_id + 1))
+    return list(range(generated.first_id, generated.last_id + 1))
+
+
+def _register(url: str, arrivals: Arrivals) -> Any:
+    """The claimant firm's endpoint for every change of its claims, its secret given to the receiver."""
+    from django.conf import settings
+
+    from bench.generate import ensure_world
+    from claimsportal.organisations.models import Organisation
+    from claimsportal.webhooks import events, services
+
+    settings.CLAIMSPORTAL_WEBHOOKS_PRIVATE_ADDRESSES = True  # registering the loopback receiver
+    created = services.register(
+        Organisation.objects.get(pk=ensure_world().cr_org), None, url=url, events_wanted=[events.CHANGED]
+    )
+    arrivals.keys[created.endpoint.key_id] = created.secret
+    return created.endpoint
+
+
+def _unregister(endpoint: Any) -> None:
+    from claimsportal.webhooks import services
+
+    services.remove(endpoint.organisation, None, endpoint.endpoint_id)
+
+
+def measure(
+    *, rate: float, seconds: float, generators: int, deliverers: int, window: int, grace: float = 30.0
+) -> Measured:
+    from django.db import connections
+
+    from bench.generate import ensure_comp_users, ensure_world
+    from claimsportal.webhooks.models import Delivery
+
+    users = ensure_comp_users(ensure_world(), generators)
+    count = int(rate * seconds / len(FLOW) * 1.2) + (4 + window) * generators
+    ids = _claims(count, "claims the generators change")
     shares = [ids[i::generators] for i in range(generators)]
     with receiver() as (url, arrivals):
-        from django.conf import settings
-
-        settings.CLAIMSPORTAL_WEBHOOKS_PRIVATE_ADDRESSES = True  # registering the loopback receiver
-        created = services.register(
-            Organisation.objects.get(pk=world.cr_org), None, url=url, events_wanted=[events.CHANGED]
-        )
-        arrivals.keys[created.endpoint.key_id] = created.secret
+        endpoint = _register(url, arrivals)
         connections.close_all()
         checkpoint()
         workers = Deliverers(deliverers)
         if not workers.wait_ready():
             say("  WARNING: a deliverer did not start within 5 minutes")
-        ctx = mp.get_context("spawn")
-        barrier = ctx.Barrier(generators + 1)
-        results = ctx.Queue()
-        counters = ctx.RawArray("q", generators)
-        procs = [
-            ctx.Process(
-                target=_generator,
-                args=(i, users[i], shares[i], rate / generators, seconds, window, barrier, results, counters),
-                name=f"bench-webhook-load-{i}",
-            )
-            for i in range(generators)
-        ]
+        load = Generators(users, shares, rate / generators, seconds, window)
+        procs, barrier, counters = load.procs, load.barrier, load.counters
         try:
-            for proc in procs:
-                proc.start()
             say(
                 f"  {generators} generator processes ({rate / generators:g} changes/s each), {deliverers} "
                 f"run-timers --only webhook-deliveries process{'es' if deliverers > 1 else ''}; warming up"
@@ -428,11 +499,7 @@ def measure(
                     f"load {load_average()}"
                 )
                 last, last_t = made, now
-            collected: list[GeneratorResult] = []
-            for _ in procs:
-                collected.append(results.get(timeout=seconds + 120))
-            for proc in procs:
-                proc.join(timeout=30)
+            collected = load.collect(seconds + 120)
             changes = sum(r.changes for r in collected)
             made = {g for r in collected for g in r.guids}
             waited = time.monotonic()
@@ -446,14 +513,8 @@ def measure(
             machine_after = load_average()
         finally:
             workers.stop()
-            for proc in procs:
-                if proc.is_alive():
-                    proc.terminate()
-        for r in collected:
-            if r.failure:
-                say(f"  generator {r.index} failed:\n{r.failure}")
-            for sample in r.error_samples:
-                say(f"  refused: {sample}")
+            load.stop()
+        load.report(collected)
         with arrivals.lock:
             first = dict(arrivals.first)
             order = list(arrivals.order)
@@ -472,9 +533,7 @@ def measure(
         # The outbox row's created_at (inside the transaction, before the commit), for comparison.
         written_at = {
             str((body.get("claim") or {}).get("activityEngineGuid")): at.timestamp()
-            for body, at in Delivery.objects.filter(endpoint=created.endpoint).values_list(
-                "body", "created_at"
-            )
+            for body, at in Delivery.objects.filter(endpoint=endpoint).values_list("body", "created_at")
         }
         outbox = sorted(1000 * (first[g] - written_at[g]) for g in commit if g in first and g in written_at)
         position = {guid: i for i, guid in enumerate(order)}
@@ -488,6 +547,7 @@ def measure(
         span = (arrived[-1] - arrived[0]) if len(arrived) > 1 else float("nan")
         elapsed = max((r.elapsed for r in collected), default=float("nan"))
         delivered = sum(1 for g in commit if g in first)
+        _unregister(endpoint)  # its receiver goes away: nothing more for it
         return Measured(
             rate=changes / elapsed if elapsed else float("nan"),
             seconds=elapsed,
@@ -509,6 +569,96 @@ def measure(
             load_after=machine_after,
             other_load=other_load,
         )
+
+
+@dataclass
+class Capacity:
+    changes: int
+    generated_per_second: float
+    delivered: int
+    seconds: float  # first to last arrival
+    per_second: float
+    first_after: float  # seconds from the deliverer's start to the first arrival
+    deliverer_cpu_ms: float
+    out_of_order: int
+    duplicates: int
+    load_before: str
+    load_after: str
+
+
+def capacity(*, changes: int, generators: int, deliverers: int, timeout: float = 600.0) -> Capacity:
+    """How fast the deliverers empty a backlog: ``changes`` made as fast as the generators can, with
+    no deliverer running; then the deliverers start and the receiver times the deliveries from the
+    first to the last (the generators no longer compete with them for the CPUs)."""
+    from django.db import connections
+
+    from bench.generate import ensure_comp_users, ensure_world
+
+    users = ensure_comp_users(ensure_world(), generators)
+    claims_each = -(-changes // (len(FLOW) * generators))
+    ids = _claims(claims_each * generators + generators, "claims of the backlog")
+    shares = [ids[i::generators] for i in range(generators)]
+    with receiver() as (url, arrivals):
+        endpoint = _register(url, arrivals)
+        connections.close_all()
+        load = Generators(users, shares, 1e6, timeout, window=10)
+        try:
+            load.barrier.wait(timeout=600)
+            began = time.monotonic()
+            collected = load.collect(timeout)
+        finally:
+            load.stop()
+        load.report(collected)
+        made_in = time.monotonic() - began
+        made = {g for r in collected for g in r.guids}
+        say(f"  backlog: {len(made):,} changes made in {made_in:.1f} s with no deliverer running")
+        checkpoint()
+        load_before = load_average()
+        started = time.time()
+        workers = Deliverers(deliverers)
+        cpu_before = 0.0
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                with arrivals.lock:
+                    if made <= arrivals.first.keys():
+                        break
+                time.sleep(0.05)
+            cpu = workers.cpu() - cpu_before
+        finally:
+            workers.stop()
+        load_after = load_average()
+        with arrivals.lock:
+            first = {g: t for g, t in arrivals.first.items() if g in made}
+            order = [g for g in arrivals.order if g in made]
+            duplicates = arrivals.duplicates
+        _unregister(endpoint)
+    arrived = sorted(first.values())
+    span = arrived[-1] - arrived[0] if len(arrived) > 1 else float("nan")
+    position = {g: i for i, g in enumerate(order)}
+    by_claim: dict[int, list[str]] = {}
+    for r in collected:
+        for guid, claim in zip(r.guids, r.claims, strict=True):
+            by_claim.setdefault(claim, []).append(guid)
+    out_of_order = sum(
+        1
+        for guids in by_claim.values()
+        if sorted((g for g in guids if g in position), key=position.__getitem__)
+        != [g for g in guids if g in position]
+    )
+    return Capacity(
+        changes=len(made),
+        generated_per_second=len(made) / made_in if made_in else float("nan"),
+        delivered=len(first),
+        seconds=span,
+        per_second=(len(first) - 1) / span if span and span == span else float("nan"),
+        first_after=(arrived[0] - started) if arrived else float("nan"),
+        deliverer_cpu_ms=1000 * cpu / max(1, len(first)),
+        out_of_order=out_of_order,
+        duplicates=duplicates,
+        load_before=load_before,
+        load_after=load_after,
+    )
 
 
 def run(args: Any, summary: Summary) -> None:
@@ -568,3 +718,25 @@ def run(args: Any, summary: Summary) -> None:
         "load average before -> after; other processes' CPU",
         f"{m.load_before} -> {m.load_after}; {m.other_load:.0%}",
     )
+    if args.webhook_backlog:
+        heading("webhooks: how fast the deliverers empty a backlog")
+        machine_check("webhook backlog")
+        c = capacity(
+            changes=args.webhook_backlog,
+            generators=args.webhook_generators,
+            deliverers=args.webhook_deliverers,
+        )
+        say(
+            f"webhook backlog: {c.changes:,} changes (made at {c.generated_per_second:.0f}/s with no deliverer); "
+            f"{c.delivered:,} delivered in {c.seconds:.1f} s = {c.per_second:.0f} deliveries/s, the first "
+            f"{c.first_after:.1f} s after the deliverer started; {c.deliverer_cpu_ms:.2f} ms of deliverer CPU "
+            f"per delivery (start-up included); {c.duplicates} duplicates, {c.out_of_order} claims out of "
+            f"order; load average {c.load_before} -> {c.load_after}"
+        )
+        summary.add(
+            "webhooks",
+            f"backlog of {c.changes:,}: deliveries per s (deliverer CPU ms each)",
+            f"{c.per_second:.0f} ({c.deliverer_cpu_ms:.2f} ms)",
+            f">= {GOAL_RATE:.0f}/s",
+            verdict(c.per_second >= GOAL_RATE and c.delivered == c.changes),
+        )

@@ -110,6 +110,10 @@ def due_endpoints(now: datetime, limit: int = 1000) -> list[int]:
     )
 
 
+# ``OFFSET 0`` keeps the NOT EXISTS a subplan, one probe of the chain index (endpoint, claim, id) per
+# candidate, whatever the statistics say: pulled up into an anti-join, a plan made on stale
+# statistics (a backlog after an outage) compared every pending row with every other (5.5 s per
+# lease with 2,000 pending, instead of 19 ms).
 _LEASE_SQL = """
 UPDATE webhooks_delivery SET leased_until = %(until)s
 WHERE id IN (
@@ -120,6 +124,7 @@ WHERE id IN (
           SELECT 1 FROM webhooks_delivery e
           WHERE e.endpoint_id = d.endpoint_id AND e.claim_id = d.claim_id AND e.status = 'PENDING'
             AND e.id < d.id
+          OFFSET 0
       )
     ORDER BY d.id LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
