@@ -47,6 +47,7 @@ BATCH = 50  # deliveries leased at a time by one endpoint's thread (the heads of
 PER_ENDPOINT = 8  # of which this many are sent at once, each sender on its own keep-alive connection
 LINGER = 1.0  # seconds a drain keeps looking for new deliveries once it has sent some
 POLL_SECONDS = 0.05  # how often a lingering drain looks (at once when woken on commit)
+LANES = 2  # batches of one endpoint in flight at once (PostgreSQL): one is sent while another is leased
 RUN_SECONDS = 20.0  # an endpoint's time budget in one run of the job
 KEPT = timedelta(days=30)  # delivered and parked deliveries are purged after this
 
@@ -60,8 +61,9 @@ def threads() -> int:
 
 
 def lease_length() -> timedelta:
-    """Long enough for a whole batch to time out (``PER_ENDPOINT`` attempts at a time)."""
-    return timedelta(seconds=(BATCH // PER_ENDPOINT + 1) * (timeout() + 1) + 5)
+    """Long enough for a whole batch to time out while the drain's other lanes' batches share the
+    ``PER_ENDPOINT`` senders."""
+    return timedelta(seconds=(BATCH * LANES // PER_ENDPOINT + 1) * (timeout() + 1) + 5)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -354,48 +356,81 @@ def attempt(target: Target, delivery: Delivery, leased_until: datetime) -> str:
     return record(target, [send(target, delivery)], leased_until)[0]
 
 
-def drain(endpoint_pk: int, *, budget: float = RUN_SECONDS, linger: float = 0.0) -> DeliveryResult:
-    """Send the endpoint's due deliveries, batch after batch, until none has been due for ``linger``
-    seconds or ``budget`` seconds have passed. While it lingers it looks again every 50 ms, or at once
-    when a change that wrote deliveries for the endpoint commits (``wakeup``, PostgreSQL). The
-    deliveries of a batch (one per claim) are sent by ``PER_ENDPOINT`` threads at once, each on its
-    own keep-alive connection to the endpoint for the whole drain; their answers are recorded
-    together."""
+def _lane(
+    endpoint_pk: int,
+    target: Target,
+    senders: ThreadPoolExecutor,
+    kept: addresses.KeptConnections,
+    stop_at: float,
+    linger: float,
+) -> DeliveryResult:
+    """One lane of a drain: lease a batch, send it, record the answers, again, until nothing has been
+    due for ``linger`` seconds (looking every 50 ms, or at once when woken on commit) or ``stop_at``."""
     result = DeliveryResult()
+    quiet_since: float | None = None
+    listening = wakeup.LISTENER.listening.is_set()
+    while time.monotonic() < stop_at:
+        seen = wakeup.LISTENER.generation(endpoint_pk)
+        batch, until = lease(endpoint_pk)
+        if not batch:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= linger:
+                break
+            if listening:
+                wakeup.LISTENER.wait_endpoint(endpoint_pk, seen, POLL_SECONDS)
+            else:
+                time.sleep(POLL_SECONDS)
+            continue
+        quiet_since = None
+        sent = list(senders.map(lambda d: send(target, d, kept), batch))
+        for outcome in record(target, sent, until):
+            if outcome == "delivered":
+                result.delivered += 1
+            elif outcome == "parked":
+                result.parked += 1
+            elif outcome == "failed":
+                result.failed += 1
+    return result
+
+
+def _lane_in_thread(*args: Any) -> DeliveryResult:
+    try:
+        return _lane(*args)
+    finally:
+        connection.close()  # the lane's thread had its own connection
+
+
+def drain(
+    endpoint_pk: int, *, budget: float = RUN_SECONDS, linger: float = 0.0, lanes: int | None = None
+) -> DeliveryResult:
+    """Send the endpoint's due deliveries, batch after batch, until none has been due for ``linger``
+    seconds or ``budget`` seconds have passed. On PostgreSQL outside a transaction ``LANES`` lanes
+    work at once, each leasing, sending and recording its own batches, so that one batch is sent
+    while another is leased or recorded (the order per claim holds: a lease skips a claim whose
+    earlier event is still pending). The deliveries are sent by ``PER_ENDPOINT`` threads at once in
+    all, each on its own keep-alive connection to the endpoint for the whole drain."""
     endpoint = Endpoint.objects.filter(pk=endpoint_pk, enabled=True).first()
     if endpoint is None:
-        return result
+        return DeliveryResult()
     target = Target.of(endpoint)
     stop_at = time.monotonic() + budget
-    quiet_since: float | None = None
     kept = addresses.KeptConnections()
-    listening = wakeup.LISTENER.listening.is_set()
+    count = LANES if lanes is None else lanes
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        count = 1
     try:
         with ThreadPoolExecutor(max_workers=PER_ENDPOINT, thread_name_prefix="webhook-send") as senders:
-            while time.monotonic() < stop_at:
-                seen = wakeup.LISTENER.generation(endpoint_pk)
-                batch, until = lease(endpoint_pk)
-                if not batch:
-                    quiet_since = quiet_since or time.monotonic()
-                    if time.monotonic() - quiet_since >= linger:
-                        break
-                    if listening:
-                        wakeup.LISTENER.wait_endpoint(endpoint_pk, seen, POLL_SECONDS)
-                    else:
-                        time.sleep(POLL_SECONDS)
-                    continue
-                quiet_since = None
-                sent = list(senders.map(lambda d: send(target, d, kept), batch))
-                for outcome in record(target, sent, until):
-                    if outcome == "delivered":
-                        result.delivered += 1
-                    elif outcome == "parked":
-                        result.parked += 1
-                    elif outcome == "failed":
-                        result.failed += 1
+            args = (endpoint_pk, target, senders, kept, stop_at, linger)
+            if count == 1:
+                return _lane(*args)
+            with ThreadPoolExecutor(max_workers=count - 1, thread_name_prefix="webhook-lane") as others:
+                futures = [others.submit(_lane_in_thread, *args) for _ in range(count - 1)]
+                result = _lane(*args)
+                for future in futures:
+                    result.add(future.result())
+            return result
     finally:
         kept.close_all()
-    return result
 
 
 class _Pool:
