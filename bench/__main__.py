@@ -56,6 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             "lists",
             "dashboard",
             "feed",
+            "webhooks",
         ),
         help="which benchmark (default: all = generate, timers, perform, api; retention: generate, then the "
         "retention job)",
@@ -166,7 +167,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--webhook-rate",
         type=float,
         default=200.0,
-        help="liability decisions per second for the webhook client (default 200)",
+        help="liability decisions per second for the webhook client, and claim changes per second of the "
+        "webhook delivery measurement (default 200)",
+    )
+    hooks = parser.add_argument_group("webhooks (delivery after commit; also the end of 'feed')")
+    hooks.add_argument(
+        "--webhook-seconds", type=float, default=30.0, help="seconds of steady changes (default 30)"
+    )
+    hooks.add_argument(
+        "--webhook-generators",
+        type=_positive,
+        default=4,
+        help="processes changing claims through perform() (default 4)",
+    )
+    hooks.add_argument(
+        "--webhook-deliverers",
+        type=_positive,
+        default=1,
+        help="'run-timers --only webhook-deliveries' processes (default 1)",
+    )
+    hooks.add_argument(
+        "--webhook-backlog",
+        type=_non_negative,
+        default=3000,
+        help="then changes made with no deliverer running, to time how fast the deliverers empty the "
+        "backlog (default 3000; 0 skips it)",
+    )
+    hooks.add_argument(
+        "--webhook-window",
+        type=_positive,
+        default=10,
+        help="claims each generator changes in turn (default 10: one claim's changes 0.2 s apart at "
+        "200/s from 4 generators; 1: one claim's three changes one after the other)",
     )
     lists = parser.add_argument_group("lists (A2A reads of one large insurer at two sizes)")
     lists.add_argument(
@@ -207,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import api, dashboard, lists, perform, retention, timers, transfer
+    from bench import api, dashboard, lists, perform, retention, timers, transfer, webhooks
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -274,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which == "feed":
             heading("feed: polling, cursor feed and webhook clients")
             api.run_feed(args, db, summary)
+        if args.which in ("feed", "webhooks"):
+            heading("webhooks: delivery after commit at a steady change rate")
+            webhooks.run(args, summary)
     except KeyboardInterrupt:
         say("interrupted")
         summary.print()

@@ -105,3 +105,42 @@ def test_the_loop_prints_a_line_per_run_and_stops_cleanly_on_sigterm(tmp_path: P
     summary = json.loads("\n".join(lines[start:]))
     assert summary["stopped"] is True and summary["moved"] == 0
     assert "each in its own thread" in errors
+
+
+def test_only_is_refused_with_once_or_job(db: None) -> None:
+    with pytest.raises(CommandError, match="--only is for the loop"):
+        call_command(
+            "run_timers", "--once", "--only", "webhook-deliveries", stdout=StringIO(), stderr=StringIO()
+        )
+
+
+def test_the_loop_with_only_runs_those_jobs_alone(tmp_path: Path) -> None:
+    """A dedicated worker: ``run-timers --only webhook-deliveries`` runs that job and no other."""
+    env = {**os.environ, "CLAIMSPORTAL_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(  # noqa: S603 - our own entry point
+        [str(CLAIMSPORTAL), "migrate", "--verbosity", "0"], env=env, check=True, timeout=120
+    )
+    worker = subprocess.Popen(  # noqa: S603 - our own entry point
+        [str(CLAIMSPORTAL), "run-timers", "--only", "webhook-deliveries"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout is not None
+        jobs: list[str] = []
+        deadline = time.monotonic() + 60
+        while len(jobs) < 3 and time.monotonic() < deadline:
+            line = worker.stdout.readline()
+            if line.startswith("{"):
+                jobs.append(json.loads(line)["job"])
+        worker.send_signal(signal.SIGTERM)
+        _, errors = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert jobs == ["webhook-deliveries"] * 3
+    assert worker.returncode == 0, errors
+    assert "1 jobs, each in its own thread: webhook-deliveries every 0.5 s" in errors

@@ -1,6 +1,7 @@
 """A reference receiver: a real HTTP server on a loopback port, in a thread, that checks each
 delivery's signature and freshness as docs/webhooks.md tells integrators to, de-duplicates on the
-event ID and can be told to fail, or to be slow, for a while."""
+event ID, keeps connections alive (HTTP/1.1), counts them, and can be told to fail, or to be slow,
+for a while."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Receiver:
     fail_next: int = 0  # answer 503 to this many requests
     fail_events: dict[str, int] = field(default_factory=dict)  # event ID -> answer 503 this many times
     delay: float = 0.0  # seconds to wait before answering
+    connections: int = 0  # TCP connections the portal opened to it (keep-alive reuses them)
     now: Callable[[], float] = time.time
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -59,6 +61,13 @@ def running_receiver(path: str = "/hooks") -> Iterator[Receiver]:
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as most receivers
+
+        def setup(self) -> None:
+            super().setup()
+            with receiver.lock:
+                receiver.connections += 1
+
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if receiver.delay:

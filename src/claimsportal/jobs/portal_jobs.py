@@ -297,6 +297,7 @@ PORTAL_JOBS = Registry(
             webhook_deliveries,
             ("webhooksDelivered", "webhooksFailed", "webhooksParked", "webhookEndpoints"),
             timedelta(minutes=5),
+            wake=webhooks.wait_between_runs,  # at once when a change commits (PostgreSQL)
         ),
         Job(
             "webhook-deliveries-purge",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -83,6 +84,9 @@ class Job:
     # How late against its schedule it may be before the health check says so.
     lag_budget: timedelta
     retention: tuple[Retention, ...] = field(default=())
+    # An ``Every`` job's wait between runs in the worker (seconds, the worker's stop event); it may
+    # return early when there is work (the webhook deliveries wake on commit). None: just wait.
+    wake: Callable[[float, threading.Event], object] | None = None
 
     def describe(self) -> dict[str, Any]:
         return {

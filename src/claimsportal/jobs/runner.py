@@ -179,14 +179,22 @@ class Worker:
     def _loop(self, job: Job) -> None:
         try:
             while not self.stopping.is_set():
+                woken = job.wake is not None and isinstance(job.schedule, Every)
                 try:
                     wait = self._tick(job)
                 except Exception:  # e.g. the database is down: try again after a pause
                     log.exception("jobs.loop_failed", job=job.name)
-                    wait = min(self._daily_poll, 30.0)
+                    wait, woken = min(self._daily_poll, 30.0), False
                 finally:
                     connection.close_if_unusable_or_obsolete()
-                self.stopping.wait(wait)
+                if woken and job.wake is not None:
+                    try:
+                        job.wake(wait, self.stopping)
+                    except Exception:  # the wake-up is an optimisation: fall back to the schedule
+                        log.exception("jobs.wake_failed", job=job.name)
+                        self.stopping.wait(wait)
+                else:
+                    self.stopping.wait(wait)
         finally:
             connection.close()
 

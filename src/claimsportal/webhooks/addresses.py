@@ -14,6 +14,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
@@ -118,9 +119,62 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(raw, server_hostname=self._host_name)  # type: ignore[attr-defined]
 
 
-def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> Answer:
+class KeptConnections:
+    """Keep-alive: one open connection per thread and (scheme, host, port, checked address), reused by
+    that thread's next request to the same place and closed by :meth:`close_all` (a drain of the
+    delivery job holds one and closes it when it ends). The address is still resolved and checked
+    before every request; a connection is only reused for the very address just checked."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._every: set[http.client.HTTPConnection] = set()
+        self._lock = threading.Lock()
+        self.opened = 0
+
+    def _mine(self) -> dict[tuple[str, str, int, str], http.client.HTTPConnection]:
+        found: dict[tuple[str, str, int, str], http.client.HTTPConnection] | None = getattr(
+            self._local, "connections", None
+        )
+        if found is None:
+            found = {}
+            self._local.connections = found
+        return found
+
+    def take(self, key: tuple[str, str, int, str]) -> http.client.HTTPConnection | None:
+        return self._mine().pop(key, None)
+
+    def keep(self, key: tuple[str, str, int, str], connection: http.client.HTTPConnection) -> None:
+        self._mine()[key] = connection
+        with self._lock:
+            self._every.add(connection)
+
+    def opening(self) -> None:
+        with self._lock:
+            self.opened += 1
+
+    def close_all(self) -> None:
+        with self._lock:
+            every, self._every = self._every, set()
+        for connection in every:
+            connection.close()
+
+
+# A reused connection the receiver had closed meanwhile fails before any answer: send once more on a
+# new one (at-least-once allows it; the event ID is the same).
+_STALE = (
+    http.client.RemoteDisconnected,
+    BrokenPipeError,
+    ConnectionResetError,
+    http.client.CannotSendRequest,
+)
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str], *, timeout: float, kept: KeptConnections | None = None
+) -> Answer:
     """POST ``body`` to ``url`` (no redirects followed), with ``timeout`` seconds for the connection and
-    for each read; the address is checked again and pinned."""
+    for each read; the address is checked again and pinned. With ``kept``, the connection stays open
+    for the thread's next request to the same address (keep-alive)."""
     began = time.monotonic()
 
     def took() -> int:
@@ -136,17 +190,33 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> A
         return Answer(None, took(), error.message[:300])
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     kind = _PinnedHTTPS if https else _PinnedHTTP
-    connection = kind(host, port, address, timeout)
-    try:
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read(MAX_ANSWER_BYTES)
-        return Answer(response.status, took())
-    except TimeoutError:
-        return Answer(None, took(), f"no answer within {timeout:g} seconds")
-    except ssl.SSLError as error:
-        return Answer(None, took(), f"TLS failed: {error.reason or error}"[:300])
-    except (OSError, http.client.HTTPException) as error:
-        return Answer(None, took(), f"{type(error).__name__}: {error}"[:300])
-    finally:
-        connection.close()
+    key = (parts.scheme, host, port, address)
+    reused = kept.take(key) if kept is not None else None
+    while True:
+        connection = reused or kind(host, port, address, timeout)
+        if reused is None and kept is not None:
+            kept.opening()
+        keep = False
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read(MAX_ANSWER_BYTES)
+            keep = kept is not None and response.isclosed() and not response.will_close
+            return Answer(response.status, took())
+        except _STALE as error:
+            if reused is not None:
+                reused = None
+                connection.close()
+                continue
+            return Answer(None, took(), f"{type(error).__name__}: {error}"[:300])
+        except TimeoutError:
+            return Answer(None, took(), f"no answer within {timeout:g} seconds")
+        except ssl.SSLError as error:
+            return Answer(None, took(), f"TLS failed: {error.reason or error}"[:300])
+        except (OSError, http.client.HTTPException) as error:
+            return Answer(None, took(), f"{type(error).__name__}: {error}"[:300])
+        finally:
+            if keep and kept is not None:
+                kept.keep(key, connection)
+            else:
+                connection.close()

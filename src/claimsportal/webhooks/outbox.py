@@ -27,7 +27,7 @@ from claimsportal.claims.visibility import DRAFT_PHASE
 from claimsportal.core import clock
 from claimsportal.documents.models import PrintableDocument
 from claimsportal.notifications.models import Notification
-from claimsportal.webhooks import events
+from claimsportal.webhooks import events, wakeup
 from claimsportal.webhooks.models import Delivery, Endpoint, EndpointsVersion
 
 VERSION_ROW = 1
@@ -141,6 +141,7 @@ def _write(planned: Sequence[_Event]) -> int:
             for endpoint in event.endpoints
         ]
     Delivery.objects.bulk_create(rows)
+    wakeup.notify(row.endpoint_id for row in rows)  # at commit: the deliverers wake at once
     return len(rows)
 
 

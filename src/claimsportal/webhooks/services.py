@@ -18,7 +18,7 @@ from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.organisations.models import Organisation, User
 from claimsportal.protocols.errors import ErrorDetail, PortalError
-from claimsportal.webhooks import addresses, delivery, events
+from claimsportal.webhooks import addresses, delivery, events, wakeup
 from claimsportal.webhooks.models import Attempt, Delivery, Endpoint
 from claimsportal.webhooks.outbox import endpoints_changed
 from claimsportal.webhooks.sealing import seal
@@ -248,6 +248,7 @@ def redeliver(organisation: Organisation, by: User | None, endpoint_id: Any, eve
         Delivery.objects.filter(pk=found.pk).update(
             status=Delivery.Status.PENDING, next_attempt_at=now, retry_from=now, leased_until=None
         )
+        wakeup.notify([endpoint.pk])
         audit(
             by, "webhook.redelivered", str(endpoint.endpoint_id), organisation, event_id=str(found.event_id)
         )

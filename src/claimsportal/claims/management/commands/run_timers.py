@@ -22,7 +22,8 @@ class Command(JsonCommand):
         "Run the worker's jobs (claimsportal jobs lists them): due timeouts, time-limit warnings, purges, "
         "account jobs and printable documents, each in its own thread on its own schedule, printing one "
         "JSON line per run; --once runs every job once in priority order and prints their figures; "
-        "--job NAME runs one job once."
+        "--job NAME runs one job once; --only NAME[,NAME] loops over those jobs alone (a dedicated "
+        "webhook-deliveries worker, for instance)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +31,13 @@ class Command(JsonCommand):
             "--once", action="store_true", help="every job once, in priority order, then exit"
         )
         parser.add_argument("--job", metavar="NAME", help="this job once, then exit")
+        parser.add_argument(
+            "--only",
+            metavar="NAME[,NAME]",
+            action="append",
+            default=[],
+            help="the loop runs only these jobs (repeatable); the others are left to other workers",
+        )
         parser.add_argument(
             "--interval",
             type=float,
@@ -57,6 +65,11 @@ class Command(JsonCommand):
         registry = PORTAL_JOBS
         for name in EVERY_PASS:
             registry = registry.replaced(name, schedule=Every(options["interval"]))
+        only = [name.strip() for names in options["only"] for name in names.split(",") if name.strip()]
+        if only:
+            if options["job"] or options["once"]:
+                raise ValueError("--only is for the loop: not with --once or --job")
+            registry = registry.only(only)
         lock = threading.Lock()
 
         def say(text: str) -> None:
