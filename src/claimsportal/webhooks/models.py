@@ -89,6 +89,13 @@ class Delivery(models.Model):
                 name="webhook_delivery_chain",
                 condition=models.Q(status="PENDING"),
             ),
+            # A lease: an endpoint's pending rows in ID order, without reading the rows already sent
+            # (a backlog of a million after an outage is read a batch at a time)
+            models.Index(
+                fields=["endpoint", "id"],
+                name="webhook_delivery_pending",
+                condition=models.Q(status="PENDING"),
+            ),
             models.Index(fields=["created_at"], name="webhook_delivery_purge"),
         ]
         constraints: ClassVar = [
