@@ -79,3 +79,14 @@ def test_a_revealed_answer_is_in_the_page_hidden_until_its_radio_is_chosen(
     assert f'<a href="#{anchor[1]}">' in sent
     assert f'id="{anchor[1]}-error"' in sent
     assert "Enter the other title: the title is “Other”" in sent
+
+
+def test_an_answer_other_answers_allow_too_is_not_hidden_in_a_reveal() -> None:
+    from claimsportal.a2a.schemas import PAYLOAD_MODELS
+    from claimsportal.presentation.form_tree import form_tree
+
+    root = bind(form_tree(PAYLOAD_MODELS["sendLiabilityDecision"]["RTA"]), {})
+    names = {bound.node.name for bound in root.walk()}
+    assert "unadmittedLiabilityReasons" in names
+    assert "unadmittedLiabilityReasons" not in _reveals(root)  # needed on N, allowed on AN
+    assert _reveals(root)["otherCapacity"] == ("capacity", "4")

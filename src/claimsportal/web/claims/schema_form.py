@@ -483,11 +483,14 @@ def _reveal_conditional_answers(block: Field) -> None:
     """Each answer a conditional rule (``protocols.forms.rules``) needs when a radio of the same block
     has one value is shown inside that value's conditional reveal (GOV.UK radios): under the radio,
     opened by choosing it. Without JavaScript every reveal is shown. Only single answers, not blocks
-    (GOV.UK: keep a reveal to a simple question), and only radios, not a drop-down list."""
+    (GOV.UK: keep a reveal to a simple question), only radios, not a drop-down list, and only an answer
+    no other rule governs (one that other values allow too must stay in sight)."""
     by_name = {child.node.name: child for child in block.children}
     for rule in conditional.ALL:
         if rule.then != "required" or rule.unless or len(rule.when.values) != 1:
             continue
+        if sum(other.key == rule.key for other in conditional.ALL) > 1:
+            continue  # governed otherwise too (the reasons for denial: required on N, also allowed on AN)
         target, trigger = by_name.get(rule.field), by_name.get(rule.when.path)
         if target is None or trigger is None or target.kind in ("object", "array", "checkboxes"):
             continue
