@@ -5,7 +5,12 @@ sent as a real client would: with a valid token and acting user most of the time
 the generator makes of the headers otherwise. Whatever the input: no 5xx, a documented status, a
 documented content type, and a body that matches the documented schema; and a request the document
 calls valid is never refused as malformed (``positive_data_acceptance``: the document states every
-rule the server enforces on a request's shape).
+rule the server enforces on a request's shape, the forms' conditional rules as ``if``/``then``), and
+one it calls invalid is never accepted (``negative_data_rejection``). Negative data in the headers or
+the path is sent as generated (the valid token, acting user and claim replace only valid ones).
+
+Kept fast (the default suite): at most 4 generated cases per operation, derandomized, no deadline, no
+shrinking, no coverage phase.
 
 A few rules span two inputs, which an OpenAPI document can only say in words (each operation's
 description says them); the hooks below keep the generated valid requests within them: an opaque
@@ -26,12 +31,13 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
@@ -73,6 +79,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     valid_data_is_accepted,
+    negative_data_rejection,
 ]
 DATE_RANGES = [
     ("dispatchDateFrom", "dispatchDateTo"),
@@ -102,6 +109,17 @@ def map_body(ctx: Any, body: Any) -> Any:
     return body
 
 
+def _negative(case: Any, where: str) -> bool:
+    """Whether the generator made the case's ``where`` (header, path, query, body) invalid."""
+    meta = case.meta
+    if meta is None:
+        return False
+    return any(
+        str(getattr(loc, "value", loc)) == where and info.mode.is_negative
+        for loc, info in meta.components.items()
+    )
+
+
 @contextmanager
 def keeping_the_test_connection() -> Iterator[None]:
     """Calling the WSGI application directly fires request_started/finished, whose handler closes
@@ -124,14 +142,16 @@ def keeping_the_test_connection() -> Iterator[None]:
     max_examples=4,
     deadline=None,
     derandomize=True,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure is reported as found
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_conforms_to_its_document(case: Any, world: World, callers: Callers) -> None:
-    claim = send_claim(world, "RTA")
-    if case.path_parameters and "applicationId" in case.path_parameters:
-        case.path_parameters["applicationId"] = f"{claim.application_id:08d}"
+    # A valid token, acting user and claim, except where the generator made them invalid on purpose
+    # (negative data in the headers or the path is sent as made, and must be refused).
+    if case.path_parameters and "applicationId" in case.path_parameters and not _negative(case, "path"):
+        case.path_parameters["applicationId"] = f"{send_claim(world, 'RTA').application_id:08d}"
     headers = {"Authorization": f"Bearer {callers.comp.token}", "X-Login-As": world.comp_handler.user_id}
-    if case.operation.path.endswith("/token"):
+    if case.operation.path.endswith("/token") or _negative(case, "header"):
         headers = {}
     with keeping_the_test_connection():
         response = case.call(headers=headers)

@@ -62,7 +62,7 @@ def test_an_answer_needed_in_some_cases_says_when_and_is_not_optional() -> None:
     fields = {f.path: f for f in root.walk()}
     seatbelt = fields["cnf.accidentData.accidentDetails.seatbelt"]
     assert not seatbelt.optional
-    assert seatbelt.hint.startswith("Answer this if the claimant was the driver or a passenger")
+    assert seatbelt.hint.startswith("Needed if the claimant was the driver or a passenger")
     node = section_node("RTA", "claimAndClaimantDetails")
     assert node is not None
     fields = {f.path: f for f in bind(node, {}).walk()}

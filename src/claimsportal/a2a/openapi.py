@@ -82,7 +82,9 @@ def with_text_rule(schema: Any) -> Any:
     for key in ("properties", "$defs", "patternProperties"):
         for child in (schema.get(key) or {}).values():
             with_text_rule(child)
-    for key in ("items", "additionalProperties", "not", "if", "then", "else", "contains"):
+    # Not into "if"/"then"/"else": those are the forms' conditional rules (protocols.forms.rules), which
+    # only constrain fields whose own schemas carry the text rule already (made open, they would break).
+    for key in ("items", "additionalProperties", "not", "contains"):
         with_text_rule(schema.get(key))
     for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
         with_text_rule(schema.get(key))

@@ -325,7 +325,8 @@ def request_body(operation: str, *, with_guid: bool = True) -> dict[str, Any]:
         else copy.deepcopy(COMPONENTS[_REFS[model]["$ref"].rsplit("/", 1)[-1]])
         for model in distinct
     ]
-    schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
+    # anyOf, not oneOf: the claim's protocol picks the model, and an EL/PL body may also be a valid RTA one
+    schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 
 from claimsportal.protocols.codes import EXTENSION_REASONS, FRAUD_REASONS
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.losses import LOSS_TYPES
 
 _WORD_BREAK = re.compile(
@@ -293,33 +294,14 @@ FIELD_HINTS: dict[str, str] = {
     "compensator": "Leave empty to send the claim to the same compensator again",
 }
 
-# Answers that are needed only in some cases (the forms' cross-field rules): shown as a hint, and
-# never marked "(optional)". Keyed by the end of the field's path (the same name means the same rule).
+# Answers that are needed only in some cases: shown as a hint, and never marked "(optional)". Keyed by
+# the end of the field's path (the same name means the same rule). The forms' conditional rules give
+# theirs (protocols.forms.rules: one source for the validation, the OpenAPI document and these words);
+# the rest are rules that stay code (tariff heads, disputed disbursements).
 CONDITIONS: dict[str, str] = {
-    "accidentDetails.seatbelt": "Answer this if the claimant was the driver or a passenger",
-    "referralSourceInfo.cmcName": (
-        "Needed if the referral source is a regulated claims management company (CMC)"
-    ),
-    "referralSourceInfo.mojcmcAuthorisationNumber": (
-        "Needed if the referral source is a regulated claims management company (CMC)"
-    ),
-    "cruReference.cruComment": "Needed if you do not give the CRU reference number",
-    "claimantDetails.ninComment": "Needed if you do not give the National Insurance number",
-    "accidentDetails.otherType": "Needed if the claimant was “Other”",
-    "personalDetails.otherTitle": "Needed if the title is “Other”",
-    "otherParty.*.opOther": "Needed if the other party type is “Other”",
-    "injury.daysNumber": "Needed if the claimant was kept in hospital overnight",
-    "injury.timeOffPeriod": "Needed if the claimant needed time off work",
-    "medCoCase.medCoCaseID": "Needed if there is a soft tissue injury",
+    **rules.hints(),
     "excepCircumstancesUpliftPerc": "Needed if you claim an uplift for exceptional circumstances: 1 to 20",
-    "defendantDetails.personalDetails": "Needed if the defendant is a person",
-    "defendantDetails.companyDetails": "Needed if the defendant is a business",
-    "defendantLegalRepresentative.defendantLegalDetails": (
-        "Needed if the defendant has a named legal representative"
-    ),
     "disbursmentDisputed": "Needed if not all disbursements have been agreed and paid",
-    "upToDateCRUCertificateAttachedComments": "Needed if no up-to-date CRU certificate is attached",
-    "accidentDetails.accidentDate": "Needed for an accident claim",
     "tariffType": "Only for general damages (pain, suffering and loss of amenity)",
     "selectDurationOfTheInjury": "Only for general damages (pain, suffering and loss of amenity)",
     "excepCircumstancesUplift": "Only for general damages (pain, suffering and loss of amenity)",

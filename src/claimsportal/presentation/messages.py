@@ -34,6 +34,7 @@ from claimsportal.presentation.labels import (
     operation_label,
 )
 from claimsportal.protocols.errors import ErrorDetail
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.tables import DEFINITIONS
 
 if TYPE_CHECKING:
@@ -107,31 +108,25 @@ def _reason(rest: str | None) -> str:
     return f". {rest[:1].upper()}{rest[1:]}" if rest else ""
 
 
+def rule_message(rule: rules.Rule, todo: str, label: str) -> str:
+    """The error of a broken conditional rule (``protocols.forms.rules``) in words: what to do and the
+    rule's own reason ("Enter the company details: the defendant is a business")."""
+    if rule.todo:
+        return rule.todo
+    if rule.then == "required":
+        return f"{todo}: {rule.reason}" if not rule.unless else f"{todo} unless {rule.reason}"
+    return f"Leave “{label}” empty {'unless' if rule.unless else 'when'} {rule.reason}"
+
+
+# The conditional rules by the API's message (rules sharing a message share their reason).
+RULES_BY_MESSAGE: dict[str, rules.Rule] = {rule.message: rule for rule in reversed(rules.ALL)}
+
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], str, str], str]]
 """A cross-field message's pattern and how to word it, given the match, the field's "what to do"
-phrase (``Enter the first name``) and its label."""
+phrase (``Enter the first name``) and its label: the rules that stay code (a conditional rule is
+worded from its own data, :func:`rule_message`)."""
 
 CROSS_FIELD_RULES: list[Rule] = [
-    (
-        re.compile(r"^is required to explain why no nationalInsuranceNumber is given$"),
-        lambda m, todo, label: "Explain why there is no National Insurance number",
-    ),
-    (
-        re.compile(r"^is required when no cruReferenceNumber is given"),
-        lambda m, todo, label: "Enter the CRU reference number, or explain why it is not known",
-    ),
-    (
-        re.compile(r"^is required when the referral source is R"),
-        lambda m, todo, label: f"{todo}: the referral source is a regulated claims management company (CMC)",
-    ),
-    (
-        re.compile(r"^is required when claimantType is 0 \(driver\) or 2 \(passenger\)$"),
-        lambda m, todo, label: f"{todo}: the claimant was the driver or a passenger",
-    ),
-    (
-        re.compile(r"^is required on an accident claim"),
-        lambda m, todo, label: f"{todo}: this is an accident claim",
-    ),
     (
         re.compile(rf"^is required when {_WHEN}(?:: (?P<rest>.*))?$"),
         lambda m, todo, label: f"{todo}: {_answer(m['other'], m['code'], m['meaning'])}{_reason(m['rest'])}",
@@ -420,6 +415,8 @@ def field_message(detail: ErrorDetail, node: Node | None, kind: str = "") -> str
     if error in ("model_type", "dict_type", "list_type", "string_type", "model_attributes_type"):
         return todo
     text = message.removeprefix("Value error, ")
+    if error == "cross_field" and text in RULES_BY_MESSAGE:
+        return rule_message(RULES_BY_MESSAGE[text], todo, label)
     for pattern, word in CROSS_FIELD_RULES:
         match = pattern.match(text)
         if match is not None:

@@ -407,7 +407,12 @@ INVALID_CHANGES: list[tuple[str, dict[str, Any], str, str]] = [
         f"{INJURY}.injurySustainedDescription",
         "at most 500",
     ),
-    ("EL", {f"{INJURY}.timeOffRequired": MISSING}, f"{INJURY}.timeOffRequired", "Field required"),
+    (
+        "EL",
+        {f"{INJURY}.timeOffRequired": MISSING, f"{INJURY}.timeOffPeriod": MISSING},
+        f"{INJURY}.timeOffRequired",
+        "Field required",
+    ),
     ("EL", {f"{INJURY}.timeOffPeriod": 100_000}, f"{INJURY}.timeOffPeriod", "less than or equal to 99999"),
     ("EL", {f"{INJURY}.timeOffPeriod": -1}, f"{INJURY}.timeOffPeriod", "greater than or equal to 0"),
     (
@@ -504,13 +509,13 @@ INVALID_CHANGES: list[tuple[str, dict[str, Any], str, str]] = [
         "EL",
         {f"{ACCIDENT}.accidentDate": MISSING},
         f"{ACCIDENT}.accidentDate",
-        "is required on an accident claim (EL)",
+        "is required on an accident claim (EL or PL)",
     ),
     (
         "PL",
         {f"{ACCIDENT}.accidentDate": MISSING},
         f"{ACCIDENT}.accidentDate",
-        "is required on an accident claim (PL)",
+        "is required on an accident claim (EL or PL)",
     ),
     (
         "ELD",

@@ -305,7 +305,11 @@ INVALID_CHANGES: list[tuple[dict[str, Any], str, str]] = [
         f"{INJURY}.injurySustainedDescription",
         "at most 500",
     ),
-    ({f"{INJURY}.timeOffRequired": MISSING}, f"{INJURY}.timeOffRequired", "Field required"),
+    (
+        {f"{INJURY}.timeOffRequired": MISSING, f"{INJURY}.timeOffPeriod": MISSING},
+        f"{INJURY}.timeOffRequired",
+        "Field required",
+    ),
     ({f"{INJURY}.timeOffPeriod": 100_000}, f"{INJURY}.timeOffPeriod", "less than or equal to 99999"),
     ({f"{INJURY}.timeOffPeriod": -1}, f"{INJURY}.timeOffPeriod", "greater than or equal to 0"),
     ({f"{INJURY}.timeOffRequired": "0"}, f"{INJURY}.timeOffPeriod", "only allowed when timeOffRequired is 1"),

@@ -152,11 +152,14 @@ def test_json_input_is_parsed_as_json_numbers_and_strings() -> None:
         AMOUNT.model_validate_json('{"value": 1500.50}')
 
 
-def test_the_json_schema_documents_a_string_of_plain_digits() -> None:
+def test_the_json_schema_documents_a_string_of_plain_digits_or_an_integer() -> None:
     schema = AMOUNT.model_json_schema()["properties"]["value"]
-    assert schema["type"] == "string"
-    assert schema["pattern"] == r"^[0-9]{1,9}(\.[0-9]{1,2})?$"
-    assert PERCENT.model_json_schema()["properties"]["value"]["type"] == "string"
+    assert [o["type"] for o in schema["anyOf"]] == ["string", "integer"]
+    assert schema["anyOf"][0]["pattern"] == money.AMOUNT_PATTERN
+    assert schema["anyOf"][1] == {"type": "integer", "minimum": 0, "maximum": 999999999}
+    percent = PERCENT.model_json_schema()["properties"]["value"]
+    assert percent["anyOf"][0]["pattern"] == money.PERCENT_PATTERN
+    assert percent["anyOf"][1]["maximum"] == 100
 
 
 # --------------------------------------------------------------------------------------------------
@@ -250,3 +253,46 @@ def test_a_total_is_the_exact_sum(amounts: list[Decimal]) -> None:
 def test_percentages_and_amounts_share_the_reading_rules() -> None:
     assert parse_percentage("99.99") == Decimal("99.99")
     assert parse_money("99.99") == Decimal("99.99")
+
+
+_TRICKY = [
+    "0", "1", "1.5", "1.50", "1.500", "1.505", "0001.00", "999999999.99", "999999999.990", "1000000000",
+    "0000999999999.99", "100", "100.0", "100.00", "100.01", "101", "99.99", "99.999", ".5", "5.", "1e3",
+    "1,500.00", "£1", "-1", "+1", " 1.00", "1.00 ", "\u00a01.00\u3000", "\t1\n", "\u20091\u202f",
+    "\u200b1", "1 000", "", " ", "NaN", "Infinity", "\u0661\u0662", "\uff11",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("parse", "pattern"),
+    [(money.parse_money, money.AMOUNT_PATTERN), (money.parse_percentage, money.PERCENT_PATTERN)],
+    ids=["amount", "percentage"],
+)
+def test_the_documented_pattern_takes_exactly_what_the_parser_takes(parse: Any, pattern: str) -> None:
+    import re
+
+    from pydantic_core import PydanticCustomError
+
+    def parsed(text: str) -> bool:
+        try:
+            parse(text)
+        except PydanticCustomError:
+            return False
+        return True
+
+    disagree = [text for text in _TRICKY if parsed(text) != bool(re.search(pattern, text))]
+    assert disagree == []
+
+
+@given(st.text(alphabet="0123456789. \t\u00a0\u3000+-e", max_size=14))
+def test_the_documented_amount_pattern_agrees_with_the_parser_on_any_text(text: str) -> None:
+    import re
+
+    from pydantic_core import PydanticCustomError
+
+    try:
+        money.parse_money(text)
+        accepted = True
+    except PydanticCustomError:
+        accepted = False
+    assert accepted == bool(re.search(money.AMOUNT_PATTERN, text))

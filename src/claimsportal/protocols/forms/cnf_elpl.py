@@ -38,6 +38,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     YNNK,
     Address,
@@ -73,10 +74,7 @@ from claimsportal.protocols.forms.shared_blocks import (
     Hospital,
     Rehabilitation,
     claimant_date_errors,
-    defendant_status_errors,
     litigant_in_person_errors,
-    nin_comment_errors,
-    other_title_errors,
     require_signed_statement,
 )
 from claimsportal.protocols.forms.shared_blocks import (
@@ -169,10 +167,7 @@ class DefendantPersonalDetails(FormModel):
     otherTitle: OtherTitle | None = None
     address: Address | None = None
 
-    @model_validator(mode="after")
-    def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
-        return self
+    __rules__ = (rules.OTHER_TITLE,)
 
 
 class InsurerInformation(FormModel):
@@ -195,11 +190,7 @@ class DefendantDetails(FormModel):
     defendantStatus: SubjectStatus  # C09_SubjectStatus_ELPL: the same P/B values
     policyNumberReference: Annotated[str, text(1, 50)]
 
-    @model_validator(mode="after")
-    def _details_match_status(self) -> Self:
-        errors = defendant_status_errors(self.defendantStatus, self.personalDetails, self.companyDetails)
-        raise_field_errors(type(self).__name__, errors)
-        return self
+    __rules__ = (rules.PERSONAL_DETAILS_OF_A_PERSON, rules.COMPANY_DETAILS_OF_A_BUSINESS)
 
 
 class ClaimantPersonalDetails(FormModel):
@@ -211,10 +202,7 @@ class ClaimantPersonalDetails(FormModel):
     otherTitle: OtherTitle | None = None
     address: Address
 
-    @model_validator(mode="after")
-    def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
-        return self
+    __rules__ = (rules.OTHER_TITLE,)
 
 
 class ClaimantDetails(FormModel):
@@ -226,10 +214,11 @@ class ClaimantDetails(FormModel):
     employmentPeriod: Annotated[str, text(1, 500)] | None = None
     exposurePeriod: Annotated[str, text(1, 500)] | None = None
 
+    __rules__ = (rules.NIN_COMMENT,)
+
     @model_validator(mode="after")
-    def _nin_and_periods(self) -> Self:
-        errors = nin_comment_errors(self.nationalInsuranceNumber, self.ninComment)
-        errors += _period_errors("employmentPeriod", self.employmentPeriod)
+    def _periods(self) -> Self:
+        errors = _period_errors("employmentPeriod", self.employmentPeriod)
         errors += _period_errors("exposurePeriod", self.exposurePeriod)
         raise_field_errors(type(self).__name__, errors)
         return self
@@ -243,8 +232,7 @@ class ClaimAndClaimantDetails(FormModel):
 
 # --- MedicalDetails -------------------------------------------------------------------------------
 
-DISEASE_FLAGS = ("respiratory", "deafness", "vibrationInjury", "dermatitis")
-"""The injury flags of disease (ELD) claims; ``other`` serves every claim type."""
+DISEASE_FLAGS = rules.DISEASE_FLAGS
 
 
 class Injury(GovernedInjuryRules):
@@ -315,6 +303,9 @@ class ElplClaimNotificationForm(FormModel):
     liabilityFunding: LiabilityFunding
     statementOfTruth: StrictBool = Field(description="The statement of truth is signed")
 
+    # The sections and fields that belong to one claim type only.
+    __rules__ = (*rules.ELPL_CLAIM_TYPE_RULES, *rules.ELPL_DISEASE_FLAG_RULES)
+
     @field_validator("statementOfTruth")
     @classmethod
     def _signed(cls, value: bool) -> bool:
@@ -322,71 +313,13 @@ class ElplClaimNotificationForm(FormModel):
 
     @model_validator(mode="after")
     def _cross_section_rules(self, info: ValidationInfo) -> Self:
-        errors = self._claim_type_errors() + self._date_errors(reference_today(info))
+        errors = self._date_errors(reference_today(info))
         errors += litigant_in_person_errors(
             self.claimAndClaimantDetails.claimantRepresentative.litigantInPerson,
             self.applicationData.claimDetails.signatory,
         )
         raise_field_errors(type(self).__name__, errors)
         return self
-
-    def _claim_type_errors(self) -> list[tuple[Loc, str, Any]]:
-        """The sections and fields that belong to one claim type only."""
-        claim_type = self.applicationData.claimDetails.claimType
-        accident = self.accidentData.accidentDetails
-        claimant = self.claimAndClaimantDetails.claimantDetails
-        injury = self.medicalDetails.injury
-        accident_loc: Loc = ("accidentData", "accidentDetails")
-        claimant_loc: Loc = ("claimAndClaimantDetails", "claimantDetails")
-        errors: list[tuple[Loc, str, Any]] = []
-        if claim_type == "ELD":
-            for name in ("accidentDate", "accidentTime"):
-                if getattr(accident, name) is not None:
-                    errors.append(
-                        (
-                            (*accident_loc, name),
-                            "must be left out of an ELD (disease) claim: give the exposure period instead",
-                            getattr(accident, name),
-                        )
-                    )
-            if claimant.exposurePeriod is None:
-                errors.append(
-                    ((*claimant_loc, "exposurePeriod"), "is required on an ELD (disease) claim", None)
-                )
-        else:
-            if accident.accidentDate is None:
-                errors.append(
-                    (
-                        (*accident_loc, "accidentDate"),
-                        f"is required on an accident claim ({claim_type})",
-                        None,
-                    )
-                )
-            for name in ("employmentPeriod", "exposurePeriod"):
-                if getattr(claimant, name) is not None:
-                    errors.append(
-                        (
-                            (*claimant_loc, name),
-                            "is only allowed on an ELD (disease) claim",
-                            getattr(claimant, name),
-                        )
-                    )
-            for name in DISEASE_FLAGS:
-                if getattr(injury, name) is not None:
-                    errors.append(
-                        (
-                            ("medicalDetails", "injury", name),
-                            "is a disease flag, only allowed on an ELD claim: use 'other' and describe the injury",
-                            getattr(injury, name),
-                        )
-                    )
-        if claim_type != "PL":
-            for name in ("claimantLocation", "claimantLocationOther"):
-                if getattr(accident, name) is not None:
-                    errors.append(
-                        ((*accident_loc, name), "is only allowed on a PL claim", getattr(accident, name))
-                    )
-        return errors
 
     def _date_errors(self, today: date) -> list[tuple[Loc, str, Any]]:
         """Birth, age and medical attention against the accident date and today (the send date)."""

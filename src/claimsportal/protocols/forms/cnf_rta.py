@@ -20,10 +20,11 @@ number is given; and the signed statement of truth (web section N, not an XSD at
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from pydantic import Field, StrictBool, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     YNDK,
     YNNK,
@@ -38,7 +39,6 @@ from claimsportal.protocols.forms.common import (
     FormDate,
     FormModel,
     InsurerTypeR3,
-    Loc,
     NationalInsuranceNumber,
     NotFutureDate,
     OicReferenceNumber,
@@ -69,10 +69,7 @@ from claimsportal.protocols.forms.shared_blocks import (
     Hospital,
     Rehabilitation,
     claimant_date_errors,
-    defendant_status_errors,
     litigant_in_person_errors,
-    nin_comment_errors,
-    other_title_errors,
     require_signed_statement,
 )
 from claimsportal.protocols.forms.shared_blocks import (
@@ -128,18 +125,7 @@ class ReferralSourceInfo(FormModel):
     referralSourceWebsite: Annotated[str, text(0, 100)] | None = None
     referralSourceSource: Annotated[str, text(0, 100)] | None = None
 
-    @model_validator(mode="after")
-    def _cmc_details(self) -> Self:
-        if self.referralSource == "R":
-            raise_field_errors(
-                type(self).__name__,
-                [
-                    ((name,), "is required when the referral source is R (a regulated CMC)", None)
-                    for name in ("cmcName", "mojcmcAuthorisationNumber")
-                    if not getattr(self, name)
-                ],
-            )
-        return self
+    __rules__ = (rules.CMC_NAME, rules.CMC_AUTHORISATION_NUMBER)
 
 
 class ClaimantRepresentative(FormModel):
@@ -172,10 +158,7 @@ class DefendantPersonalDetails(FormModel):
     otherTitle: OtherTitle | None = None
     address: Address | None = None
 
-    @model_validator(mode="after")
-    def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
-        return self
+    __rules__ = (rules.OTHER_TITLE,)
 
 
 class InsurerInformation(FormModel):
@@ -201,11 +184,7 @@ class DefendantDetails(FormModel):
     defendandDescription: Annotated[str, text(1, 500)] | None = None
     defendantDetailsObtained: Annotated[str, text(1, 500)] | None = None
 
-    @model_validator(mode="after")
-    def _details_match_status(self) -> Self:
-        errors = defendant_status_errors(self.defendantStatus, self.personalDetails, self.companyDetails)
-        raise_field_errors(type(self).__name__, errors)
-        return self
+    __rules__ = (rules.PERSONAL_DETAILS_OF_A_PERSON, rules.COMPANY_DETAILS_OF_A_BUSINESS)
 
 
 class ClaimantPersonalDetails(FormModel):
@@ -218,10 +197,7 @@ class ClaimantPersonalDetails(FormModel):
     otherTitle: OtherTitle | None = None
     address: Address
 
-    @model_validator(mode="after")
-    def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
-        return self
+    __rules__ = (rules.OTHER_TITLE,)
 
 
 class ClaimantDetails(FormModel):
@@ -233,12 +209,7 @@ class ClaimantDetails(FormModel):
     ninComment: Annotated[str, text(0, 500)] | None = None
     askCUEPIReference: AskCuePiReference
 
-    @model_validator(mode="after")
-    def _nin_or_comment(self) -> Self:
-        raise_field_errors(
-            type(self).__name__, nin_comment_errors(self.nationalInsuranceNumber, self.ninComment)
-        )
-        return self
+    __rules__ = (rules.NIN_COMMENT,)
 
 
 class ClaimAndClaimantDetails(FormModel):
@@ -403,17 +374,7 @@ class AccidentDetails(FormModel):
     accidentDescription: Annotated[str, text(1, 500)]
     policeReported: YNNK | None = None
 
-    @model_validator(mode="after")
-    def _conditional_fields(self) -> Self:
-        errors: list[tuple[Loc, str, Any]] = []
-        if self.claimantType in ("0", "2") and self.seatbelt is None:
-            errors.append(
-                (("seatbelt",), "is required when claimantType is 0 (driver) or 2 (passenger)", None)
-            )
-        if self.claimantType == "6" and not self.otherType:
-            errors.append((("otherType",), "is required when claimantType is 6 (other)", self.otherType))
-        raise_field_errors(type(self).__name__, errors)
-        return self
+    __rules__ = (rules.SEATBELT, rules.OTHER_CLAIMANT_TYPE)
 
 
 class BusCoach(FormModel):
@@ -443,10 +404,7 @@ class OtherPartyPersonalDetails(FormModel):
     otherTitle: OtherTitle | None = None
     address: Address | None = None
 
-    @model_validator(mode="after")
-    def _other_title(self) -> Self:
-        raise_field_errors(type(self).__name__, other_title_errors(self.titleType, self.otherTitle))
-        return self
+    __rules__ = (rules.OTHER_TITLE,)
 
 
 class OtherParty(FormModel):
@@ -456,13 +414,7 @@ class OtherParty(FormModel):
     opType: OtherPartyType
     opOther: Annotated[str, text(0, 20)] | None = None
 
-    @model_validator(mode="after")
-    def _op_other(self) -> Self:
-        if self.opType == "O" and not self.opOther:
-            raise_field_errors(
-                type(self).__name__, [(("opOther",), "is required when opType is O (Other)", self.opOther)]
-            )
-        return self
+    __rules__ = (rules.OTHER_PARTY_TYPE,)
 
 
 class OtherPartyDetails(FormModel):

@@ -11,20 +11,24 @@ gives no context (or a context without ``"today"``).
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     StringConstraints,
     ValidationError,
     ValidationInfo,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError, core_schema
+
+from claimsportal.protocols.forms import rules as conditional
 
 
 def text(min_length: int, max_length: int) -> StringConstraints:
@@ -48,10 +52,82 @@ def raise_field_errors(title: str, errors: list[tuple[Loc, str, Any]]) -> None:
         )
 
 
-class FormModel(BaseModel):
-    """Base of every form block: unknown fields are errors, instances are immutable."""
+_BUILT_IN_ERRORS: frozenset[str] = frozenset(get_args(core_schema.ErrorType))
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def _again(error: Any) -> InitErrorDetails:
+    """An error of a ValidationError, to be raised again beside others."""
+    kind = error["type"]
+    context = error.get("ctx")
+    details = InitErrorDetails(
+        type=kind if kind in _BUILT_IN_ERRORS else PydanticCustomError(kind, error["msg"], context),
+        loc=tuple(error["loc"]),
+        input=error.get("input"),
+    )
+    if context is not None and kind in _BUILT_IN_ERRORS:
+        details["ctx"] = context
+    return details
+
+
+def _rules_in_schema(schema: dict[str, Any], cls: type) -> None:
+    """The block's conditional rules in its JSON schema (``allOf`` of ``if``/``then``), in data and
+    in words."""
+    rules: tuple[conditional.Rule, ...] = getattr(cls, "__rules__", ())
+    if rules:
+        schema["allOf"] = [*schema.get("allOf", []), *(conditional.json_schema(rule) for rule in rules)]
+        said = f"Conditional rules: {conditional.describe(rules)}."
+        schema["description"] = f"{schema['description']}\n\n{said}" if schema.get("description") else said
+
+
+class FormModel(BaseModel):
+    """Base of every form block: unknown fields are errors, instances are immutable.
+
+    A block's conditional rules (``__rules__``, data of :mod:`~claimsportal.protocols.forms.rules`)
+    are checked on the data as sent, together with its fields: a request gets its field errors and its
+    broken rules at once (a rule's error at a field that already has one is left out). The same rules
+    are written into the block's JSON schema."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_rules_in_schema)
+    __rules__: ClassVar[tuple[conditional.Rule, ...]] = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        # Outside the block's own validators (fields, then the rules that stay code): its conditional
+        # rules are checked whatever those find.
+        schema = handler(source)
+        if not cls.__dict__.get("__rules__") and not getattr(cls, "__rules__", ()):
+            return schema
+        return core_schema.no_info_wrap_validator_function(functools.partial(_check_rules, cls), schema)
+
+
+def _check_rules(cls: type[FormModel], data: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+    """Validate ``data`` as ``cls`` and check its conditional rules on the data as sent: every error
+    of both at once (a rule's error at a field that already has one is left out)."""
+    if not isinstance(data, dict):
+        return handler(data)
+    broken = conditional.violations(cls.__rules__, data)
+    try:
+        model = handler(data)
+    except ValidationError as error:
+        if not broken:
+            raise
+        found = error.errors()
+        taken = {tuple(e["loc"]) for e in found}
+        raise ValidationError.from_exception_data(
+            cls.__name__,
+            [
+                *(_again(e) for e in found),
+                *(
+                    InitErrorDetails(type=PydanticCustomError("cross_field", message), loc=loc, input=value)
+                    for loc, message, value in broken
+                    if loc not in taken
+                ),
+            ],
+        ) from None
+    raise_field_errors(cls.__name__, list(broken))
+    return model
 
 
 # --- code lists (§6.1); the wire values are strings ------------------------------------------------

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 from pydantic import Field, model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     Loc,
     LossTypeELPL,
@@ -73,19 +74,6 @@ def _computed_value_errors(given: Decimal | None, computed: Decimal, name: str) 
                 f"must be {computed}, the gross value less the contributory negligence deduction "
                 "(it is computed: it may be left out)",
                 given,
-            )
-        ]
-    return []
-
-
-def _legal_rep_errors(named: str | None, details: str | None) -> list[tuple[Loc, str, Any]]:
-    if named == "1" and not details:
-        return [
-            (
-                ("defendantLegalRepresentative", "defendantLegalDetails"),
-                "is required when hasDefendantNamedLegalRep is 1 (Yes): name the defendant's legal "
-                "representative",
-                details,
             )
         ]
     return []
@@ -217,6 +205,8 @@ class DefendantLegalRepresentative(PackModel):
     hasDefendantNamedLegalRep: YNFlag | None = None
     defendantLegalDetails: Comments | None = None
 
+    __rules__ = (rules.DEFENDANT_LEGAL_DETAILS,)
+
 
 CLAIMANT_OFFER_LOC = ("claimantLosses", "lastClaimantOffer")
 DISPUTED_LOC = ("disbursmentDisputed", "disbursementDisputedRequestResponse")
@@ -275,9 +265,6 @@ class _CourtPackRequest(PackModel):
                 )
             )
         errors += _unique_ids_errors([d.disbursementId for d in disputed], DISPUTED_LOC)
-        rep = self.defendantLegalRepresentative
-        if rep is not None:
-            errors += _legal_rep_errors(rep.hasDefendantNamedLegalRep, rep.defendantLegalDetails)
         raise_field_errors(type(self).__name__, errors)
         return self
 
@@ -369,21 +356,7 @@ class CourtProceedingsPackPartAResponse(PackModel):
     upToDateCRUCertificateAttached: YNFlag
     upToDateCRUCertificateAttachedComments: Comments | None = None
 
-    @model_validator(mode="after")
-    def _certificate_explained(self) -> Self:
-        if self.upToDateCRUCertificateAttached == "0" and not self.upToDateCRUCertificateAttachedComments:
-            raise_field_errors(
-                type(self).__name__,
-                [
-                    (
-                        ("upToDateCRUCertificateAttachedComments",),
-                        "is required when upToDateCRUCertificateAttached is 0 (No): explain why no "
-                        "up-to-date CRU certificate is attached",
-                        None,
-                    )
-                ],
-            )
-        return self
+    __rules__ = (rules.CRU_CERTIFICATE_EXPLAINED,)
 
 
 class DisbursementReply(PackModel):
@@ -400,6 +373,8 @@ class DisbursmentDisputedResponse(PackModel):
 class DefendantLegalRepresentativeResponse(PackModel):
     hasDefendantNamedLegalRep: YNFlag
     defendantLegalDetails: Comments | None = None
+
+    __rules__ = (rules.DEFENDANT_LEGAL_DETAILS,)
 
 
 class CourtProceedingsPackPartBResponse(PackModel):
@@ -436,8 +411,6 @@ class _CourtPackResponse(RepliesForm):
             self.disbursmentDisputed.disbursementDisputedRequestResponse if self.disbursmentDisputed else []
         )
         errors += _unique_ids_errors([d.disbursementId for d in disputed], DISPUTED_LOC)
-        rep = self.defendantLegalRepresentative
-        errors += _legal_rep_errors(rep.hasDefendantNamedLegalRep, rep.defendantLegalDetails)
         raise_field_errors(type(self).__name__, errors)
         return self
 

@@ -36,6 +36,7 @@ from typing import Any, Self
 
 from pydantic import model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     Capacity,
     Details,
@@ -69,26 +70,11 @@ class ElplLiabilityCausation(FormModel):
     unadmittedLiabilityReasons: Details | None = None
     liabilityDecision: LiabilityDecision
 
+    __rules__ = (rules.REASONS_FOR_DENIAL, rules.NO_REASONS_ON_ADMISSION)
+
     @model_validator(mode="after")
     def _decision_rules(self) -> Self:
         errors: list[tuple[Loc, str, Any]] = []
-        reasons = self.unadmittedLiabilityReasons
-        if self.liabilityDecision == "N" and not reasons:
-            errors.append(
-                (
-                    ("unadmittedLiabilityReasons",),
-                    "is required when liabilityDecision is N (not admitted): give the reasons for denial",
-                    reasons,
-                )
-            )
-        if self.liabilityDecision == "A" and reasons:
-            errors.append(
-                (
-                    ("unadmittedLiabilityReasons",),
-                    "is only allowed when liabilityDecision is AN or N, not A (admitted)",
-                    reasons,
-                )
-            )
         if self.liabilityDecision == "A" and self.defendantAdmits is not None:
             for name in ("accidentOccurred", "causedByDefendant", "causedSomeLossToTheClaimant"):
                 flag = getattr(self.defendantAdmits, name)
@@ -169,11 +155,4 @@ class RtaInsurerResponse(FormModel):
     capacity: Capacity
     otherCapacity: Details | None = None
 
-    @model_validator(mode="after")
-    def _other_capacity(self) -> Self:
-        if self.capacity == "4" and not self.otherCapacity:
-            raise_field_errors(
-                type(self).__name__,
-                [(("otherCapacity",), "is required when capacity is 4 (Other): describe the capacity", None)],
-            )
-        return self
+    __rules__ = (rules.OTHER_CAPACITY,)

@@ -135,6 +135,35 @@ def parse_percentage(value: Any) -> Decimal:
     )
 
 
+# What the parser takes, as JSON Schema (ECMA-262) and Python patterns alike: the white space str.strip
+# removes that a request can carry (the text rule, core.text, refuses the control characters among it),
+# leading zeros, and decimals beyond the pence only as zeros (1.500 is 1.50).
+_SPACE = r"[\t\n\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
+AMOUNT_PATTERN = rf"^{_SPACE}0*[0-9]{{1,9}}(\.[0-9]{{1,2}}0*)?{_SPACE}$"
+PERCENT_PATTERN = rf"^{_SPACE}0*(100(\.0+)?|[0-9]{{1,2}}(\.[0-9]{{1,2}}0*)?){_SPACE}$"
+
+AMOUNT_WORDS = (
+    "An amount in pounds: plain digits, at most 2 decimal places (more only as trailing zeros), at most "
+    "999999999.99; surrounding white space is ignored; JSON integers are also accepted"
+)
+PERCENT_WORDS = (
+    "A percentage from 0 to 100: plain digits, at most 2 decimal places (more only as trailing zeros); "
+    "surrounding white space is ignored; JSON integers are also accepted"
+)
+
+
+def _json_schema(pattern: str, maximum: int, words: str, example: str) -> dict[str, Any]:
+    """A string of the pattern or a JSON integer in range (the string first: the web's forms read its
+    description for the kind of the field)."""
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": pattern, "description": words, "examples": [example]},
+            {"type": "integer", "minimum": 0, "maximum": maximum},
+        ],
+        "description": words,
+    }
+
+
 def format_amount(value: Decimal) -> str:
     """The JSON form: plain digits with two decimal places (``"1500.00"``)."""
     return f"{value.quantize(PENNY):f}"
@@ -144,15 +173,7 @@ Money = Annotated[
     Decimal,
     PlainValidator(parse_money),
     PlainSerializer(format_amount, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^[0-9]{1,9}(\.[0-9]{1,2})?$",
-            "description": "An amount in pounds: plain digits, at most 2 decimal places, at most "
-            "999999999.99 (JSON integers are also accepted)",
-            "examples": ["1500.00"],
-        }
-    ),
+    WithJsonSchema(_json_schema(AMOUNT_PATTERN, int(MAX_AMOUNT), AMOUNT_WORDS, "1500.00")),
 ]
 """ST_Value as the portal accepts it (see the module docstring)."""
 
@@ -160,14 +181,7 @@ Percentage = Annotated[
     Decimal,
     PlainValidator(parse_percentage),
     PlainSerializer(format_amount, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
-            "description": "A percentage from 0 to 100: plain digits, at most 2 decimal places",
-            "examples": ["25.00"],
-        }
-    ),
+    WithJsonSchema(_json_schema(PERCENT_PATTERN, int(MAX_PERCENT), PERCENT_WORDS, "25.00")),
 ]
 """ST_Percent (0-100, 2 decimal places) as the portal accepts it."""
 

@@ -22,6 +22,7 @@ from typing import Any, Self
 
 from pydantic import model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     AdditionalDamagesDecision,
     CruReferenceNumber,
@@ -60,20 +61,7 @@ class MedCoCase(PackModel):
     softTissue: YNFlag
     medCoCaseID: MedCoCaseId | None = None
 
-    @model_validator(mode="after")
-    def _case_for_soft_tissue(self) -> Self:
-        if self.softTissue == "1" and self.medCoCaseID is None:
-            raise_field_errors(
-                type(self).__name__,
-                [
-                    (
-                        ("medCoCaseID",),
-                        "is required when softTissue is 1 (Yes): give the MedCo case ID, e.g. 123456/1",
-                        None,
-                    )
-                ],
-            )
-        return self
+    __rules__ = (rules.MEDCO_CASE_ID,)
 
 
 class CruReference(PackModel):
@@ -82,21 +70,7 @@ class CruReference(PackModel):
     cruReferenceNumber: CruReferenceNumber | None = None
     cruComment: Comments | None = None
 
-    @model_validator(mode="after")
-    def _reference_or_comment(self) -> Self:
-        if self.cruReferenceNumber is None and not self.cruComment:
-            raise_field_errors(
-                type(self).__name__,
-                [
-                    (
-                        ("cruComment",),
-                        "is required when no cruReferenceNumber is given: explain why the CRU reference "
-                        "is not known",
-                        self.cruComment,
-                    )
-                ],
-            )
-        return self
+    __rules__ = (rules.CRU_COMMENT,)
 
 
 class DefendantRepresentative(PackModel):

@@ -9,10 +9,9 @@ usual names.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import Annotated, Any
 
-from pydantic import model_validator
-
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     Address,
     EmailAddress,
@@ -24,7 +23,6 @@ from claimsportal.protocols.forms.common import (
     RehabilitationRecommended,
     TelephoneNumber,
     YNFlag,
-    raise_field_errors,
     text,
 )
 from claimsportal.protocols.state import ADULT_AGE, age_on
@@ -32,68 +30,12 @@ from claimsportal.protocols.state import ADULT_AGE, age_on
 # --- cross-field rules ----------------------------------------------------------------------------
 
 
-def other_title_errors(title_type: str | None, other_title: str | None) -> list[tuple[Loc, str, Any]]:
-    """``otherTitle`` is required when ``titleType`` is ``5`` (Other)."""
-    if title_type == "5" and not other_title:
-        return [(("otherTitle",), "is required when titleType is 5 (Other)", other_title)]
-    return []
-
-
-def defendant_status_errors(
-    status: str, personal_details: object | None, company_details: object | None
-) -> list[tuple[Loc, str, Any]]:
-    """The personal or company details that match the defendant's status (``P``/``B``)."""
-    errors: list[tuple[Loc, str, Any]] = []
-    if status == "P" and personal_details is None:
-        errors.append((("personalDetails",), "is required when defendantStatus is P (Personal)", None))
-    if status == "B" and company_details is None:
-        errors.append((("companyDetails",), "is required when defendantStatus is B (Business)", None))
-    return errors
-
-
-def nin_comment_errors(
-    national_insurance_number: str | None, nin_comment: str | None
-) -> list[tuple[Loc, str, Any]]:
-    """An ``ninComment`` is required when no NI number is given."""
-    if national_insurance_number is None and not nin_comment:
-        return [(("ninComment",), "is required to explain why no nationalInsuranceNumber is given", None)]
-    return []
-
-
-def governed_injury_errors(
-    time_off_required: str,
-    time_off_period: int | None,
-    overnight_detention: str | None,
-    days_number: str | None,
-) -> list[tuple[Loc, str, Any]]:
-    """A time-off period only with time off required, a number of days only with an overnight stay."""
-    errors: list[tuple[Loc, str, Any]] = []
-    if time_off_period is not None and time_off_required != "1":
-        errors.append(
-            (("timeOffPeriod",), "is only allowed when timeOffRequired is 1 (Yes)", time_off_period)
-        )
-    if days_number and overnight_detention != "1":
-        errors.append((("daysNumber",), "is only allowed when overnightDetention is 1 (Yes)", days_number))
-    return errors
-
-
 class GovernedInjuryRules(FormModel):
     """The rules of the RTA and EL/PL injury blocks on their governed fields (declared by each form,
-    with its own injury flags first, in the schema's order)."""
+    with its own injury flags first, in the schema's order): a time-off period only with time off
+    required, a number of days only with an overnight stay."""
 
-    if TYPE_CHECKING:
-        timeOffRequired: str
-        timeOffPeriod: int | None
-        overnightDetention: str | None
-        daysNumber: str | None
-
-    @model_validator(mode="after")
-    def _governed_fields(self) -> Self:
-        errors = governed_injury_errors(
-            self.timeOffRequired, self.timeOffPeriod, self.overnightDetention, self.daysNumber
-        )
-        raise_field_errors(type(self).__name__, errors)
-        return self
+    __rules__ = (rules.TIME_OFF_PERIOD, rules.DAYS_NUMBER)
 
 
 def claimant_date_errors(

@@ -33,6 +33,7 @@ from typing import Any
 from claimsportal.presentation.form_tree import CRUMB, Node, field_id, find_absolute, join_path, template_path
 from claimsportal.presentation.messages import field_message, plain_text, summary_prefix, what_to_do
 from claimsportal.protocols.errors import ErrorDetail
+from claimsportal.protocols.forms import rules as conditional
 
 MAX_GROUPS = 50  # a posted count beyond this is ignored (no form repeats more)
 RADIO_LIMIT = 6  # more options than this: a select
@@ -284,6 +285,7 @@ class Choice:
     label: str
     id: str
     checked: bool
+    reveal: list[Field] = field(default_factory=list)  # GOV.UK conditional reveal: needed on this answer
 
 
 @dataclass
@@ -333,6 +335,9 @@ class Field:
 
     @property
     def inline(self) -> bool:
+        """Side by side: two short answers, none with a conditional reveal (GOV.UK: never inline)."""
+        if any(choice.reveal for choice in self.choices):
+            return False
         return self.kind in ("flag", "boolean") or (self.kind == "choice" and len(self.choices) <= 2)
 
     @property
@@ -376,6 +381,9 @@ class Field:
         yield self
         for child in self.children:
             yield from child.walk()
+        for choice in self.choices:
+            for revealed in choice.reveal:
+                yield from revealed.walk()
 
 
 def bind(
@@ -440,6 +448,7 @@ def _bind(
                 group.children.append(bound)
                 continue
             made.children.append(bound)
+        _reveal_conditional_answers(made)
         return made
     if node.kind == "array":
         assert node.item is not None
@@ -471,6 +480,32 @@ def _bind(
     if made.kind == "choice" and len(made.choices) == 1 and node.required and not made.value:
         made.choices[0].checked = True  # the only answer there is
     return made
+
+
+def _reveal_conditional_answers(block: Field) -> None:
+    """Each answer a conditional rule (``protocols.forms.rules``) needs when a radio of the same block
+    has one value is shown inside that value's conditional reveal (GOV.UK radios): under the radio,
+    opened by choosing it. Without JavaScript every reveal is shown. Only single answers, not blocks
+    (GOV.UK: keep a reveal to a simple question), only radios, not a drop-down list, and only an answer
+    no other rule governs (one that other values allow too must stay in sight)."""
+    by_name = {child.node.name: child for child in block.children}
+    for rule in conditional.ALL:
+        if rule.then != "required" or rule.unless or len(rule.when.values) != 1:
+            continue
+        if sum(other.key == rule.key for other in conditional.ALL) > 1:
+            continue  # governed otherwise too (the reasons for denial: required on N, also allowed on AN)
+        target, trigger = by_name.get(rule.field), by_name.get(rule.when.path)
+        if target is None or trigger is None or target.kind in ("object", "array", "checkboxes"):
+            continue
+        if trigger.kind not in ("flag", "boolean", "choice") or trigger.use_select:
+            continue
+        if not (target.node.path == rule.key or target.node.path.endswith("." + rule.key)):
+            continue
+        choice = next((c for c in trigger.choices if c.value == rule.when.values[0]), None)
+        if choice is None or target not in block.children:
+            continue
+        block.children.remove(target)
+        choice.reveal.append(target)
 
 
 # --------------------------------------------------------------------------------------------------

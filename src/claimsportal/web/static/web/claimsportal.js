@@ -471,3 +471,31 @@ function initBulkSelection(form) {
 for (const form of document.querySelectorAll("form.cp-bulk[id]")) {
   initBulkSelection(form);
 }
+
+// --------------------------------------------------------------------------------------------------
+// Conditional reveals of the CNF's radios (web/claims/_field.html, from the forms' conditional rules):
+// GOV.UK's radios reveal, but without the aria-controls/aria-expanded GOV.UK Frontend puts on a radio
+// (ARIA allows no aria-expanded there; axe-core refuses it, and GOV.UK's script adds it to any radio
+// with aria-controls). The reveal follows its radio in the page, so it is read in order. Without this
+// script every reveal is shown.
+// --------------------------------------------------------------------------------------------------
+
+function initConditionalReveals(scope) {
+  const triggers = [...scope.querySelectorAll("input[type=radio][data-cp-reveal]")];
+  const groups = new Set(triggers.map((input) => input.name));
+  for (const name of groups) {
+    const radios = [...scope.querySelectorAll("input[type=radio]")].filter((input) => input.name === name);
+    const sync = () => {
+      for (const radio of radios) {
+        const target = radio.dataset.cpReveal && document.getElementById(radio.dataset.cpReveal);
+        if (target) {
+          target.classList.toggle("govuk-radios__conditional--hidden", !radio.checked);
+        }
+      }
+    };
+    for (const radio of radios) radio.addEventListener("change", sync);
+    sync();
+  }
+}
+
+initConditionalReveals(document);
