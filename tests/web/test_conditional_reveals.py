@@ -53,8 +53,10 @@ def test_a_revealed_answer_is_in_the_page_hidden_until_its_radio_is_chosen(
     assert client.login(username="cr.handler", password=PASSWORD)
     response = client.post(reverse("claims:new"), {"claimType": "RTA"})
     number = response["Location"].rstrip("/").split("/")[-1]
-    url = reverse("claims:draft-section", args=[number, "claimAndClaimantDetails"])
-    page = client.get(url).content.decode()
+    # the section's address opens its first page (the claimant's name, with the title)
+    opened = client.get(reverse("claims:draft-section", args=[number, "claimAndClaimantDetails"]), follow=True)
+    url = opened.redirect_chain[-1][0]
+    page = opened.content.decode()
     at = "cnf.claimAndClaimantDetails.claimantDetails.personalDetails"
     found = re.search(
         rf'<input class="govuk-radios__input" id="(?P<id>[^"]+)" name="{re.escape(at)}\.titleType" '

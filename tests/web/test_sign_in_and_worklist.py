@@ -57,6 +57,7 @@ PUBLISHED_URL_NAMES = {
     "news-item",
     "insurer-index",
     "insurer-index-csv",
+    "insurer-index-xlsx",
 }
 # The A2A API authenticates each call with a bearer token instead of a session; only these are open.
 PUBLIC_A2A_ROUTES = {"a2a/v1/token", "a2a/v1/changePassword", "a2a/v1/openapi.json", "a2a/v1/docs"}
