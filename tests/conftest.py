@@ -23,6 +23,7 @@ from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.organisations.services import create_organisation, create_user
 from claimsportal.protocols.timers import LONDON
 from claimsportal.protocols.types import ClaimType
+from claimsportal.publishing import service
 from claimsportal.reference import calendar as calendar_service
 from tests.shorthands import FORM_KEYS, cnf_for, form_shorthand
 
@@ -86,6 +87,15 @@ def _fresh_calendar_cache() -> Iterator[None]:
     calendar_service.invalidate()
     yield
     calendar_service.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_service_minute() -> Iterator[None]:
+    """The service report's per-process minute of request timings (publishing.service.RECORDER) starts
+    empty: an earlier test's requests must not be written into this test's database."""
+    service.RECORDER.flush()
+    yield
+    service.RECORDER.flush()
 
 
 def is_postgresql() -> bool:
