@@ -167,6 +167,7 @@ def test_a_sorted_search_reads_its_page_in_order_from_the_sides_index(
         ({"startDateFrom": "today", "startDateTo": "today"}, "by_start"),
         ({"sentDateFrom": "today", "sortField": "DispatchDate", "sortOrder": "Desc"}, "by_sent"),
         ({"claimType": "RTA", "phaseCacheId": "ClaimSubmitted"}, "search"),
+        ({"phaseCacheId": "ClaimSubmitted"}, "search"),
     ],
 )
 def test_a_search_by_dates_or_type_and_phase_reads_the_sides_index(

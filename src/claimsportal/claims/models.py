@@ -112,15 +112,11 @@ class Claim(models.Model):
             models.Index(fields=["awaiting_organisation", "updated_at"], name="claim_worklist"),
             # The worklist's default order: nearest time limit first, per awaiting organisation.
             models.Index(fields=["awaiting_organisation", "deadline_at"], name="claim_worklist_deadline"),
-            # Each side's claims by type and phase, in application ID order (search's default sort): a
-            # search by claim type and phase reads its page in order instead of walking the primary key.
-            models.Index(
-                fields=["cr_organisation", "claim_type", "phase", "application_id"], name="claim_cr_search"
-            ),
-            models.Index(
-                fields=["comp_organisation", "claim_type", "phase", "application_id"],
-                name="claim_comp_search",
-            ),
+            # Each side's claims by phase, in application ID order (search's default sort): a search by
+            # phase (how a case-management system polls) reads its page in order instead of walking
+            # the primary key; one by phase and claim type filters the phase's claims on the type.
+            models.Index(fields=["cr_organisation", "phase", "application_id"], name="claim_cr_search"),
+            models.Index(fields=["comp_organisation", "phase", "application_id"], name="claim_comp_search"),
             # The API's worklist (getClaimsList): awaiting organisation, oldest application first, by
             # cursor; without it PostgreSQL walks the primary key past every other organisation's claims.
             models.Index(fields=["awaiting_organisation", "application_id"], name="claim_worklist_id"),

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import GreaterThan, LessThan
 
 from claimsportal.claims.acting import Actor, access_facts, format_application_id, parse_application_id
 from claimsportal.claims.litigant_rules import marks_litigant_in_person
@@ -206,18 +207,25 @@ def _day_start(day: date) -> datetime:
 
 
 def _after(cursor: str, column: str, descending: bool) -> Q:
-    """The rows after a search cursor in (``column``, application ID) order. The redundant bound on
-    ``column`` alone (``>=``, or ``<=`` descending) lets the index scan start at the cursor: the pair
-    comparison alone is an OR that PostgreSQL can only filter, walking every earlier row."""
+    """The rows after a search cursor in (``column``, application ID) order, as one row comparison
+    ``(key, application_id) > (v, id)`` (``<`` descending): PostgreSQL starts the (organisation, key,
+    application ID) index scan right there. Spelt ``key > v OR (key = v AND id > id0)`` it could
+    only bound the scan by the key, and walked every claim sharing the cursor's key (a busy day's
+    time limit: 52 ms for page 20 at 1,000,000 claims)."""
     if column == "application_id":
         (after_id,) = _decode_cursor(cursor, [int])
         return Q(application_id__lt=after_id) if descending else Q(application_id__gt=after_id)
     after_value, after_id = _decode_cursor(cursor, [datetime, int])
-    beyond, bound, id_beyond = ("lt", "lte", "lt") if descending else ("gt", "gte", "gt")
-    return Q(**{f"{column}__{bound}": after_value}) & (
-        Q(**{f"{column}__{beyond}": after_value})
-        | Q(**{column: after_value, f"application_id__{id_beyond}": after_id})
-    )
+    pair = _Row(F(column), F("application_id"))
+    given = _Row(Value(after_value, output_field=DateTimeField()), Value(after_id))
+    return Q(LessThan(pair, given) if descending else GreaterThan(pair, given))
+
+
+class _Row(Func):
+    """A row value ``(a, b)``, compared as a whole (SQL row comparison: lexicographic)."""
+
+    template = "(%(expressions)s)"
+    output_field = DateTimeField()
 
 
 def _dated(criteria: SearchCriteria) -> bool:
