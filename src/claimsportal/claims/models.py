@@ -7,13 +7,36 @@ saving these models directly.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Upper
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce, Upper
 
 from claimsportal.organisations.models import Branch, Organisation, User
+from claimsportal.protocols.timers import LONDON
+
+# Search's sort keys that are not a column (claims.selectors.SORT_FIELDS): DispatchDate is the day the
+# claim was sent (a draft's creation), Priority the time limit, none last. The search indexes below
+# are on these very expressions: PostgreSQL uses an expression index only for the same expression.
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=LONDON)
+SORT_SENT = Coalesce("sent_at", "created_at", output_field=DateTimeField())
+SORT_DEADLINE = Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField())
+
+
+def _search_orders(side: str) -> list[models.Index]:
+    """One side's claims (``cr``/``comp``) in each of search's sort orders but ApplicationId, ties by
+    application ID: the first page and each next page (keyset) of a sorted search, and a date range
+    (start, sent or dispatch date), are read in order from the index instead of sorting all the
+    organisation's claims (docs/decisions.md, "Issue 20: every search order by index")."""
+    organisation = F(f"{side}_organisation")
+    return [
+        models.Index(organisation, F("created_at"), F("application_id"), name=f"claim_{side}_by_start"),
+        models.Index(organisation, F("updated_at"), F("application_id"), name=f"claim_{side}_by_update"),
+        models.Index(organisation, SORT_SENT, F("application_id"), name=f"claim_{side}_by_sent"),
+        models.Index(organisation, SORT_DEADLINE, F("application_id"), name=f"claim_{side}_by_deadline"),
+    ]
 
 
 class Claim(models.Model):
@@ -89,15 +112,11 @@ class Claim(models.Model):
             models.Index(fields=["awaiting_organisation", "updated_at"], name="claim_worklist"),
             # The worklist's default order: nearest time limit first, per awaiting organisation.
             models.Index(fields=["awaiting_organisation", "deadline_at"], name="claim_worklist_deadline"),
-            # Each side's claims by type and phase, in application ID order (search's default sort): a
-            # search by claim type and phase reads its page in order instead of walking the primary key.
-            models.Index(
-                fields=["cr_organisation", "claim_type", "phase", "application_id"], name="claim_cr_search"
-            ),
-            models.Index(
-                fields=["comp_organisation", "claim_type", "phase", "application_id"],
-                name="claim_comp_search",
-            ),
+            # Each side's claims by phase, in application ID order (search's default sort): a search by
+            # phase (how a case-management system polls) reads its page in order instead of walking
+            # the primary key; one by phase and claim type filters the phase's claims on the type.
+            models.Index(fields=["cr_organisation", "phase", "application_id"], name="claim_cr_search"),
+            models.Index(fields=["comp_organisation", "phase", "application_id"], name="claim_comp_search"),
             # The API's worklist (getClaimsList): awaiting organisation, oldest application first, by
             # cursor; without it PostgreSQL walks the primary key past every other organisation's claims.
             models.Index(fields=["awaiting_organisation", "application_id"], name="claim_worklist_id"),
@@ -105,8 +124,11 @@ class Claim(models.Model):
             # on PostgreSQL), so the indexes are on UPPER(x): an index on x itself is never used for it.
             # with the application ID: a common surname's page comes in search's default order
             models.Index(Upper("claimant_surname"), F("application_id"), name="claim_claimant_surname_ci"),
-            models.Index(Upper("cr_reference"), name="claim_cr_reference_ci"),
-            models.Index(Upper("comp_reference"), name="claim_comp_reference_ci"),
+            # The references too (issue 20): a reference many claims share still pages in order.
+            models.Index(Upper("cr_reference"), F("application_id"), name="claim_cr_reference_ci"),
+            models.Index(Upper("comp_reference"), F("application_id"), name="claim_comp_reference_ci"),
+            *_search_orders("cr"),
+            *_search_orders("comp"),
             # The retention sweep, rule by rule: a phase and its clock.
             models.Index(fields=["phase", "updated_at"], name="claim_phase_updated"),
             models.Index(fields=["phase", "phase_entered_at"], name="claim_phase_entered"),

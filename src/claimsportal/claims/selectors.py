@@ -16,11 +16,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import DateTimeField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, LessThan
 
 from claimsportal.claims.acting import Actor, access_facts, format_application_id, parse_application_id
 from claimsportal.claims.litigant_rules import marks_litigant_in_person
-from claimsportal.claims.models import Claim
+from claimsportal.claims.models import SORT_DEADLINE, SORT_SENT, Claim
 from claimsportal.claims.visibility import ARCHIVED_PHASE, DRAFT_PHASE
 from claimsportal.documents.models import Attachment, PrintableDocument
 from claimsportal.documents.visibility import attachments_q, documents_q
@@ -39,7 +39,6 @@ from claimsportal.reference.calendar import get_calendar
 MAX_PAGE = 200
 # The event a bulk transfer writes on each claim it moves (the transfers app writes it through the ledger).
 TRANSFER_OPERATION = "claimTransferred"
-FAR_FUTURE = datetime(9999, 12, 31, tzinfo=LONDON)
 
 SORT_FIELDS = {
     "ApplicationId": "application_id",
@@ -89,6 +88,12 @@ def _side_may(op: Operation, side: Side, owner: Side | None) -> bool:
 # --------------------------------------------------------------------------------------------------
 # Lists
 # --------------------------------------------------------------------------------------------------
+
+
+# A list row (``list_row``) shows neither the state nor the CNF: not read for a page (the CNF is
+# about 3 KB of JSON a claim, most of it out of line in PostgreSQL's TOAST table, and decoding both
+# for 50 rows was a tenth of a search's CPU).
+LIST_DEFERRED = ("state", "cnf")
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,9 @@ def worklist(actor: Actor, *, cursor: str | None = None, limit: int | None = Non
     if cursor:
         (after,) = _decode_cursor(cursor, [int])
         rows = rows.filter(application_id__gt=after)
-    found = list(rows.order_by("application_id").select_related("locked_by")[: size + 1])
+    found = list(
+        rows.order_by("application_id").select_related("locked_by").defer(*LIST_DEFERRED)[: size + 1]
+    )
     more = len(found) > size
     found = found[:size]
     return Page(found, _encode_cursor([found[-1].pk]) if more and found else None)
@@ -199,6 +206,41 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON)
 
 
+def _after(cursor: str, column: str, descending: bool) -> Q:
+    """The rows after a search cursor in (``column``, application ID) order, as one row comparison
+    ``(key, application_id) > (v, id)`` (``<`` descending): PostgreSQL starts the (organisation, key,
+    application ID) index scan right there. Spelt ``key > v OR (key = v AND id > id0)`` it could
+    only bound the scan by the key, and walked every claim sharing the cursor's key (a busy day's
+    time limit: 52 ms for page 20 at 1,000,000 claims)."""
+    if column == "application_id":
+        (after_id,) = _decode_cursor(cursor, [int])
+        return Q(application_id__lt=after_id) if descending else Q(application_id__gt=after_id)
+    after_value, after_id = _decode_cursor(cursor, [datetime, int])
+    pair = _Row(F(column), F("application_id"))
+    given = _Row(Value(after_value, output_field=DateTimeField()), Value(after_id))
+    return Q(LessThan(pair, given) if descending else GreaterThan(pair, given))
+
+
+class _Row(Func):
+    """A row value ``(a, b)``, compared as a whole (SQL row comparison: lexicographic)."""
+
+    template = "(%(expressions)s)"
+    output_field = DateTimeField()
+
+
+def _dated(criteria: SearchCriteria) -> bool:
+    return any(
+        (
+            criteria.sentDateFrom,
+            criteria.sentDateTo,
+            criteria.dispatchDateFrom,
+            criteria.dispatchDateTo,
+            criteria.startDateFrom,
+            criteria.startDateTo,
+        )
+    )
+
+
 def search(
     actor: Actor, criteria: SearchCriteria, *, cursor: str | None = None, limit: int | None = None
 ) -> Page:
@@ -208,8 +250,7 @@ def search(
     if criteria.sortOrder not in ("Asc", "Desc"):
         raise _invalid("sortOrder", "must be Asc or Desc")
     rows = with_document_counts(visible_claims(actor), actor).annotate(
-        sort_sent=Coalesce("sent_at", "created_at", output_field=DateTimeField()),
-        sort_deadline=Coalesce("deadline_at", Value(FAR_FUTURE), output_field=DateTimeField()),
+        sort_sent=SORT_SENT, sort_deadline=SORT_DEADLINE
     )
     q = Q()
     if criteria.applicationId:
@@ -230,13 +271,17 @@ def search(
         branch = criteria.branchPath.strip().strip("/").split("/")[-1]
         column = "cr_branch__branch_id" if actor.side is Side.CR else "comp_branch__branch_id"
         q &= Q(**{column: branch})
-    for low, high, column in (
-        (criteria.sentDateFrom, criteria.sentDateTo, "sent_at"),
-        (criteria.dispatchDateFrom, criteria.dispatchDateTo, "sent_at"),
-        (criteria.startDateFrom, criteria.startDateTo, "created_at"),
+    # The sent (dispatch) date is matched on COALESCE(sent_at, created_at) with sent_at present: the
+    # same claims as on sent_at, read from the (organisation, dispatch date) index DispatchDate sorts by.
+    for low, high, field_name, column in (
+        (criteria.sentDateFrom, criteria.sentDateTo, "sent_at", "sort_sent"),
+        (criteria.dispatchDateFrom, criteria.dispatchDateTo, "sent_at", "sort_sent"),
+        (criteria.startDateFrom, criteria.startDateTo, "created_at", "created_at"),
     ):
         if low and high and low > high:
-            raise _invalid(column, "the 'from' date is after the 'to' date")
+            raise _invalid(field_name, "the 'from' date is after the 'to' date")
+        if (low or high) and column == "sort_sent":
+            q &= Q(sent_at__isnull=False)
         if low:
             q &= Q(**{f"{column}__gte": _day_start(low)})
         if high:
@@ -245,29 +290,22 @@ def search(
     column = SORT_FIELDS[criteria.sortField]
     descending = criteria.sortOrder == "Desc"
     if cursor:
-        if column == "application_id":
-            (after_id,) = _decode_cursor(cursor, [int])
-            rows = (
-                rows.filter(application_id__lt=after_id)
-                if descending
-                else rows.filter(application_id__gt=after_id)
-            )
-        else:
-            after_value, after_id = _decode_cursor(cursor, [datetime, int])
-            if descending:
-                rows = rows.filter(
-                    Q(**{f"{column}__lt": after_value})
-                    | Q(**{column: after_value}, application_id__lt=after_id)
-                )
-            else:
-                rows = rows.filter(
-                    Q(**{f"{column}__gt": after_value})
-                    | Q(**{column: after_value}, application_id__gt=after_id)
-                )
+        rows = rows.filter(_after(cursor, column, descending))
+    if column == "application_id" and _dated(criteria):
+        # A date range in application ID order: the range is read from its (organisation, date)
+        # index and its rows sorted. Ordered by the bare column, PostgreSQL may instead walk the
+        # primary key and filter on the date, expecting the day's claims spread over all of them; a
+        # day's claims are consecutive application IDs, so that walk passes every older claim first
+        # (98,800 rows for a recent day at 1,000,000 claims). ``+ 0`` leaves it no such path. Only
+        # the IDs are sorted (a day's claims sorted whole, with their forms, took ten times as long
+        # as reading them), then the page's rows are read by primary key.
+        key = F(column) + 0
+        page = rows.order_by(key.desc() if descending else key.asc()).values_list("pk", flat=True)
+        rows = rows.filter(pk__in=list(page[: size + 1]))
     order = [F(column).desc() if descending else F(column).asc()]
     if column != "application_id":
         order.append(F("application_id").desc() if descending else F("application_id").asc())
-    found = list(rows.order_by(*order).select_related("locked_by")[: size + 1])
+    found = list(rows.order_by(*order).select_related("locked_by").defer(*LIST_DEFERRED)[: size + 1])
     more = len(found) > size
     found = found[:size]
     next_cursor = None

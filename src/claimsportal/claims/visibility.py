@@ -106,25 +106,30 @@ class VisibilityScope:
         return bool(self.rules_for(row))
 
     # -- many claims -------------------------------------------------------------------------------
-    def q(self) -> Q:
-        """The same rule as :meth:`rules_for`, as a filter on ``Claim``."""
+    def q(self, through: str = "") -> Q:
+        """The same rule as :meth:`rules_for`, as a filter on ``Claim`` (or, with ``through`` = a
+        relation's name and ``__``, on a model that points at the claim: ``"claim__"``)."""
+
+        def on(**lookups: object) -> Q:
+            return Q(**{f"{through}{name}": value for name, value in lookups.items()})
+
         if not self.rules:
             return Q(pk__in=[])
         if self.side is Side.CR:
-            base = Q(cr_organisation_id=self.organisation_pk)
+            base = on(cr_organisation_id=self.organisation_pk)
             allocated = "cr_allocated_user_id"
         else:
-            base = Q(comp_organisation_id=self.organisation_pk) & ~Q(phase=DRAFT_PHASE)
+            base = on(comp_organisation_id=self.organisation_pk) & ~on(phase=DRAFT_PHASE)
             allocated = "comp_allocated_user_id"
-        base &= Q(gdpr_deleted_at__isnull=True) & ~Q(phase=ARCHIVED_PHASE)
+        base &= on(gdpr_deleted_at__isnull=True) & ~on(phase=ARCHIVED_PHASE)
         alternatives = Q(pk__in=[])
         for rule in self.rules:
-            cond = Q(claim_type__in=TYPES_BY_FAMILY[rule.family])
+            cond = on(claim_type__in=TYPES_BY_FAMILY[rule.family])
             if rule.reach in (Reach.BRANCH, Reach.NEW_ARRIVALS_BRANCH):
-                cond &= Q(comp_branch_id=self.branch_pk)
+                cond &= on(comp_branch_id=self.branch_pk)
             if rule.reach in (Reach.NEW_ARRIVALS, Reach.NEW_ARRIVALS_BRANCH):
-                cond &= Q(phase__in=sorted(NEW_ARRIVAL_PHASES))
+                cond &= on(phase__in=sorted(NEW_ARRIVAL_PHASES))
             if not rule.team_leader:
-                cond &= Q(**{f"{allocated}__isnull": True}) | Q(**{allocated: self.user_pk})
+                cond &= on(**{f"{allocated}__isnull": True}) | on(**{allocated: self.user_pk})
             alternatives |= cond
         return base & alternatives

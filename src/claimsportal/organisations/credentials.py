@@ -13,9 +13,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
+from claimsportal.core.prepared import fetch_one
 from claimsportal.organisations.models import CredentialsVersion
 
 ROW = 1
+_TABLE = CredentialsVersion._meta.db_table
 
 
 def bump() -> None:
@@ -26,6 +28,7 @@ def bump() -> None:
 
 
 def current() -> int:
-    """The version now (0 before the first bump)."""
-    found = CredentialsVersion.objects.filter(pk=ROW).values_list("version", flat=True).first()
-    return 0 if found is None else int(found)
+    """The version now (0 before the first bump): every API request's one read, prepared
+    (``core.prepared``; through the ORM it cost about a quarter of a state change's CPU)."""
+    found = fetch_one(f"SELECT version FROM {_TABLE} WHERE id = %s", [ROW])
+    return 0 if found is None else int(found[0])
