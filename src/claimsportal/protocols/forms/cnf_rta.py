@@ -454,6 +454,15 @@ class RtaClaimNotificationForm(FormModel):
     liabilityFunding: LiabilityFunding
     statementOfTruth: StrictBool = Field(description="Web section N: the statement of truth is signed")
 
+    __value_rules__ = (
+        rules.BORN_BEFORE_ACCIDENT.at("claimAndClaimantDetails.claimantDetails.personalDetails.dateOfBirth"),
+        rules.CHILD_CLAIM_UNDER_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
+        rules.NO_CHILD_CLAIM_AT_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
+        rules.ATTENTION_AFTER_ACCIDENT.at("medicalDetails.injury.medicalAttentionFirstDate"),
+        rules.LITIGANT_IN_PERSON_SIGNS.at("applicationData.claimDetails.signatory"),
+        rules.STATEMENT_SIGNED.at("statementOfTruth"),
+    )
+
     @field_validator("statementOfTruth")
     @classmethod
     def _signed(cls, value: bool) -> bool:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 from pydantic import Field, model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     LossTypeELPL,
     LossTypeRTA,
@@ -120,6 +121,8 @@ class ClaimantHeadsForm(PackModel):
         """The heads after contributory negligence, plus interest."""
         return self.totalAfterContrib + self.totalInterest
 
+    __value_rules__ = (rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.currentClaimantOffer.*.lossType"),)
+
     @model_validator(mode="after")
     def _one_head_per_loss_type(self) -> Self:
         errors = duplicate_loss_type_errors([h.lossType for h in self.heads], CLAIMANT_HEADS_LOC)
@@ -199,6 +202,11 @@ class ReplyHeadsForm(RepliesForm):
 
     def _decision_errors(self) -> list[tuple[Any, str, Any]]:
         return []
+
+    __value_rules__ = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("defendantReplies.currentDefendantResponse.*.lossType"),
+        rules.CRU_WITHIN_OFFER.at("total.currentTotal.cruDeductions"),
+    )
 
     @model_validator(mode="after")
     def _replies_and_totals(self) -> Self:
