@@ -529,6 +529,10 @@ NO_DISPUTE_WHEN_ALL_PAID = ValueRule(
 DISPUTE_WHEN_NOT_ALL_PAID = ValueRule(
     "is required when allDisbursementAgreedAndPaid is 0 (No): list the disputed disbursements"
 )
+ALL_HEADS_AGREED = ValueRule(
+    "must be 1 (agreed) when {field} is {decision} ({meaning}): it accepts every head claimed"
+)
+REPLY_TO_EVERY_HEAD = ValueRule("must reply to every head claimed when settlementPackDecision is {decision}")
 
 VALUE_RULES: tuple[ValueRule, ...] = (
     BORN_BEFORE_ACCIDENT,
@@ -552,5 +556,7 @@ VALUE_RULES: tuple[ValueRule, ...] = (
     DISPUTED_NOT_PAID_IN_FULL,
     NO_DISPUTE_WHEN_ALL_PAID,
     DISPUTE_WHEN_NOT_ALL_PAID,
+    ALL_HEADS_AGREED,
+    REPLY_TO_EVERY_HEAD,
 )
 """Every rule that compares values, each declared once (blocks place them with :meth:`ValueRule.at`)."""

@@ -230,7 +230,7 @@ def all_agreed_errors(
     return [
         (
             (*REPLIES_LOC, index, "isGrossAmountAgreed"),
-            f"must be 1 (agreed) when {field} is {decision} ({meaning}): it accepts every head claimed",
+            rules.ALL_HEADS_AGREED.say(field=field, decision=decision, meaning=meaning),
             reply.isGrossAmountAgreed,
         )
         for index, reply in enumerate(form.replies)
@@ -292,13 +292,18 @@ class _Stage2Response(ReplyHeadsForm):
     def settlementPackDecision(self) -> str:
         return self.agreementData.finalAgreementDetails.settlementPackDecision
 
+    __value_rules__ = (
+        rules.REPLY_TO_EVERY_HEAD.at("defendantReplies.currentDefendantResponse"),
+        rules.ALL_HEADS_AGREED.at("defendantReplies.currentDefendantResponse.*.isGrossAmountAgreed"),
+    )
+
     def _decision_errors(self) -> list[tuple[Any, str, Any]]:
         decision = self.settlementPackDecision
         if decision in ("C", "CO") and not self.replies:
             return [
                 (
                     REPLIES_LOC,
-                    f"must reply to every head claimed when settlementPackDecision is {decision}",
+                    rules.REPLY_TO_EVERY_HEAD.say(decision=decision),
                     [],
                 )
             ]
