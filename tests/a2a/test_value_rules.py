@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pydantic import BaseModel
 
 from claimsportal.a2a.examples import example_payload
 from claimsportal.a2a.schemas import PAYLOAD_MODELS
@@ -50,7 +51,7 @@ def document(django_db_setup: Any, django_db_blocker: Any) -> dict[str, Any]:
     return loaded
 
 
-def _schemas_of(block: type[FormModel], document: dict[str, Any]) -> list[dict[str, Any]]:
+def _schemas_of(block: type[BaseModel], document: dict[str, Any]) -> list[dict[str, Any]]:
     """The schemas of ``block`` in the document (named by its class, with its fields: two modules may
     have blocks of one name)."""
     fields = {field.alias or name for name, field in block.model_fields.items()}
@@ -190,10 +191,13 @@ def _literal_messages(source: str) -> list[int]:
     message of an error tuple ``(path, message, value)`` or the text of a ``ValueError``."""
     lines = []
     for node in ast.walk(ast.parse(source)):
-        is_error = isinstance(node, ast.Tuple) and len(node.elts) == 3 and not _is_text(node.elts[0])
-        is_error = is_error and not isinstance(node.elts[0], ast.Starred)  # (*path, "a", "b") is a path
-        if is_error and _is_text(node.elts[1]):  # (a path, not text) then text: an error
-            lines.append(node.lineno)
+        if not isinstance(node, ast.expr):
+            continue
+        if isinstance(node, ast.Tuple) and len(node.elts) == 3:
+            where, message, _ = node.elts
+            # (a path, not text: (*path, "a", "b") is a path itself) then text: an error
+            if not _is_text(where) and not isinstance(where, ast.Starred) and _is_text(message):
+                lines.append(node.lineno)
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)

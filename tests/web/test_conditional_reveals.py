@@ -54,7 +54,9 @@ def test_a_revealed_answer_is_in_the_page_hidden_until_its_radio_is_chosen(
     response = client.post(reverse("claims:new"), {"claimType": "RTA"})
     number = response["Location"].rstrip("/").split("/")[-1]
     # the section's address opens its first page (the claimant's name, with the title)
-    opened = client.get(reverse("claims:draft-section", args=[number, "claimAndClaimantDetails"]), follow=True)
+    opened = client.get(
+        reverse("claims:draft-section", args=[number, "claimAndClaimantDetails"]), follow=True
+    )
     url = opened.redirect_chain[-1][0]
     page = opened.content.decode()
     at = "cnf.claimAndClaimantDetails.claimantDetails.personalDetails"

@@ -17,7 +17,7 @@ Decisions ([I]; the comparisons with earlier forms are the operations' guards):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.counter_offers import RtaDefendantOffers
@@ -48,7 +48,7 @@ class AdditionalDamagesResponse(ReplyHeadsForm):
     def additionalDamagesDecision(self) -> str:
         return self.agreementData.finalAgreementDetails.additionalDamagesDecision
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.ALL_HEADS_AGREED.at("defendantReplies.currentDefendantResponse.*.isGrossAmountAgreed"),
     )
 

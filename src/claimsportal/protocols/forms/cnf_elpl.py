@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 
@@ -214,7 +214,9 @@ class ClaimantDetails(FormModel):
     exposurePeriod: Annotated[str, text(1, 500)] | None = None
 
     __rules__ = (rules.NIN_COMMENT,)
-    __value_rules__ = (rules.PERIOD_IN_ORDER.at("employmentPeriod", "exposurePeriod"),)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.PERIOD_IN_ORDER.at("employmentPeriod", "exposurePeriod"),
+    )
 
     @model_validator(mode="after")
     def _periods(self) -> Self:
@@ -306,7 +308,7 @@ class ElplClaimNotificationForm(FormModel):
     # The sections and fields that belong to one claim type only.
     __rules__ = (*rules.ELPL_CLAIM_TYPE_RULES, *rules.ELPL_DISEASE_FLAG_RULES)
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.BORN_BEFORE_ACCIDENT.at("claimAndClaimantDetails.claimantDetails.personalDetails.dateOfBirth"),
         rules.CHILD_CLAIM_UNDER_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
         rules.NO_CHILD_CLAIM_AT_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),

@@ -20,7 +20,7 @@ number is given; and the signed statement of truth (web section N, not an XSD at
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import Field, StrictBool, StringConstraints, ValidationInfo, field_validator, model_validator
 
@@ -454,7 +454,7 @@ class RtaClaimNotificationForm(FormModel):
     liabilityFunding: LiabilityFunding
     statementOfTruth: StrictBool = Field(description="Web section N: the statement of truth is signed")
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.BORN_BEFORE_ACCIDENT.at("claimAndClaimantDetails.claimantDetails.personalDetails.dateOfBirth"),
         rules.CHILD_CLAIM_UNDER_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
         rules.NO_CHILD_CLAIM_AT_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),

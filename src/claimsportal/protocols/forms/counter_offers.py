@@ -20,7 +20,7 @@ Decisions ([I]; the comparisons with the earlier forms are the operations' guard
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
@@ -66,7 +66,7 @@ class _CounterOfferByCM(ReplyHeadsForm):
     def settlementPackCounterOfferDecision(self) -> str:
         return self.agreementData.finalAgreementDetails.settlementPackCounterOfferDecision
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.ALL_HEADS_AGREED.at("defendantReplies.currentDefendantResponse.*.isGrossAmountAgreed"),
     )
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -127,7 +127,9 @@ class LastClaimantOfferFields(PackModel):
     def figures(self) -> HeadFigures:
         return HeadFigures(self.grossValueClaimed, self.percContribNegDeductions)
 
-    __value_rules__ = (rules.VALUE_AFTER_CONTRIBUTION.at("valueClaimedAfterContrib"),)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.VALUE_AFTER_CONTRIBUTION.at("valueClaimedAfterContrib"),
+    )
 
     @model_validator(mode="after")
     def _value_after_contrib(self) -> Self:
@@ -168,7 +170,9 @@ class DisputedDisbursement(PackModel):
     disbursementDisputed: Annotated[str, text(1, 500)]
     disbursementId: DisbursementId
 
-    __value_rules__ = (rules.DISPUTED_NOT_PAID_IN_FULL.at("amountPaid"),)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.DISPUTED_NOT_PAID_IN_FULL.at("amountPaid"),
+    )
 
     @model_validator(mode="after")
     def _not_paid_in_full(self) -> Self:
@@ -243,7 +247,7 @@ class _CourtPackRequest(PackModel):
         disputed = self.disbursmentDisputed
         return [d.disbursementId for d in disputed.disbursementDisputedRequestResponse] if disputed else []
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.lastClaimantOffer.*.lossType"),
         rules.NO_DISPUTE_WHEN_ALL_PAID.at("disbursmentDisputed"),
         rules.DISPUTE_WHEN_NOT_ALL_PAID.at("disbursmentDisputed"),
@@ -330,7 +334,9 @@ class LastDefendantResponseFields(PackModel):
             None,
         )
 
-    __value_rules__ = (rules.VALUE_AFTER_CONTRIBUTION.at("valueOfferedAfterContrib"),)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.VALUE_AFTER_CONTRIBUTION.at("valueOfferedAfterContrib"),
+    )
 
     @model_validator(mode="after")
     def _value_after_contrib(self) -> Self:
@@ -417,7 +423,7 @@ class _CourtPackResponse(RepliesForm):
         replies = self.disbursmentDisputed
         return [d.disbursementId for d in replies.disbursementDisputedRequestResponse] if replies else []
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.ONE_HEAD_PER_LOSS_TYPE.at("defendantReplies.lastDefendantResponse.*.lossType"),
         rules.DISBURSEMENT_ONCE.at(
             "disbursmentDisputed.disbursementDisputedRequestResponse.*.disbursementId"

@@ -26,7 +26,7 @@ Decisions ([I] unless marked):
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -133,7 +133,9 @@ class _InterimRequest(PackModel):
         """The losses requested: the pursued heads after contributory negligence (computed)."""
         return total_net(self.pursuedHeads.values())
 
-    __value_rules__ = (rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.claimantLossesToDate.*.lossType"),)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.claimantLossesToDate.*.lossType"),
+    )
 
     @model_validator(mode="after")
     def _one_head_per_loss_type(self) -> Self:
@@ -250,7 +252,7 @@ class _InterimResponse(RepliesForm):
         """The amount offered less the CRU deductions."""
         return self.amountOffered - self.total.lossesTotal.cruDeductions
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.ONE_HEAD_PER_LOSS_TYPE.at("defendantReplies.defendantResponse.*.lossType"),
         rules.CRU_WITHIN_OFFER.at("total.lossesTotal.cruDeductions"),
     )

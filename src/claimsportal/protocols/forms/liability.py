@@ -32,7 +32,7 @@ Stating fraud is a separate operation (``stateFraud``, §9.4), not a decision va
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import model_validator
 
@@ -71,7 +71,7 @@ class ElplLiabilityCausation(FormModel):
     liabilityDecision: LiabilityDecision
 
     __rules__ = (rules.REASONS_FOR_DENIAL, rules.NO_REASONS_ON_ADMISSION)
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.ADMITTED_POINT.at(
             "defendantAdmits.accidentOccurred",
             "defendantAdmits.causedByDefendant",

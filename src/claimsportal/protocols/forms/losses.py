@@ -50,7 +50,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import SerializerFunctionWrapHandler, model_serializer, model_validator
 
@@ -201,7 +201,7 @@ class TariffFields(PackModel):
     excepCircumstancesUplift: YNFlag | None = None
     excepCircumstancesUpliftPerc: ExcepCircumstancesUpliftPerc | None = None
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.TARIFF_ONLY_ON_PSLA.at(
             "tariffType",
             "selectDurationOfTheInjury",
@@ -267,7 +267,7 @@ class ClaimantTariffFields(TariffFields):
 
     excepCircumstancesUpliftNote: UpliftNote | None = None
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.TARIFF_ONLY_ON_PSLA.at("excepCircumstancesUpliftNote"),
         rules.UPLIFT_ONLY_WITH_UPLIFT.at("excepCircumstancesUpliftNote"),
     )

@@ -18,7 +18,7 @@ Rules beyond the XSD, all [I] unless marked:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import model_validator
 
@@ -84,7 +84,9 @@ class StatementOfTruth(PackModel):
     retainedSignedCopy: YNFlag
     signatoryType: SignatoryType
 
-    __value_rules__ = (rules.SIGNED_COPY_KEPT.at("retainedSignedCopy"),)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.SIGNED_COPY_KEPT.at("retainedSignedCopy"),
+    )
 
     @model_validator(mode="after")
     def _signed(self) -> Self:

@@ -34,7 +34,7 @@ Decisions ([I] unless marked):
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -121,7 +121,9 @@ class ClaimantHeadsForm(PackModel):
         """The heads after contributory negligence, plus interest."""
         return self.totalAfterContrib + self.totalInterest
 
-    __value_rules__ = (rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.currentClaimantOffer.*.lossType"),)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.currentClaimantOffer.*.lossType"),
+    )
 
     @model_validator(mode="after")
     def _one_head_per_loss_type(self) -> Self:
@@ -203,7 +205,7 @@ class ReplyHeadsForm(RepliesForm):
     def _decision_errors(self) -> list[tuple[Any, str, Any]]:
         return []
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.ONE_HEAD_PER_LOSS_TYPE.at("defendantReplies.currentDefendantResponse.*.lossType"),
         rules.CRU_WITHIN_OFFER.at("total.currentTotal.cruDeductions"),
     )
@@ -292,7 +294,7 @@ class _Stage2Response(ReplyHeadsForm):
     def settlementPackDecision(self) -> str:
         return self.agreementData.finalAgreementDetails.settlementPackDecision
 
-    __value_rules__ = (
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
         rules.REPLY_TO_EVERY_HEAD.at("defendantReplies.currentDefendantResponse"),
         rules.ALL_HEADS_AGREED.at("defendantReplies.currentDefendantResponse.*.isGrossAmountAgreed"),
     )
