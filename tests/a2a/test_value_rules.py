@@ -16,16 +16,19 @@ import pytest
 from django.test import Client
 from pydantic import BaseModel
 
-from claimsportal.a2a.examples import example_payload
+from claimsportal.a2a.examples import add_claim_example, example_payload
 from claimsportal.a2a.schemas import PAYLOAD_MODELS
+from claimsportal.claims.models import Claim
 from claimsportal.core import clock
 from claimsportal.protocols import forms
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms import rules
+from claimsportal.protocols.forms.cnf_rta import RtaClaimNotificationForm
 from claimsportal.protocols.forms.common import FormModel, value_rules_of
-from tests.a2a.conftest import BASE
+from tests.a2a.conftest import BASE, Callers
 from tests.a2a.test_conditional_rules import _blocks, _form_models, _node
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +227,25 @@ def test_a_declared_template_matches_the_messages_it_gives() -> None:
     assert rules.ONE_HEAD_PER_LOSS_TYPE.pattern.match(said)
     assert not rules.ONE_HEAD_PER_LOSS_TYPE.pattern.match("give one head per loss type")
     assert rules.CRU_WITHIN_OFFER.pattern.match(rules.CRU_WITHIN_OFFER.say(offered="10.00"))
+
+
+def test_an_add_claim_that_breaks_value_rules_is_refused_over_http_with_the_stated_messages(
+    callers: Callers, world: World, document: dict[str, Any]
+) -> None:
+    body = add_claim_example("RTA")
+    body["compensator"] = world.comp.path
+    cnf = body["cnf"]
+    cnf["medicalDetails"]["injury"]["medicalAttentionFirstDate"] = "2001-01-01"  # before the accident
+    cnf["claimAndClaimantDetails"]["claimantDetails"]["childClaim"] = "1"  # an adult claimant
+    before = Claim.objects.count()
+    answer = callers.cr.post("/claims", world.cr_handler, body)
+    assert Claim.objects.count() == before
+    assert (answer.status, answer.code) == (422, "SCHEMA_INVALID")
+    (schema,) = {json.dumps(s["x-rules"]) for s in _schemas_of(RtaClaimNotificationForm, document)}
+    stated = {field: r["rule"] for r in json.loads(schema) for field in r["fields"]}
+    messages = {d["field"]: d["message"] for d in answer.body["details"]}
+    attention = "medicalDetails.injury.medicalAttentionFirstDate"
+    assert messages[f"cnf.{attention}"] == stated[attention] == rules.ATTENTION_AFTER_ACCIDENT.message
+    child = "claimAndClaimantDetails.claimantDetails.childClaim"
+    assert messages[f"cnf.{child}"] == rules.NO_CHILD_CLAIM_AT_18.message
+    assert {"fields": [child], "rule": messages[f"cnf.{child}"]} in json.loads(schema)
