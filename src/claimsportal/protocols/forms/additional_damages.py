@@ -17,8 +17,9 @@ Decisions ([I]; the comparisons with earlier forms are the operations' guards):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.counter_offers import RtaDefendantOffers
 from claimsportal.protocols.forms.pack_blocks import AdditionalDamagesAgreementData, OfferAgreementData, Total
 from claimsportal.protocols.forms.stage2 import (
@@ -46,6 +47,10 @@ class AdditionalDamagesResponse(ReplyHeadsForm):
     @property
     def additionalDamagesDecision(self) -> str:
         return self.agreementData.finalAgreementDetails.additionalDamagesDecision
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ALL_HEADS_AGREED.at("defendantReplies.currentDefendantResponse.*.isGrossAmountAgreed"),
+    )
 
     def _decision_errors(self) -> list[tuple[Any, str, Any]]:
         if self.additionalDamagesDecision == "A":

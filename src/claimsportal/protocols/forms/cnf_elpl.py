@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 
@@ -114,8 +114,7 @@ def _period_errors(name: str, period: str | None) -> list[tuple[Loc, str, Any]]:
         return [
             (
                 (name,),
-                f"must not end before it starts: the end {bounds[1].isoformat()} is before the start "
-                f"{bounds[0].isoformat()}",
+                rules.PERIOD_IN_ORDER.say(end=bounds[1].isoformat(), start=bounds[0].isoformat()),
                 period,
             )
         ]
@@ -215,6 +214,9 @@ class ClaimantDetails(FormModel):
     exposurePeriod: Annotated[str, text(1, 500)] | None = None
 
     __rules__ = (rules.NIN_COMMENT,)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.PERIOD_IN_ORDER.at("employmentPeriod", "exposurePeriod"),
+    )
 
     @model_validator(mode="after")
     def _periods(self) -> Self:
@@ -305,6 +307,15 @@ class ElplClaimNotificationForm(FormModel):
 
     # The sections and fields that belong to one claim type only.
     __rules__ = (*rules.ELPL_CLAIM_TYPE_RULES, *rules.ELPL_DISEASE_FLAG_RULES)
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.BORN_BEFORE_ACCIDENT.at("claimAndClaimantDetails.claimantDetails.personalDetails.dateOfBirth"),
+        rules.CHILD_CLAIM_UNDER_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
+        rules.NO_CHILD_CLAIM_AT_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
+        rules.ATTENTION_AFTER_ACCIDENT.at("medicalDetails.injury.medicalAttentionFirstDate"),
+        rules.LITIGANT_IN_PERSON_SIGNS.at("applicationData.claimDetails.signatory"),
+        rules.STATEMENT_SIGNED.at("statementOfTruth"),
+    )
 
     @field_validator("statementOfTruth")
     @classmethod

@@ -20,7 +20,7 @@ number is given; and the signed statement of truth (web section N, not an XSD at
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import Field, StrictBool, StringConstraints, ValidationInfo, field_validator, model_validator
 
@@ -453,6 +453,15 @@ class RtaClaimNotificationForm(FormModel):
     otherPartyDetails: OtherPartyDetails | None = None
     liabilityFunding: LiabilityFunding
     statementOfTruth: StrictBool = Field(description="Web section N: the statement of truth is signed")
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.BORN_BEFORE_ACCIDENT.at("claimAndClaimantDetails.claimantDetails.personalDetails.dateOfBirth"),
+        rules.CHILD_CLAIM_UNDER_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
+        rules.NO_CHILD_CLAIM_AT_18.at("claimAndClaimantDetails.claimantDetails.childClaim"),
+        rules.ATTENTION_AFTER_ACCIDENT.at("medicalDetails.injury.medicalAttentionFirstDate"),
+        rules.LITIGANT_IN_PERSON_SIGNS.at("applicationData.claimDetails.signatory"),
+        rules.STATEMENT_SIGNED.at("statementOfTruth"),
+    )
 
     @field_validator("statementOfTruth")
     @classmethod

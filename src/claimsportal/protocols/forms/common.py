@@ -77,6 +77,17 @@ def _rules_in_schema(schema: dict[str, Any], cls: type) -> None:
         schema["allOf"] = [*schema.get("allOf", []), *(conditional.json_schema(rule) for rule in rules)]
         said = f"Conditional rules: {conditional.describe(rules)}."
         schema["description"] = f"{schema['description']}\n\n{said}" if schema.get("description") else said
+    value_rules = value_rules_of(cls)
+    if value_rules:
+        schema["x-rules"] = [rule.stated() for rule in value_rules]
+        said = f"Also checked by the server: {conditional.state(value_rules)}."
+        schema["description"] = f"{schema['description']}\n\n{said}" if schema.get("description") else said
+
+
+def value_rules_of(cls: type) -> tuple[conditional.ValueRule, ...]:
+    """The rules that compare values a block checks: its own ``__value_rules__`` and its bases'."""
+    found = (rule for klass in cls.__mro__ for rule in klass.__dict__.get("__value_rules__", ()))
+    return tuple(dict.fromkeys(found))
 
 
 class FormModel(BaseModel):
@@ -89,6 +100,8 @@ class FormModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_rules_in_schema)
     __rules__: ClassVar[tuple[conditional.Rule, ...]] = ()
+    __value_rules__: ClassVar[tuple[conditional.ValueRule, ...]] = ()
+    """The rules that compare values this block's validators check (stated in its JSON schema)."""
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -313,21 +326,29 @@ def reference_today(info: ValidationInfo) -> date:
 
 def _not_in_future(value: date, info: ValidationInfo) -> date:
     if value > reference_today(info):
-        raise ValueError("must not be in the future")
+        raise ValueError(conditional.NOT_IN_FUTURE.say())
     return value
 
 
 def _in_past(value: date, info: ValidationInfo) -> date:
     if value >= reference_today(info):
-        raise ValueError("must be in the past")
+        raise ValueError(conditional.IN_PAST.say())
     return value
 
 
 FormDate = Annotated[date, Field(ge=EARLIEST_DATE)]
 """ST_Date: a date on or after 1900-01-01."""
-NotFutureDate = Annotated[date, Field(ge=EARLIEST_DATE), AfterValidator(_not_in_future)]
+NotFutureDate = Annotated[
+    date,
+    Field(ge=EARLIEST_DATE, json_schema_extra={"x-rules": [conditional.NOT_IN_FUTURE.stated()]}),
+    AfterValidator(_not_in_future),
+]
 """An ST_Date that is today or earlier (today from the validation context)."""
-PastDate = Annotated[date, Field(ge=EARLIEST_DATE), AfterValidator(_in_past)]
+PastDate = Annotated[
+    date,
+    Field(ge=EARLIEST_DATE, json_schema_extra={"x-rules": [conditional.IN_PAST.stated()]}),
+    AfterValidator(_in_past),
+]
 """An ST_Date strictly before today (today from the validation context)."""
 
 

@@ -20,10 +20,11 @@ Decisions ([I]; the comparisons with the earlier forms are the operations' guard
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.losses import MAX_HEADS, ElplDefendantOffer, PackModel, RtaDefendantOffer
 from claimsportal.protocols.forms.pack_blocks import CounterOfferAgreementData, OfferAgreementData, Total
 from claimsportal.protocols.forms.stage2 import (
@@ -64,6 +65,10 @@ class _CounterOfferByCM(ReplyHeadsForm):
     @property
     def settlementPackCounterOfferDecision(self) -> str:
         return self.agreementData.finalAgreementDetails.settlementPackCounterOfferDecision
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ALL_HEADS_AGREED.at("defendantReplies.currentDefendantResponse.*.isGrossAmountAgreed"),
+    )
 
     def _decision_errors(self) -> list[tuple[Any, str, Any]]:
         if self.settlementPackCounterOfferDecision == "ACO":

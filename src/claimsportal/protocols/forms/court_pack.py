@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -71,8 +71,7 @@ def _computed_value_errors(given: Decimal | None, computed: Decimal, name: str) 
         return [
             (
                 (name,),
-                f"must be {computed}, the gross value less the contributory negligence deduction "
-                "(it is computed: it may be left out)",
+                rules.VALUE_AFTER_CONTRIBUTION.say(computed=computed),
                 given,
             )
         ]
@@ -87,7 +86,7 @@ def _unique_ids_errors(ids: list[int], loc: Loc) -> list[tuple[Loc, str, Any]]:
             errors.append(
                 (
                     (*loc, index, "disbursementId"),
-                    f"disbursement {disbursement_id} is already listed: each disbursement once",
+                    rules.DISBURSEMENT_ONCE.say(disbursement_id=disbursement_id),
                     disbursement_id,
                 )
             )
@@ -128,6 +127,10 @@ class LastClaimantOfferFields(PackModel):
     def figures(self) -> HeadFigures:
         return HeadFigures(self.grossValueClaimed, self.percContribNegDeductions)
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.VALUE_AFTER_CONTRIBUTION.at("valueClaimedAfterContrib"),
+    )
+
     @model_validator(mode="after")
     def _value_after_contrib(self) -> Self:
         computed = self.figures.net
@@ -167,6 +170,10 @@ class DisputedDisbursement(PackModel):
     disbursementDisputed: Annotated[str, text(1, 500)]
     disbursementId: DisbursementId
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.DISPUTED_NOT_PAID_IN_FULL.at("amountPaid"),
+    )
+
     @model_validator(mode="after")
     def _not_paid_in_full(self) -> Self:
         if self.amountPaid >= self.amountClaimed:
@@ -175,8 +182,7 @@ class DisputedDisbursement(PackModel):
                 [
                     (
                         ("amountPaid",),
-                        f"must be less than the {self.amountClaimed} claimed: a disbursement paid in full "
-                        "is not disputed",
+                        rules.DISPUTED_NOT_PAID_IN_FULL.say(claimed=self.amountClaimed),
                         self.amountPaid,
                     )
                 ],
@@ -241,6 +247,15 @@ class _CourtPackRequest(PackModel):
         disputed = self.disbursmentDisputed
         return [d.disbursementId for d in disputed.disbursementDisputedRequestResponse] if disputed else []
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.lastClaimantOffer.*.lossType"),
+        rules.NO_DISPUTE_WHEN_ALL_PAID.at("disbursmentDisputed"),
+        rules.DISPUTE_WHEN_NOT_ALL_PAID.at("disbursmentDisputed"),
+        rules.DISBURSEMENT_ONCE.at(
+            "disbursmentDisputed.disbursementDisputedRequestResponse.*.disbursementId"
+        ),
+    )
+
     @model_validator(mode="after")
     def _pack_rules(self) -> Self:
         errors = duplicate_loss_type_errors([h.lossType for h in self.heads], CLAIMANT_OFFER_LOC)
@@ -252,7 +267,7 @@ class _CourtPackRequest(PackModel):
             errors.append(
                 (
                     ("disbursmentDisputed",),
-                    "must be left out when allDisbursementAgreedAndPaid is 1 (Yes): no disbursement is disputed",
+                    rules.NO_DISPUTE_WHEN_ALL_PAID.say(),
                     None,
                 )
             )
@@ -260,7 +275,7 @@ class _CourtPackRequest(PackModel):
             errors.append(
                 (
                     ("disbursmentDisputed",),
-                    "is required when allDisbursementAgreedAndPaid is 0 (No): list the disputed disbursements",
+                    rules.DISPUTE_WHEN_NOT_ALL_PAID.say(),
                     None,
                 )
             )
@@ -318,6 +333,10 @@ class LastDefendantResponseFields(PackModel):
             None,
             None,
         )
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.VALUE_AFTER_CONTRIBUTION.at("valueOfferedAfterContrib"),
+    )
 
     @model_validator(mode="after")
     def _value_after_contrib(self) -> Self:
@@ -403,6 +422,13 @@ class _CourtPackResponse(RepliesForm):
         """The disbursements the compensator gives a reason for not paying in full, in order."""
         replies = self.disbursmentDisputed
         return [d.disbursementId for d in replies.disbursementDisputedRequestResponse] if replies else []
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("defendantReplies.lastDefendantResponse.*.lossType"),
+        rules.DISBURSEMENT_ONCE.at(
+            "disbursmentDisputed.disbursementDisputedRequestResponse.*.disbursementId"
+        ),
+    )
 
     @model_validator(mode="after")
     def _pack_rules(self) -> Self:

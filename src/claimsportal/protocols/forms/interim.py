@@ -26,10 +26,11 @@ Decisions ([I] unless marked):
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     LossTypeELPL,
     LossTypeRTA,
@@ -131,6 +132,10 @@ class _InterimRequest(PackModel):
     def amountRequested(self) -> Decimal:
         """The losses requested: the pursued heads after contributory negligence (computed)."""
         return total_net(self.pursuedHeads.values())
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.claimantLossesToDate.*.lossType"),
+    )
 
     @model_validator(mode="after")
     def _one_head_per_loss_type(self) -> Self:
@@ -246,6 +251,11 @@ class _InterimResponse(RepliesForm):
     def amountPayable(self) -> Decimal:
         """The amount offered less the CRU deductions."""
         return self.amountOffered - self.total.lossesTotal.cruDeductions
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("defendantReplies.defendantResponse.*.lossType"),
+        rules.CRU_WITHIN_OFFER.at("total.lossesTotal.cruDeductions"),
+    )
 
     @model_validator(mode="after")
     def _totals(self) -> Self:

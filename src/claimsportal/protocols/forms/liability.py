@@ -32,7 +32,7 @@ Stating fraud is a separate operation (``stateFraud``, §9.4), not a decision va
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import model_validator
 
@@ -71,6 +71,13 @@ class ElplLiabilityCausation(FormModel):
     liabilityDecision: LiabilityDecision
 
     __rules__ = (rules.REASONS_FOR_DENIAL, rules.NO_REASONS_ON_ADMISSION)
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ADMITTED_POINT.at(
+            "defendantAdmits.accidentOccurred",
+            "defendantAdmits.causedByDefendant",
+            "defendantAdmits.causedSomeLossToTheClaimant",
+        ),
+    )
 
     @model_validator(mode="after")
     def _decision_rules(self) -> Self:
@@ -82,8 +89,7 @@ class ElplLiabilityCausation(FormModel):
                     errors.append(
                         (
                             ("defendantAdmits", name),
-                            "must be 1 (Yes) when liabilityDecision is A (admitted); "
-                            "answer AN or N if this point is not admitted",
+                            rules.ADMITTED_POINT.say(),
                             flag,
                         )
                     )

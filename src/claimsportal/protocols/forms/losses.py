@@ -50,10 +50,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import SerializerFunctionWrapHandler, model_serializer, model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     DurationOfTheInjury,
     ExcepCircumstancesUpliftPerc,
@@ -200,6 +201,17 @@ class TariffFields(PackModel):
     excepCircumstancesUplift: YNFlag | None = None
     excepCircumstancesUpliftPerc: ExcepCircumstancesUpliftPerc | None = None
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.TARIFF_ONLY_ON_PSLA.at(
+            "tariffType",
+            "selectDurationOfTheInjury",
+            "excepCircumstancesUplift",
+            "excepCircumstancesUpliftPerc",
+        ),
+        rules.UPLIFT_GIVEN.at("excepCircumstancesUpliftPerc"),
+        rules.UPLIFT_ONLY_WITH_UPLIFT.at("excepCircumstancesUpliftPerc"),
+    )
+
     def _tariff_errors(self, loss_type: str) -> list[tuple[Loc, str, Any]]:
         errors: list[tuple[Loc, str, Any]] = []
         note = getattr(self, "excepCircumstancesUpliftNote", None)
@@ -210,7 +222,7 @@ class TariffFields(PackModel):
                     errors.append(
                         (
                             (name,),
-                            "is only allowed on the general damages (PSLA) heads, loss types 11, 12 and 16",
+                            rules.TARIFF_ONLY_ON_PSLA.say(),
                             value,
                         )
                     )
@@ -220,7 +232,7 @@ class TariffFields(PackModel):
             errors.append(
                 (
                     ("excepCircumstancesUpliftPerc",),
-                    "is required when excepCircumstancesUplift is 1 (Yes): give the uplift, 1 to 20 %",
+                    rules.UPLIFT_GIVEN.say(),
                     None,
                 )
             )
@@ -228,7 +240,7 @@ class TariffFields(PackModel):
             errors.append(
                 (
                     ("excepCircumstancesUpliftPerc",),
-                    "is only allowed when excepCircumstancesUplift is 1 (Yes)",
+                    rules.UPLIFT_ONLY_WITH_UPLIFT.say(),
                     self.excepCircumstancesUpliftPerc,
                 )
             )
@@ -236,7 +248,7 @@ class TariffFields(PackModel):
             errors.append(
                 (
                     ("excepCircumstancesUpliftNote",),
-                    "is only allowed when excepCircumstancesUplift is 1 (Yes)",
+                    rules.UPLIFT_ONLY_WITH_UPLIFT.say(),
                     note,
                 )
             )
@@ -254,6 +266,11 @@ class ClaimantTariffFields(TariffFields):
     """The claimant's tariff fields carry a note on the uplift."""
 
     excepCircumstancesUpliftNote: UpliftNote | None = None
+
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.TARIFF_ONLY_ON_PSLA.at("excepCircumstancesUpliftNote"),
+        rules.UPLIFT_ONLY_WITH_UPLIFT.at("excepCircumstancesUpliftNote"),
+    )
 
 
 # The claimant's heads of the S2SP, counter offer and additional damages request (§6.7, §6.9, §6.10).
@@ -341,8 +358,7 @@ def duplicate_loss_type_errors(loss_types: Sequence[str], loc: Loc) -> list[tupl
             errors.append(
                 (
                     (*loc, index, "lossType"),
-                    f"loss type {loss_label(loss_type)} is already head {seen[loss_type]}: "
-                    "give one head per loss type",
+                    rules.ONE_HEAD_PER_LOSS_TYPE.say(loss_type=loss_label(loss_type), index=seen[loss_type]),
                     loss_type,
                 )
             )

@@ -18,7 +18,7 @@ Rules beyond the XSD, all [I] unless marked:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import model_validator
 
@@ -84,6 +84,10 @@ class StatementOfTruth(PackModel):
     retainedSignedCopy: YNFlag
     signatoryType: SignatoryType
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.SIGNED_COPY_KEPT.at("retainedSignedCopy"),
+    )
+
     @model_validator(mode="after")
     def _signed(self) -> Self:
         if self.retainedSignedCopy != "1":
@@ -92,7 +96,7 @@ class StatementOfTruth(PackModel):
                 [
                     (
                         ("retainedSignedCopy",),
-                        "must be 1 (Yes): the pack is only sent once the signed statement of truth is kept",
+                        rules.SIGNED_COPY_KEPT.say(),
                         self.retainedSignedCopy,
                     )
                 ],
@@ -168,8 +172,7 @@ def cru_deduction_errors(cru: Decimal, losses_after_contrib: Decimal, loc: Loc) 
         return [
             (
                 loc,
-                f"must not be more than the {losses_after_contrib} offered for the losses after contributory "
-                "negligence: CRU benefits are deducted from that compensation",
+                rules.CRU_WITHIN_OFFER.say(offered=losses_after_contrib),
                 cru,
             )
         ]

@@ -21,6 +21,7 @@ an age) stay code in their form modules; they run once every field is valid.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -434,3 +435,128 @@ def hints() -> dict[str, str]:
     for rule in sorted(ALL, key=lambda r: r.then != "required" or r.unless):
         out.setdefault(rule.key, rule.hint)
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The rules that compare values
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """A rule that compares values (dates, sums, an age, repeats in a list): code checks it, JSON
+    Schema cannot say it, so the OpenAPI document states it in words (``x-rules`` and the block's
+    description).
+
+    ``message`` is the server's error, a :meth:`str.format` template where the check fills in the
+    figures it compared (``{computed}``); the check takes its text from here (:meth:`say`), so the
+    document and the server cannot drift. ``fields`` are the paths, relative to the block that checks
+    the rule, at which the error is reported (``*`` for any item of a list); a declaration is made once,
+    without fields, and placed on each block with :meth:`at`."""
+
+    message: str
+    fields: tuple[str, ...] = ()
+
+    def at(self, *fields: str) -> ValueRule:
+        """This rule as checked by a block, reported at ``fields`` (relative to the block)."""
+        return ValueRule(self.message, fields)
+
+    def say(self, **figures: object) -> str:
+        """The server's error, the compared figures filled in."""
+        return self.message.format(**figures)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The messages :meth:`say` can give (each ``{figure}`` any text)."""
+        parts = re.split(r"\{[^{}]*\}", self.message)
+        return re.compile("^" + "(.+?)".join(re.escape(part) for part in parts) + "$", re.DOTALL)
+
+    def stated(self) -> dict[str, Any]:
+        """The rule as the OpenAPI document states it (an item of ``x-rules``)."""
+        return {"fields": list(self.fields), "rule": self.message}
+
+
+def state(value_rules: Iterable[ValueRule]) -> str:
+    """The value rules in words for a schema's description."""
+    return "; ".join(f"{', '.join(rule.fields)} {rule.message}" for rule in value_rules)
+
+
+# The claimant's dates and age against the accident date and today (the send date); the CNFs.
+BORN_BEFORE_ACCIDENT = ValueRule("must be before the accident date")
+CHILD_CLAIM_UNDER_18 = ValueRule("must be 1 (Yes): the claimant is under 18")
+NO_CHILD_CLAIM_AT_18 = ValueRule("must be 0 (No): the claimant is 18 or over")
+ATTENTION_AFTER_ACCIDENT = ValueRule("must be on or after the accident date")
+LITIGANT_IN_PERSON_SIGNS = ValueRule(
+    "must be C (the claimant in person) when the claimant is not legally represented"
+)
+PERIOD_IN_ORDER = ValueRule("must not end before it starts: the end {end} is before the start {start}")
+NOT_IN_FUTURE = ValueRule("must not be in the future")
+IN_PAST = ValueRule("must be in the past")
+STATEMENT_SIGNED = ValueRule("the statement of truth must be signed")
+
+# Liability (the insurer's response).
+ADMITTED_POINT = ValueRule(
+    "must be 1 (Yes) when liabilityDecision is A (admitted); answer AN or N if this point is not admitted"
+)
+
+# The packs: heads of loss, tariffs, totals, disbursements, the signed statement.
+ONE_HEAD_PER_LOSS_TYPE = ValueRule(
+    "loss type {loss_type} is already head {index}: give one head per loss type"
+)
+TARIFF_ONLY_ON_PSLA = ValueRule(
+    "is only allowed on the general damages (PSLA) heads, loss types 11, 12 and 16"
+)
+UPLIFT_GIVEN = ValueRule("is required when excepCircumstancesUplift is 1 (Yes): give the uplift, 1 to 20 %")
+UPLIFT_ONLY_WITH_UPLIFT = ValueRule("is only allowed when excepCircumstancesUplift is 1 (Yes)")
+CRU_WITHIN_OFFER = ValueRule(
+    "must not be more than the {offered} offered for the losses after contributory negligence: CRU "
+    "benefits are deducted from that compensation"
+)
+SIGNED_COPY_KEPT = ValueRule(
+    "must be 1 (Yes): the pack is only sent once the signed statement of truth is kept"
+)
+VALUE_AFTER_CONTRIBUTION = ValueRule(
+    "must be {computed}, the gross value less the contributory negligence deduction (it is computed: it "
+    "may be left out)"
+)
+DISBURSEMENT_ONCE = ValueRule("disbursement {disbursement_id} is already listed: each disbursement once")
+DISPUTED_NOT_PAID_IN_FULL = ValueRule(
+    "must be less than the {claimed} claimed: a disbursement paid in full is not disputed"
+)
+NO_DISPUTE_WHEN_ALL_PAID = ValueRule(
+    "must be left out when allDisbursementAgreedAndPaid is 1 (Yes): no disbursement is disputed"
+)
+DISPUTE_WHEN_NOT_ALL_PAID = ValueRule(
+    "is required when allDisbursementAgreedAndPaid is 0 (No): list the disputed disbursements"
+)
+ALL_HEADS_AGREED = ValueRule(
+    "must be 1 (agreed) when {field} is {decision} ({meaning}): it accepts every head claimed"
+)
+REPLY_TO_EVERY_HEAD = ValueRule("must reply to every head claimed when settlementPackDecision is {decision}")
+
+VALUE_RULES: tuple[ValueRule, ...] = (
+    BORN_BEFORE_ACCIDENT,
+    CHILD_CLAIM_UNDER_18,
+    NO_CHILD_CLAIM_AT_18,
+    ATTENTION_AFTER_ACCIDENT,
+    LITIGANT_IN_PERSON_SIGNS,
+    PERIOD_IN_ORDER,
+    NOT_IN_FUTURE,
+    IN_PAST,
+    STATEMENT_SIGNED,
+    ADMITTED_POINT,
+    ONE_HEAD_PER_LOSS_TYPE,
+    TARIFF_ONLY_ON_PSLA,
+    UPLIFT_GIVEN,
+    UPLIFT_ONLY_WITH_UPLIFT,
+    CRU_WITHIN_OFFER,
+    SIGNED_COPY_KEPT,
+    VALUE_AFTER_CONTRIBUTION,
+    DISBURSEMENT_ONCE,
+    DISPUTED_NOT_PAID_IN_FULL,
+    NO_DISPUTE_WHEN_ALL_PAID,
+    DISPUTE_WHEN_NOT_ALL_PAID,
+    ALL_HEADS_AGREED,
+    REPLY_TO_EVERY_HEAD,
+)
+"""Every rule that compares values, each declared once (blocks place them with :meth:`ValueRule.at`)."""

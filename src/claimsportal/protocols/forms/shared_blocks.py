@@ -53,22 +53,18 @@ def claimant_date_errors(
     errors: list[tuple[Loc, str, Any]] = []
     if accident_date is not None and born >= accident_date:
         errors.append(
-            ((*claimant_loc, "personalDetails", "dateOfBirth"), "must be before the accident date", born)
+            ((*claimant_loc, "personalDetails", "dateOfBirth"), rules.BORN_BEFORE_ACCIDENT.say(), born)
         )
     is_child = age_on(born, today) < ADULT_AGE
     if is_child and child_claim != "1":
-        errors.append(
-            ((*claimant_loc, "childClaim"), "must be 1 (Yes): the claimant is under 18", child_claim)
-        )
+        errors.append(((*claimant_loc, "childClaim"), rules.CHILD_CLAIM_UNDER_18.say(), child_claim))
     if not is_child and child_claim != "0":
-        errors.append(
-            ((*claimant_loc, "childClaim"), "must be 0 (No): the claimant is 18 or over", child_claim)
-        )
+        errors.append(((*claimant_loc, "childClaim"), rules.NO_CHILD_CLAIM_AT_18.say(), child_claim))
     if accident_date is not None and first_attention is not None and first_attention < accident_date:
         errors.append(
             (
                 ("medicalDetails", "injury", "medicalAttentionFirstDate"),
-                "must be on or after the accident date",
+                rules.ATTENTION_AFTER_ACCIDENT.say(),
                 first_attention,
             )
         )
@@ -82,7 +78,7 @@ def litigant_in_person_errors(litigant_in_person: str | None, signatory: str) ->
         return [
             (
                 ("applicationData", "claimDetails", "signatory"),
-                "must be C (the claimant in person) when the claimant is not legally represented",
+                rules.LITIGANT_IN_PERSON_SIGNS.say(),
                 signatory,
             )
         ]
@@ -92,7 +88,7 @@ def litigant_in_person_errors(litigant_in_person: str | None, signatory: str) ->
 def require_signed_statement(value: bool) -> bool:
     """The statement of truth must be signed (a web step, not an XSD attribute)."""
     if not value:
-        raise ValueError("the statement of truth must be signed")
+        raise ValueError(rules.STATEMENT_SIGNED.say())
     return value
 
 

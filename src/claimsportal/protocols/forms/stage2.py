@@ -34,10 +34,11 @@ Decisions ([I] unless marked):
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
+from claimsportal.protocols.forms import rules
 from claimsportal.protocols.forms.common import (
     LossTypeELPL,
     LossTypeRTA,
@@ -120,6 +121,10 @@ class ClaimantHeadsForm(PackModel):
         """The heads after contributory negligence, plus interest."""
         return self.totalAfterContrib + self.totalInterest
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("claimantLosses.currentClaimantOffer.*.lossType"),
+    )
+
     @model_validator(mode="after")
     def _one_head_per_loss_type(self) -> Self:
         errors = duplicate_loss_type_errors([h.lossType for h in self.heads], CLAIMANT_HEADS_LOC)
@@ -200,6 +205,11 @@ class ReplyHeadsForm(RepliesForm):
     def _decision_errors(self) -> list[tuple[Any, str, Any]]:
         return []
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.ONE_HEAD_PER_LOSS_TYPE.at("defendantReplies.currentDefendantResponse.*.lossType"),
+        rules.CRU_WITHIN_OFFER.at("total.currentTotal.cruDeductions"),
+    )
+
     @model_validator(mode="after")
     def _replies_and_totals(self) -> Self:
         errors: list[tuple[Any, str, Any]] = duplicate_loss_type_errors(
@@ -222,7 +232,7 @@ def all_agreed_errors(
     return [
         (
             (*REPLIES_LOC, index, "isGrossAmountAgreed"),
-            f"must be 1 (agreed) when {field} is {decision} ({meaning}): it accepts every head claimed",
+            rules.ALL_HEADS_AGREED.say(field=field, decision=decision, meaning=meaning),
             reply.isGrossAmountAgreed,
         )
         for index, reply in enumerate(form.replies)
@@ -284,13 +294,18 @@ class _Stage2Response(ReplyHeadsForm):
     def settlementPackDecision(self) -> str:
         return self.agreementData.finalAgreementDetails.settlementPackDecision
 
+    __value_rules__: ClassVar[tuple[rules.ValueRule, ...]] = (
+        rules.REPLY_TO_EVERY_HEAD.at("defendantReplies.currentDefendantResponse"),
+        rules.ALL_HEADS_AGREED.at("defendantReplies.currentDefendantResponse.*.isGrossAmountAgreed"),
+    )
+
     def _decision_errors(self) -> list[tuple[Any, str, Any]]:
         decision = self.settlementPackDecision
         if decision in ("C", "CO") and not self.replies:
             return [
                 (
                     REPLIES_LOC,
-                    f"must reply to every head claimed when settlementPackDecision is {decision}",
+                    rules.REPLY_TO_EVERY_HEAD.say(decision=decision),
                     [],
                 )
             ]
