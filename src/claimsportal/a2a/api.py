@@ -15,9 +15,7 @@ this one; ``config.urls`` does.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csp import csp_override
 
 from claimsportal.a2a import (
     attachments,
@@ -31,6 +29,7 @@ from claimsportal.a2a import (
     routes_webhooks,
     sandbox,
 )
+from claimsportal.a2a.docs_page import AccessibleDocs
 from claimsportal.a2a.errors import install_error_handlers
 from claimsportal.a2a.openapi import A2AApi
 
@@ -48,7 +47,7 @@ api = A2AApi(
     ),
     urls_namespace="a2a",
     docs_url="/docs",
-    docs_decorator=csp_override(settings.DOCS_CSP),
+    docs=AccessibleDocs(),  # the document as accessible HTML, not Swagger UI (a2a/docs_page.py)
     openapi_url="/openapi.json",
 )
 install_error_handlers(api)

@@ -35,8 +35,6 @@ SECURE_CSP: dict[str, list[str]] = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-# The A2A Swagger UI sets inline styles: its page alone allows them (see a2a.api).
-DOCS_CSP: dict[str, list[str]] = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 SESSION_COOKIE_SECURE = not _insecure
 CSRF_COOKIE_SECURE = not _insecure
