@@ -238,6 +238,7 @@ def test_a_claim_changed_meanwhile_is_said_in_words_and_the_answers_kept(
     assert response.status_code == 200
     assert "There is a problem" in page_html
     assert "Check your answers" in page_html
+    assert "The claim has changed since you opened this page. Your answers are kept" in page_html
     assert "activityEngineGuid" not in _text(page_html).split("<form")[0]
     _, kept = _inputs(page_html)
     for name, value in values.items():

@@ -240,6 +240,8 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         ]
         if pages:
             message = "" if error.code in ("SCHEMA_INVALID", "BUSINESS_RULE") else plain_text(error.message)
+            if error.code == "STALE_ACTIVITY_GUID":
+                message = f"{message}. Your answers are kept: check them, then send them again."
             return _paged_failure(
                 request, pages, form, compact, claim, details, message, offer=offer, actor=actor
             )
