@@ -105,7 +105,7 @@ def test_the_stage2_pack_is_asked_one_topic_a_page_and_sent_once(world: World, c
     pages = _pages(info)
     assert [p.key for p in pages] == [
         "losses",
-        "global-offer",
+        "comments",
         "medical-report",
         "representative",
         "statement-of-truth",

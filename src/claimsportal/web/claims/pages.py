@@ -423,7 +423,7 @@ _CPPFR = "cppfResponse"
 OPERATION_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "addStage2SPFRequest": (  # the offer first: what the pack is for
         _p(_S2, "losses", "The claimant's losses", "claimantLosses"),
-        _p(_S2, "global-offer", "Gross amount (global offer)", "agreementData"),
+        _p(_S2, "comments", "Comments", "agreementData"),
         _p(_S2, "medical-report", "The medical report", "medicalReport"),
         _p(_S2, "representative", "Your firm's details", "claimantRepresentative"),
         _p(_S2, "statement-of-truth", "Statement of truth", "statementOfTruth"),
@@ -442,7 +442,7 @@ OPERATION_PAGES: dict[str, tuple[PageSpec, ...]] = {
     ),
     "addStage2SPFResponse": (  # the claimant's offer answered first
         _p(_S2R, "replies", "Your reply to each head of loss", "defendantReplies", "total"),
-        _p(_S2R, "agreement", "Agreement", "agreementData"),
+        _p(_S2R, "agreement", "The gross amount and your decision", "agreementData"),
         _p(_S2R, "representative", "Your details", "defendantRepresentative"),
     ),
     "addCPPFRequest": (
