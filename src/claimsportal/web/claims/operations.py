@@ -347,7 +347,7 @@ def _render_page(
             "page_count": len(pages),
             "has_previous": index > 0,
             "carried": _carried(page, values),
-            "guid": claim.activity_guid if guid is None else guid,
+            "guid": str(claim.activity_guid) if guid is None else guid,
             "returning": returning,
             "page_shows_offer": operation in offers.SOURCES and page.owns(offers.SOURCES[operation].replies),
         }
@@ -527,7 +527,7 @@ def _paged_failure(
                 offer=offer,
                 actor=actor,
                 problems=mine,
-                guid=claim.activity_guid,
+                guid=str(claim.activity_guid),
                 returning=True,
                 error_message=message,
             )
@@ -542,7 +542,7 @@ def _paged_failure(
         claim,
         offer=offer,
         actor=actor,
-        guid=claim.activity_guid,
+        guid=str(claim.activity_guid),
         errors=errors,
         error_message=message,
     )
