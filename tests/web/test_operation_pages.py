@@ -218,6 +218,10 @@ def test_a_carried_answer_tampered_with_is_checked_again_when_sent(world: World,
     response = client.post(_url(info), {**hidden, "_confirmed": "1"})
     assert 'name="_page" value="losses"' in response.content.decode()
     assert not Claim.objects.get(pk=info.application_id).events.filter(operation=OP).exists()
+    # the claim changed meanwhile: the page shown carries on with the claim as first shown
+    step(world, world.cr_handler, info, "lockClaim")
+    _, kept = _inputs(_post(client, info, {**hidden, "_action": "send"}))
+    assert kept["activityEngineGuid"] == hidden["activityEngineGuid"]
 
 
 def test_a_claim_changed_meanwhile_is_said_in_words_and_the_answers_kept(

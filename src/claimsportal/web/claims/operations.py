@@ -177,6 +177,7 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             _page_context(claim, operation, root, [], offer=offer, actor=actor, post=request.POST),
         )
     payload, compact = parse(form.tree, values, form.settings)
+    posted_guid = str(request.POST.get("activityEngineGuid", ""))
     if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
         return _draft_print(claim, operation, payload)
     if operation in offers.CONFIRMED and "_confirmed" not in request.POST:
@@ -186,8 +187,17 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         except PortalError as error:
             details = [d for d in error.details if d.field != "activityEngineGuid"]
             if pages:
-                return _paged_failure(
-                    request, pages, form, compact, claim, details, "", offer=offer, actor=actor
+                return _paged_failure(  # on the claim as first shown: the send says if it changed
+                    request,
+                    pages,
+                    form,
+                    compact,
+                    claim,
+                    details,
+                    "",
+                    offer=offer,
+                    actor=actor,
+                    guid=posted_guid,
                 )
             root = bind(form.tree, compact, form.settings)
             summary = attach_errors(root, details)
@@ -243,7 +253,16 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             if error.code == "STALE_ACTIVITY_GUID":
                 message = f"{message}. Your answers are kept: check them, then send them again."
             return _paged_failure(
-                request, pages, form, compact, claim, details, message, offer=offer, actor=actor
+                request,
+                pages,
+                form,
+                compact,
+                claim,
+                details,
+                message,
+                offer=offer,
+                actor=actor,
+                guid=str(claim.activity_guid),  # the claim as it is now (reloaded when it had changed)
             )
         root = bind(form.tree, compact, form.settings)
         summary = attach_errors(root, details)
@@ -510,10 +529,11 @@ def _paged_failure(
     *,
     offer: offers.Offer | None,
     actor: Actor,
+    guid: str,
 ) -> HttpResponse:
     """What sending refused: shown on the first page it concerns (its "Continue" returns to the check
     page), or, when no page's field is concerned, on the check page, in words; the answers are kept.
-    The claim is shown as it is now (after a stale GUID, sending again is knowingly on the new one)."""
+    ``guid`` is the one the form carries on (after a stale GUID, said in words, the claim's new one)."""
     for page in pages:
         mine = paging.problems_on(page, details)
         if mine:
@@ -527,7 +547,7 @@ def _paged_failure(
                 offer=offer,
                 actor=actor,
                 problems=mine,
-                guid=str(claim.activity_guid),
+                guid=guid,
                 returning=True,
                 error_message=message,
             )
@@ -542,7 +562,7 @@ def _paged_failure(
         claim,
         offer=offer,
         actor=actor,
-        guid=str(claim.activity_guid),
+        guid=guid,
         errors=errors,
         error_message=message,
     )
