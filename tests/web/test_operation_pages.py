@@ -127,6 +127,12 @@ def test_the_stage2_pack_is_asked_one_topic_a_page_and_sent_once(world: World, c
         data = {**hidden, **mine, "_action": "continue"}
         carried.update(mine)
         page_html = _post(client, info, data)
+        if number == 2:  # "Previous page" and back: what was typed on either page is kept
+            back = _post(client, info, {**data, "_previous": "1"})
+            assert f'name="_page" value="{pages[0].key}"' in back
+            assert f'value="{values[f"{HEADS}.0.grossValueClaimed"]}"' in back
+            _, back_hidden = _inputs(back)
+            assert all(back_hidden.get(k) == v for k, v in mine.items())
     # check your answers: every page's answers, nothing sent yet
     text = _text(page_html)
     assert "Check your answers" in text
