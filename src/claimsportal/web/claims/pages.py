@@ -425,11 +425,11 @@ OPERATION_PAGES: dict[str, tuple[PageSpec, ...]] = {
         _p(_S2, "losses", "The claimant's losses", "claimantLosses"),
         _p(_S2, "comments", "Comments", "agreementData"),
         _p(_S2, "medical-report", "The medical report", "medicalReport"),
-        _p(_S2, "representative", "Your firm's details", "claimantRepresentative"),
+        _p(_S2, "representative", "Your contact details", "claimantRepresentative"),
         _p(_S2, "statement-of-truth", "Statement of truth", "statementOfTruth"),
     ),
     "addInterimSPFRequest": (
-        _p(_ISPF, "representative", "Your firm's details", "claimantRepresentative"),
+        _p(_ISPF, "representative", "Your contact details", "claimantRepresentative"),
         _p(
             _ISPF,
             "medical-report",
