@@ -23,7 +23,7 @@ from claimsportal.presentation.form_tree import form_tree
 from claimsportal.protocols.forms.examples import cnf_example
 from claimsportal.protocols.types import ClaimType
 from claimsportal.web.claims.forms import cnf_settings, operation_model
-from claimsportal.web.claims.pages import FIRM, FormPage, page_data, pages_for
+from claimsportal.web.claims.pages import FIRM, FormPage, operation_pages, page_data, pages_for
 from claimsportal.web.claims.schema_form import values_from_data
 from tests.browser.conftest import AXE_JS, BROWSER_TESTS, PASSWORD, assert_no_axe_violations, check_page
 from tests.conftest import World
@@ -162,11 +162,30 @@ def do_operation(
     shot(page)
     page.locator(f'a[href$="/operations/{operation}/"]').first.click()
     expect(page).to_have_url(re.compile(rf"/operations/{operation}/$"))
-    absent = fill(page, operation_values(claim, operation, payload))
-    assert not absent, f"{operation}: no input for {absent}"
-    shot(page, name)
-    page.locator('.govuk-button-group button[name="_action"][value="submit"]').click()
+    values = operation_values(claim, operation, payload)
     errors = page.locator(".govuk-error-summary")
+    if page.locator('input[name="_page"]').count():  # a long form: one topic a page, then the check page
+        op = operation_model(claim, operation)
+        assert op is not None
+        form_pages = operation_pages(operation, form_tree(op.payload))
+        for number, form_page in enumerate(form_pages, start=1):
+            expect(page.locator('input[name="_page"]')).to_have_value(form_page.key)
+            expect(page.get_by_role("heading", level=1)).to_have_text(form_page.title)
+            mine = {k: v for k, v in values.items() if form_page.owns(k.split("[", 1)[0])}
+            absent = fill(page, mine)
+            assert not absent, f"{operation}, {form_page.title}: no input for {absent}"
+            shot(page, f"{name}-page-{number}" if name else "")
+            page.get_by_role("button", name="Continue", exact=True).click()
+            if errors.count():
+                pytest.fail(f"{operation}, {form_page.title}: {errors.inner_text()}", pytrace=False)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+        shot(page, f"{name}-check" if name else "")
+        page.locator('.govuk-button-group button[name="_action"][value="send"]').click()
+    else:
+        absent = fill(page, values)
+        assert not absent, f"{operation}: no input for {absent}"
+        shot(page, name)
+        page.locator('.govuk-button-group button[name="_action"][value="submit"]').click()
     if errors.count():
         pytest.fail(f"{operation} refused: {errors.inner_text()}", pytrace=False)
     if page.get_by_role("button", name="Confirm and send").count():  # the amounts, checked first

@@ -18,10 +18,13 @@ from django.urls import reverse
 
 from claimsportal.claims.acting import ClaimInfo, format_application_id
 from claimsportal.claims.models import Claim
+from claimsportal.presentation.form_tree import form_tree
 from claimsportal.presentation.messages import looks_technical
-from claimsportal.web.claims.forms import cnf_settings
-from claimsportal.web.claims.pages import FIRM, pages_for
+from claimsportal.web.claims.forms import cnf_settings, operation_model
+from claimsportal.web.claims.pages import FIRM, operation_pages, pages_for
+from claimsportal.web.claims.schema_form import values_from_data
 from tests.conftest import World, send_claim, step
+from tests.shorthands import form_shorthand
 
 PASSWORD = "Passw0rd!Passw0rd"
 
@@ -170,3 +173,38 @@ def test_the_claim_page_worklist_and_history_are_in_words(world: World, client: 
         _get(client, reverse("claim", args=[format_application_id(info.application_id)])), "claim page (CR)"
     )
     _check(_get(client, reverse("worklist")), "worklist (CR)")
+
+
+def test_every_page_of_the_stage2_pack_sent_empty_and_its_check_page_are_in_words(
+    world: World, client: Client
+) -> None:
+    info = step(
+        world, world.comp_handler, _claim_at_liability(world), "sendLiabilityDecision", liabilityDecision="A"
+    )
+    info = step(world, world.cr_handler, info, "acknowledgeLiabilityAdmitted")
+    info = step(world, world.cr_handler, info, "setInterimPaymentNeeded", isInterimPaymentNeeded=False)
+    claim = Claim.objects.get(pk=info.application_id)
+    op = operation_model(claim, "addStage2SPFRequest")
+    assert op is not None
+    tree = form_tree(op.payload)
+    pages = operation_pages("addStage2SPFRequest", tree)
+    assert pages
+    assert client.login(username="cr.handler", password=PASSWORD)
+    url = reverse("claims:operation", args=[format_application_id(info.application_id), op.name])
+    _check(_get(client, url), "Stage 2 pack (first page)")
+    guid = str(claim.activity_guid)
+    for page in pages:  # each page opened (as "Change" opens it) and sent empty
+        shown = client.post(url, {"activityEngineGuid": guid, "_goto": page.key}).content.decode()
+        _check(shown, f"{page.title} (form)")
+        refused = client.post(
+            url, {"activityEngineGuid": guid, "_page": page.key, "_action": "continue"}
+        ).content.decode()
+        if f'name="_page" value="{page.key}"' not in refused:
+            assert not page.required, page.title  # nothing on it is needed: on to the check page
+            continue
+        parsed = _check(refused, f"{page.title} (sent empty)")
+        assert parsed.links, f"{page.title}: a page sent empty with errors links them"
+    values = values_from_data(tree, form_shorthand("RTA", op.name, {}, claim.state))
+    check = client.post(url, {**values, "activityEngineGuid": guid, "_page": pages[-1].key, "_return": "1"})
+    assert "Check your answers" in check.content.decode()
+    _check(check.content.decode(), "Stage 2 pack: check your answers")

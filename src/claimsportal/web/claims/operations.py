@@ -5,6 +5,7 @@ A compensator prints its form as a draft of the document it would create."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,13 +20,14 @@ from claimsportal.claims.services import perform
 from claimsportal.core import clock
 from claimsportal.documents.printable import DRAFT_PRINTS, document_title
 from claimsportal.presentation.labels import operation_label
-from claimsportal.presentation.messages import plain_text
-from claimsportal.presentation.summary import summarise
+from claimsportal.presentation.messages import field_message, plain_text
+from claimsportal.presentation.summary import SummaryGroup, summarise
 from claimsportal.protocols.engine import validate_payload
-from claimsportal.protocols.errors import PortalError
+from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.tables import definition_for
 from claimsportal.web import pickers
 from claimsportal.web.claims import forms, offers
+from claimsportal.web.claims import pages as paging
 from claimsportal.web.claims.acting import back, claim_url, with_actor
 from claimsportal.web.claims.schema_form import (
     Field,
@@ -37,6 +39,7 @@ from claimsportal.web.claims.schema_form import (
     values_from_data,
     values_from_post,
 )
+from claimsportal.web.claims.schema_form import Values as FormValues
 from claimsportal.web.forms import refuse_control_characters
 
 # Fields chosen with a picker (web/pickers.py): the payload's field -> the picker's list.
@@ -123,6 +126,9 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
     form = forms.operation_form(actor, claim, op)
     allowed = claim_selectors.allowed_operations(actor, claim)
     offer = offers.latest_offer(actor, claim, operation)
+    pages = paging.operation_pages(
+        operation, form.tree, frozenset(form.settings.fixed) | form.settings.hidden
+    )
     if request.method == "GET":
         if operation not in allowed:
             return render(
@@ -143,6 +149,8 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
                 **values_from_data(form.tree, offers.prefilled_replies(offer, operation, names)),
                 **initial,
             }
+        if pages:
+            return _render_page(request, pages[0], pages, form, initial, claim, offer=offer, actor=actor)
         root = bind(form.tree, initial, form.settings)
         return render(
             request,
@@ -150,12 +158,16 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             _page_context(claim, operation, root, [], offer=offer, actor=actor, post=request.POST),
         )
     values = values_from_post(request.POST)
+    if pages and ("_page" in request.POST or "_goto" in request.POST):
+        return _paged_step(request, pages, form, values, claim, offer=offer, actor=actor)
     if (
         "_add" in request.POST
         or "_remove" in request.POST
         or "_change" in request.POST
         or _searching(request.POST, bind(form.tree, values, form.settings))
     ):
+        if pages and "_change" in request.POST:  # from the confirmation page: check the answers again
+            return _render_check(request, pages, form, values, claim, offer=offer, actor=actor)
         # the groups as typed, one more or less (or the form again from the confirmation page)
         shown = values if "_change" in request.POST else adjust_groups(form.tree, values, request.POST)
         root = bind(form.tree, shown, form.settings)
@@ -165,6 +177,7 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             _page_context(claim, operation, root, [], offer=offer, actor=actor, post=request.POST),
         )
     payload, compact = parse(form.tree, values, form.settings)
+    posted_guid = str(request.POST.get("activityEngineGuid", ""))
     if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
         return _draft_print(claim, operation, payload)
     if operation in offers.CONFIRMED and "_confirmed" not in request.POST:
@@ -172,8 +185,22 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             refuse_control_characters(payload)
             validate_payload(form.operation.payload, payload, clock.today())
         except PortalError as error:
+            details = [d for d in error.details if d.field != "activityEngineGuid"]
+            if pages:
+                return _paged_failure(  # on the claim as first shown: the send says if it changed
+                    request,
+                    pages,
+                    form,
+                    compact,
+                    claim,
+                    details,
+                    "",
+                    offer=offer,
+                    actor=actor,
+                    guid=posted_guid,
+                )
             root = bind(form.tree, compact, form.settings)
-            summary = attach_errors(root, [d for d in error.details if d.field != "activityEngineGuid"])
+            summary = attach_errors(root, details)
             return render(
                 request,
                 "web/claims/operation.html",
@@ -218,10 +245,26 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
                     f"{plain_text(error.message)}. “{operation_label(operation)}” is no longer possible.",
                 )
                 return redirect(claim_url(claim))
-        root = bind(form.tree, compact, form.settings)
         details = [
             d for d in error.details if d.field not in ("activityEngineGuid", "operation", "applicationId")
         ]
+        if pages:
+            message = "" if error.code in ("SCHEMA_INVALID", "BUSINESS_RULE") else plain_text(error.message)
+            if error.code == "STALE_ACTIVITY_GUID":
+                message = f"{message}. Your answers are kept: check them, then send them again."
+            return _paged_failure(
+                request,
+                pages,
+                form,
+                compact,
+                claim,
+                details,
+                message,
+                offer=offer,
+                actor=actor,
+                guid=str(claim.activity_guid),  # the claim as it is now (reloaded when it had changed)
+            )
+        root = bind(form.tree, compact, form.settings)
         summary = attach_errors(root, details)
         if not summary or error.code not in ("SCHEMA_INVALID", "BUSINESS_RULE"):
             summary.insert(0, SummaryError(plain_text(error.message), ""))
@@ -262,3 +305,264 @@ def _done_message(operation: str, phase_name: str) -> str:
     if operation == "deallocateUser":
         return "The allocation is removed"
     return f"{operation_label(operation)}: done. The claim is now at {phase_name}"
+
+
+# --------------------------------------------------------------------------------------------------
+# A long operation form in pages of one topic (web.claims.pages.OPERATION_PAGES)
+# --------------------------------------------------------------------------------------------------
+# Nothing is stored between the pages: every step posts the whole form (the page's inputs, the other
+# pages' answers as hidden inputs and the activity GUID of the claim as first shown), "Continue"
+# checks the page's own answers, the last page leads to "Check your answers", and sending goes
+# through the one-page path above (its checks, the confirmation of amounts, one ``perform``): a
+# carried answer changed on the way is checked there like any other.
+
+GUID = "activityEngineGuid"
+
+
+def _base_name(name: str) -> str:
+    """An input's field path: ``a.b[day]`` -> ``a.b``; ``a.list[count]`` -> ``a.list``."""
+    return name.split("[", 1)[0]
+
+
+def _carried(page: paging.FormPage | None, values: FormValues) -> list[tuple[str, str]]:
+    """The answers not on ``page`` (all of them on the check page), as hidden inputs."""
+    return sorted(
+        (name, value)
+        for name, value in values.items()
+        if name != GUID and (page is None or not page.owns(_base_name(name)))
+    )
+
+
+def _posted_page(pages: tuple[paging.FormPage, ...], key: str) -> paging.FormPage:
+    return next((page for page in pages if page.key == key), pages[0])
+
+
+def _render_page(
+    request: HttpRequest,
+    page: paging.FormPage,
+    pages: tuple[paging.FormPage, ...],
+    form: forms.OperationForm,
+    values: FormValues,
+    claim: Claim,
+    *,
+    offer: offers.Offer | None,
+    actor: Actor,
+    problems: list[ErrorDetail] | None = None,
+    guid: str | None = None,
+    returning: bool = False,
+    error_message: str = "",
+) -> HttpResponse:
+    root = bind(page.root, values, form.settings)
+    summary = attach_errors(root, problems or [])
+    operation = form.operation.name
+    context = _page_context(
+        claim, operation, root, summary, error_message, offer, actor=actor, post=request.POST
+    )
+    index = pages.index(page)
+    context.update(
+        {
+            "page": page,
+            "page_number": index + 1,
+            "page_count": len(pages),
+            "has_previous": index > 0,
+            "carried": _carried(page, values),
+            "guid": str(claim.activity_guid) if guid is None else guid,
+            "returning": returning,
+            "page_shows_offer": operation in offers.SOURCES and page.owns(offers.SOURCES[operation].replies),
+        }
+    )
+    return render(request, "web/claims/operation.html", context)
+
+
+def _page_problems(form: forms.OperationForm, page: paging.FormPage, payload: Any) -> list[ErrorDetail]:
+    """The form's own checks (as before sending), those about the page's fields."""
+    details: list[ErrorDetail] = []
+    for check in (
+        lambda: refuse_control_characters(payload),
+        lambda: validate_payload(form.operation.payload, payload, clock.today()),
+    ):
+        try:
+            check()
+        except PortalError as error:
+            details.extend(d for d in error.details if d.field != GUID)
+    return paging.problems_on(page, details)
+
+
+def _paged_step(
+    request: HttpRequest,
+    pages: tuple[paging.FormPage, ...],
+    form: forms.OperationForm,
+    values: FormValues,
+    claim: Claim,
+    *,
+    offer: offers.Offer | None,
+    actor: Actor,
+) -> HttpResponse:
+    """One step: a page's groups adjusted, the previous page, a page to change from the check page,
+    or the page's answers checked and the next page (or the check page) shown."""
+    post = request.POST
+    guid = str(post.get(GUID, ""))
+    returning = "_return" in post or "_goto" in post
+    if "_goto" in post:
+        page = _posted_page(pages, str(post.get("_goto", "")))
+        return _render_page(
+            request, page, pages, form, values, claim, offer=offer, actor=actor, guid=guid, returning=True
+        )
+    page = _posted_page(pages, str(post.get("_page", "")))
+    if "_add" in post or "_remove" in post or _searching(post, bind(page.root, values, form.settings)):
+        shown = adjust_groups(form.tree, values, post)
+        return _render_page(
+            request, page, pages, form, shown, claim, offer=offer, actor=actor, guid=guid, returning=returning
+        )
+    if "_previous" in post:
+        previous = paging.previous_page(pages, page) or page
+        return _render_page(
+            request,
+            previous,
+            pages,
+            form,
+            values,
+            claim,
+            offer=offer,
+            actor=actor,
+            guid=guid,
+            returning=returning,
+        )
+    payload, compact = parse(form.tree, values, form.settings)
+    problems = _page_problems(form, page, payload)
+    if problems:
+        return _render_page(
+            request,
+            page,
+            pages,
+            form,
+            compact,
+            claim,
+            problems=problems,
+            offer=offer,
+            actor=actor,
+            guid=guid,
+            returning=returning,
+        )
+    following = None if returning else paging.next_page(pages, page)
+    if following is not None:
+        return _render_page(
+            request,
+            following,
+            pages,
+            form,
+            compact,
+            claim,
+            offer=offer,
+            actor=actor,
+            guid=guid,
+            returning=returning,
+        )
+    return _render_check(request, pages, form, compact, claim, offer=offer, actor=actor, guid=guid)
+
+
+@dataclass(frozen=True)
+class CheckedPage:
+    page: paging.FormPage
+    present: bool
+    groups: list[SummaryGroup]
+
+
+def _render_check(
+    request: HttpRequest,
+    pages: tuple[paging.FormPage, ...],
+    form: forms.OperationForm,
+    values: FormValues,
+    claim: Claim,
+    *,
+    offer: offers.Offer | None,
+    actor: Actor,
+    guid: str | None = None,
+    errors: list[SummaryError] | None = None,
+    error_message: str = "",
+) -> HttpResponse:
+    """Check your answers: each page's answers with "Change" buttons (the answers travel in the form)
+    that open the page at the answer's field."""
+    payload, compact = parse(form.tree, values, form.settings)
+    operation = form.operation.name
+    section = pages[0].section
+    stored = payload.get(section) if isinstance(payload, dict) else None
+    checked = []
+    for page in pages:
+        data = paging.page_data(page, stored)
+        checked.append(
+            CheckedPage(
+                page,
+                paging.has_answers(page, stored),
+                summarise(page.root, data, heading="") if data is not None else [],
+            )
+        )
+    context = _page_context(
+        claim,
+        operation,
+        bind(form.tree, compact, form.settings),
+        errors or [],
+        error_message,
+        offer,
+        actor=actor,
+        post=request.POST,
+    )
+    context.update(
+        {
+            "checked": checked,
+            "carried": _carried(None, compact),
+            "guid": str(request.POST.get(GUID, "")) if guid is None else guid,
+            "confirmed_next": operation in offers.CONFIRMED,
+        }
+    )
+    return render(request, "web/claims/operation_check.html", context)
+
+
+def _paged_failure(
+    request: HttpRequest,
+    pages: tuple[paging.FormPage, ...],
+    form: forms.OperationForm,
+    values: FormValues,
+    claim: Claim,
+    details: list[ErrorDetail],
+    message: str,
+    *,
+    offer: offers.Offer | None,
+    actor: Actor,
+    guid: str,
+) -> HttpResponse:
+    """What sending refused: shown on the first page it concerns (its "Continue" returns to the check
+    page), or, when no page's field is concerned, on the check page, in words; the answers are kept.
+    ``guid`` is the one the form carries on (after a stale GUID, said in words, the claim's new one)."""
+    for page in pages:
+        mine = paging.problems_on(page, details)
+        if mine:
+            return _render_page(
+                request,
+                page,
+                pages,
+                form,
+                values,
+                claim,
+                offer=offer,
+                actor=actor,
+                problems=mine,
+                guid=guid,
+                returning=True,
+                error_message=message,
+            )
+    errors = [SummaryError(field_message(d, None) if d.field else plain_text(d.message), "") for d in details]
+    if not errors and not message:
+        message = "The claim could not be changed. Check the answers and send them again."
+    return _render_check(
+        request,
+        pages,
+        form,
+        values,
+        claim,
+        offer=offer,
+        actor=actor,
+        guid=guid,
+        errors=errors,
+        error_message=message,
+    )

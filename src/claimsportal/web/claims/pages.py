@@ -412,6 +412,71 @@ LITIGANT_PAGES: tuple[PageSpec, ...] = (
 )
 
 
+# The long operation forms' pages (issue 18): one topic each, the section being the payload's one
+# block. An operation not listed is one page (its form is short). Nothing is stored between the
+# pages: the answers of the other pages travel in the form (``web.claims.operations``).
+_S2 = "s2spfRequest"
+_ISPF = "ispfRequest"
+_S2R = "s2spfResponse"
+_CPPF = "cppfRequest"
+_CPPFR = "cppfResponse"
+OPERATION_PAGES: dict[str, tuple[PageSpec, ...]] = {
+    "addStage2SPFRequest": (  # the offer first: what the pack is for
+        _p(_S2, "losses", "The claimant's losses", "claimantLosses"),
+        _p(_S2, "comments", "Comments", "agreementData"),
+        _p(_S2, "medical-report", "The medical report", "medicalReport"),
+        _p(_S2, "representative", "Your contact details", "claimantRepresentative"),
+        _p(_S2, "statement-of-truth", "Statement of truth", "statementOfTruth"),
+    ),
+    "addInterimSPFRequest": (
+        _p(_ISPF, "representative", "Your contact details", "claimantRepresentative"),
+        _p(
+            _ISPF,
+            "medical-report",
+            "The medical report and the payment asked",
+            "medicalReport",
+            "interimPayment",
+        ),
+        _p(_ISPF, "losses", "The claimant's losses to date", "claimantLosses"),
+        _p(_ISPF, "statement-of-truth", "Statement of truth", "statementOfTruth"),
+    ),
+    "addStage2SPFResponse": (  # the claimant's offer answered first
+        _p(_S2R, "replies", "Your reply to each head of loss", "defendantReplies", "total"),
+        _p(_S2R, "agreement", "The gross amount and your decision", "agreementData"),
+        _p(_S2R, "representative", "Your details", "defendantRepresentative"),
+    ),
+    "addCPPFRequest": (
+        _p(_CPPF, "claim", "The claim and the claimant", "claimAndClaimantDetails"),
+        _p(_CPPF, "losses", "The claimant's losses", "claimantLosses", "disbursmentDisputed"),
+        _p(
+            _CPPF,
+            "court-pack",
+            "Court Proceedings Pack parts A and B",
+            "courtProceedingsPackPartA",
+            "courtProceedingsPackPartB",
+        ),
+        _p(
+            _CPPF,
+            "legal-representative",
+            "The defendant's legal representative",
+            "defendantLegalRepresentative",
+        ),
+        _p(_CPPF, "statement-of-truth", "Statement of truth", "statementOfTruth"),
+    ),
+    "addCPPFResponse": (
+        _p(_CPPFR, "representative", "Your details", "defendantRepresentative"),
+        _p(_CPPFR, "replies", "Your replies", "defendantReplies", "disbursmentDisputed"),
+        _p(
+            _CPPFR,
+            "court-pack",
+            "Court Proceedings Pack parts A and B",
+            "courtProceedingsPackPartA",
+            "courtProceedingsPackPartB",
+        ),
+        _p(_CPPFR, "legal-representative", "Your legal representative", "defendantLegalRepresentative"),
+    ),
+}
+
 # --------------------------------------------------------------------------------------------------
 # Pages resolved for a claim type's form
 # --------------------------------------------------------------------------------------------------
@@ -508,12 +573,33 @@ def form_pages(claim_type: str, audience: str, skipped: frozenset[str] = frozens
     """The pages of the claim type's CNF for ``audience`` (:data:`FIRM` or :data:`LITIGANT`), in
     the order they are asked; ``skipped`` are the template paths the portal fills (never on a page)."""
     declared = FIRM_PAGES if audience == FIRM else LITIGANT_PAGES
+    nodes = {node.name: node for node in sections(claim_type)}
+    return _resolve(declared, nodes, skipped, form_order=audience == FIRM)
+
+
+@cache
+def operation_pages(
+    operation: str, tree: Node, skipped: frozenset[str] = frozenset()
+) -> tuple[FormPage, ...]:
+    """The pages of an operation's form (``tree``: its payload's form): those declared in
+    :data:`OPERATION_PAGES`, in their order; ``()`` when the operation is one page."""
+    declared = OPERATION_PAGES.get(operation)
+    if not declared:
+        return ()
+    pages = _resolve(declared, {node.name: node for node in tree.children}, skipped, form_order=False)
+    return pages if len(pages) > 1 else ()
+
+
+def _resolve(
+    declared: tuple[PageSpec, ...], nodes: Mapping[str, Node], skipped: frozenset[str], *, form_order: bool
+) -> tuple[FormPage, ...]:
+    """The declared pages of the blocks ``nodes`` (a form's sections by name), in the form's order
+    when ``form_order`` (else as declared); a section no page names is one page."""
     by_section: dict[str, list[PageSpec]] = {}
     for spec in declared:
         by_section.setdefault(spec.section, []).append(spec)
     owned: dict[tuple[str, str], list[Node]] = {}
     extra: list[FormPage] = []
-    nodes = {node.name: node for node in sections(claim_type)}
     for section in nodes.values():
         specs = by_section.get(section.name) or [PageSpec(section.name, "details", section.label, ("",))]
         leftover: list[Node] = []
@@ -538,7 +624,7 @@ def form_pages(claim_type: str, audience: str, skipped: frozenset[str] = frozens
     order += [
         PageSpec(name, "details", node.label, ("",)) for name, node in nodes.items() if name not in by_section
     ]
-    if audience == FIRM:  # the form's order: sections in turn, pages as declared within each
+    if form_order:  # the form's order: sections in turn, pages as declared within each
         rank = {name: index for index, name in enumerate(nodes)}
         order.sort(key=lambda spec: rank[spec.section])
     pages = [
@@ -694,7 +780,7 @@ def _needed_below(page: FormPage, block: str) -> bool:
             continue
         node = page.section_node
         needed = True
-        for part in _parts(mine)[1:]:
+        for part in mine[len(node.path) + 1 :].split("."):
             child = node.child(part) if node.kind == "object" else None
             if child is None:
                 needed = False
