@@ -197,14 +197,15 @@ def test_errors_are_shown_beside_the_fields_with_the_apis_messages(world: World,
         },
     )
     page = _page(response)
-    assert "<title>Error: Send the liability decision" in page
+    # The form is in pages: the refusal is shown on the first page with errors, the others' answers kept
+    assert "<title>Error: Services the compensator will provide \u2013 Send the liability decision" in page
     assert 'class="govuk-error-summary"' in page
-    field = "f-insurerResponse-capacity"
+    field = "f-insurerResponse-providedServices-defendantsInsurer-emailAddress"
     assert f'<a href="#{field}">' in page
     assert f'id="{field}-error"' in page
     assert 'value="not an e-mail"' in page  # what was typed is kept
-    assert re.search(
-        r'name="insurerResponse.liabilityCausation.liabilityDecision" type="radio" value="A" checked', page
+    assert (
+        '<input type="hidden" name="insurerResponse.liabilityCausation.liabilityDecision" value="A">' in page
     )
     assert Claim.objects.get(pk=info.application_id).phase == "LiabilityDecision"
 

@@ -262,7 +262,7 @@ def test_short_operation_forms_stay_one_page() -> None:
     definition = definition_for("RTA")
     from claimsportal.presentation.form_tree import form_tree
 
-    for name in ("addStage2SPFCounterOfferByCR", "acceptClaim", "sendLiabilityDecision"):
+    for name in ("addStage2SPFCounterOfferByCR", "acceptClaim"):
         op = definition.operations_named(name)[0]
         assert paging.operation_pages(name, form_tree(op.payload)) == ()
     for name in paging.OPERATION_PAGES:

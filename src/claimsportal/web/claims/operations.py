@@ -158,6 +158,9 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
             _page_context(claim, operation, root, [], offer=offer, actor=actor, post=request.POST),
         )
     values = values_from_post(request.POST)
+    if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
+        # a draft of the answers so far, from any page (the other pages' answers travel with it)
+        return _draft_print(claim, operation, parse(form.tree, values, form.settings)[0])
     if pages and ("_page" in request.POST or "_goto" in request.POST):
         return _paged_step(request, pages, form, values, claim, offer=offer, actor=actor)
     if (
@@ -178,8 +181,6 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
         )
     payload, compact = parse(form.tree, values, form.settings)
     posted_guid = str(request.POST.get("activityEngineGuid", ""))
-    if "_print" in request.POST and operation in DRAFT_PRINTS and operation in allowed:
-        return _draft_print(claim, operation, payload)
     if operation in offers.CONFIRMED and "_confirmed" not in request.POST:
         try:  # the form's own checks first: the confirmation page is for a form that can be sent
             refuse_control_characters(payload)

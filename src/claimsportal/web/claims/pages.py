@@ -420,7 +420,20 @@ _ISPF = "ispfRequest"
 _S2R = "s2spfResponse"
 _CPPF = "cppfRequest"
 _CPPFR = "cppfResponse"
+_LD = "insurerResponse"
 OPERATION_PAGES: dict[str, tuple[PageSpec, ...]] = {
+    "sendLiabilityDecision": (  # RTA's insurer response (EL/PL's is short: one page)
+        _p(_LD, "liability", "Liability and causation", "liabilityCausation"),
+        _p(_LD, "services", "Services the compensator will provide", "providedServices"),
+        _p(
+            _LD,
+            "defendant",
+            "The defendant and your capacity",
+            "defendantDetails",
+            "capacity",
+            "otherCapacity",
+        ),
+    ),
     "addStage2SPFRequest": (  # the offer first: what the pack is for
         _p(_S2, "losses", "The claimant's losses", "claimantLosses"),
         _p(_S2, "comments", "Comments", "agreementData"),
