@@ -28,6 +28,7 @@ from claimsportal.core.audit import audit
 from claimsportal.helpdesk.models import HelpRequest
 from claimsportal.organisations import throttle
 from claimsportal.organisations.models import User
+from claimsportal.organisations.operator import check_operator
 from claimsportal.organisations.profiles import Profile
 from claimsportal.organisations.services import invalid
 from claimsportal.protocols.errors import ErrorDetail, PortalError
@@ -156,24 +157,14 @@ def submit_request(
     return request
 
 
-def _operator(user: User) -> User:
-    if not user.is_operator:
-        raise PortalError(
-            "FORBIDDEN_PROFILE",
-            "Only the Claims Portal operator can do this",
-            [ErrorDetail("user", "operator only")],
-        )
-    return user
-
-
 def queue(operator: User) -> QuerySet[HelpRequest]:
     """The messages waiting for a reply, oldest target first."""
-    _operator(operator)
+    check_operator(operator)
     return HelpRequest.objects.filter(status=HelpRequest.Status.OPEN).order_by("due_on", "submitted_at")
 
 
 def recently_answered(operator: User, limit: int = 20) -> QuerySet[HelpRequest]:
-    _operator(operator)
+    check_operator(operator)
     return HelpRequest.objects.filter(status=HelpRequest.Status.ANSWERED).order_by("-answered_at")[:limit]
 
 
@@ -183,7 +174,7 @@ def is_overdue(request: HelpRequest, today: date | None = None) -> bool:
 
 def mark_answered(operator: User, reference: str) -> HelpRequest:
     """The operator has replied (by e-mail, outside the portal): the message leaves the queue. Audited."""
-    _operator(operator)
+    check_operator(operator)
     with transaction.atomic():
         request = HelpRequest.objects.select_for_update().filter(reference=reference).first()
         if request is None:

@@ -30,6 +30,7 @@ from claimsportal.organisations.models import (
     User,
     UserAgreement,
 )
+from claimsportal.organisations.operator import check_operator
 from claimsportal.organisations.services import (
     USER_ID_PATTERN,
     _parse_claim_types,
@@ -153,18 +154,8 @@ def submit_application(**fields: Any) -> OrganisationApplication:
     return application
 
 
-def _operator(user: User) -> User:
-    if not user.is_operator:
-        raise PortalError(
-            "FORBIDDEN_PROFILE",
-            "Only the Claims Portal operator can do this",
-            [ErrorDetail("user", "operator only")],
-        )
-    return user
-
-
 def pending_applications(operator: User) -> QuerySet[OrganisationApplication]:
-    _operator(operator)
+    check_operator(operator)
     return OrganisationApplication.objects.filter(status=OrganisationApplication.Status.PENDING).order_by(
         "due_on", "submitted_at"
     )
@@ -191,7 +182,7 @@ def _pending(reference: str) -> OrganisationApplication:
 
 
 def approve(operator: User, reference: str) -> Organisation:
-    _operator(operator)
+    check_operator(operator)
     with transaction.atomic():
         application = _pending(reference)
         organisation = create_organisation(
@@ -241,7 +232,7 @@ def approve(operator: User, reference: str) -> Organisation:
 
 
 def reject(operator: User, reference: str, reason: str) -> OrganisationApplication:
-    _operator(operator)
+    check_operator(operator)
     reason = (reason or "").strip()
     if not 5 <= len(reason) <= 2000:
         raise invalid("reason", "give the reason for the rejection (5 to 2000 characters)")
@@ -265,7 +256,7 @@ def reject(operator: User, reference: str, reason: str) -> OrganisationApplicati
 def publish_agreement(operator: User, *, version: str, title: str, text: str) -> UserAgreement:
     """The operator publishes a new user agreement version (audited). From now on no user of an
     organisation works on claims until one of its Administrators accepts it (ADMINISTRATION.md §1.9)."""
-    _operator(operator)
+    check_operator(operator)
     version = (version or "").strip()
     title = (title or "").strip()
     text = (text or "").strip()

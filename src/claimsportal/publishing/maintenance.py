@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.organisations.models import User
+from claimsportal.organisations.operator import check_operator
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.protocols.timers import LONDON
 from claimsportal.publishing.models import MaintenanceWindow
@@ -70,7 +71,7 @@ def _window(row: MaintenanceWindow) -> Window:
 def schedule(
     *, starts_at: datetime, ends_at: datetime, message: str, web: bool, a2a: bool, by: User
 ) -> MaintenanceWindow:
-    require_operator(by)
+    check_operator(by)
     now = clock.real_now()
     message = message.strip()
     problems = []
@@ -109,13 +110,8 @@ def schedule(
     return window
 
 
-def require_operator(user: User) -> None:
-    if not user.is_operator:
-        raise PortalError("FORBIDDEN_PROFILE", "Only the Claims Portal operator can do this")
-
-
 def cancel(window: MaintenanceWindow, *, by: User) -> None:
-    require_operator(by)
+    check_operator(by)
     with transaction.atomic():
         window.cancelled_at = clock.real_now()
         window.save(update_fields=["cancelled_at"])

@@ -27,12 +27,13 @@ from claimsportal.core import clock
 from claimsportal.core.audit import audit
 from claimsportal.organisations import administration
 from claimsportal.organisations.models import A2AClient, Branch, Organisation, User
+from claimsportal.organisations.operator import OPERATOR_ONLY as OPERATOR_ONLY
+from claimsportal.organisations.operator import check_operator
 from claimsportal.protocols.errors import ErrorDetail, PortalError
 from claimsportal.reference.calendar import get_calendar
 from claimsportal.transfers import claim_list, rules
 from claimsportal.transfers.models import Transfer, TransferBranch, TransferLine
 
-OPERATOR_ONLY = "Only the Claims Portal operator can do this"
 NO_SUCH_TRANSFER = "No such transfer"
 STATUS_WORDS = {
     Transfer.Status.REQUESTED: "requested",
@@ -429,16 +430,10 @@ def _reason(reason: str) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def _operator(user: User) -> User:
-    if not user.is_operator:
-        raise _forbidden(OPERATOR_ONLY)
-    return user
-
-
 def approve(operator: User, reference: str, scheduled_for: date | None) -> Transfer:
     """Approve and schedule: at least the notice (20 or 5 working days) after the request, and not in
     the past."""
-    _operator(operator)
+    check_operator(operator)
     if scheduled_for is None:
         raise _invalid("scheduledFor", "Enter the date of the transfer")
     with transaction.atomic():
@@ -470,7 +465,7 @@ def approve(operator: User, reference: str, scheduled_for: date | None) -> Trans
 
 
 def reject(operator: User, reference: str, reason: str) -> Transfer:
-    _operator(operator)
+    check_operator(operator)
     reason = _reason(reason)
     with transaction.atomic():
         transfer = _locked(operator, reference)
