@@ -11,12 +11,14 @@ import pytest
 import structlog
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
+from claimsportal.core import heartbeat
 from claimsportal.core.clock import FixedClock
 from claimsportal.core.models import WorkerHeartbeat
 from claimsportal.core.worker import run_pass
 from claimsportal.jobs import runner
-from claimsportal.jobs.registry import Registry
+from claimsportal.jobs.registry import JobContext, Registry
 from claimsportal.organisations import accounts
 from tests.conftest import World, send_claim
 from tests.jobs.conftest import Counter, synthetic_job, wait_for
@@ -92,3 +94,39 @@ def test_the_worker_loop_goes_on_after_failures(clock: FixedClock) -> None:
     assert WorkerHeartbeat.objects.get(name="breaks").result == RESULT.FAILED
     assert "RuntimeError: the job broke" in WorkerHeartbeat.objects.get(name="breaks").error
     assert WorkerHeartbeat.objects.get(name="works").result == RESULT.OK
+
+
+def test_a_heartbeat_write_that_meets_a_lock_is_tried_again(
+    world: World, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite reports another thread's write lock as "database table is locked" at once (shared-cache
+    test database): the runner tries the heartbeat again instead of leaving the job "running"."""
+    real_finished = heartbeat.finished
+    attempts = []
+
+    def locked_twice(*args: Any, **kwargs: Any) -> None:
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise OperationalError("database table is locked")
+        real_finished(*args, **kwargs)
+
+    monkeypatch.setattr(heartbeat, "finished", locked_twice)
+    outcome = runner.run_job(synthetic_job("breaks", Counter(fails=True)), JobContext(now=clock.now()))
+    assert not outcome.ok and len(attempts) == 3
+    beat = WorkerHeartbeat.objects.get(name="breaks")
+    assert beat.result == RESULT.FAILED and "RuntimeError: the job broke" in beat.error
+
+
+def test_a_heartbeat_write_that_keeps_failing_is_given_up_and_logged(
+    world: World, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def always_locked(*_: Any, **__: Any) -> None:
+        raise OperationalError("database table is locked")
+
+    monkeypatch.setattr(heartbeat, "finished", always_locked)
+    monkeypatch.setattr(runner, "HEARTBEAT_ATTEMPTS", 3)
+    with structlog.testing.capture_logs() as logs:
+        outcome = runner.run_job(synthetic_job("works", Counter()), JobContext(now=clock.now()))
+    assert outcome.ok, "the job's own result does not depend on its heartbeat"
+    events = [entry["event"] for entry in logs]
+    assert events.count("jobs.heartbeat_retried") == 2 and events.count("jobs.heartbeat_not_recorded") == 1

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from claimsportal.core import clock, heartbeat
 from claimsportal.jobs.registry import DailyAt, Every, Figures, Job, JobContext, Registry
@@ -69,12 +69,29 @@ def _isolated() -> Iterator[None]:
         yield
 
 
-def _record(name: str, write: Callable[[], None]) -> None:
-    try:
-        with _isolated():
-            write()
-    except Exception:  # the heartbeat must not be what stops the job or the loop
-        log.exception("jobs.heartbeat_not_recorded", job=name)
+HEARTBEAT_ATTEMPTS = 5  # a heartbeat write that meets a lock is tried again, then given up
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    """SQLite's "database is locked" / "database table is locked": another thread holds the write
+    lock for a moment. A shared-cache database (the test database) reports a table lock at once,
+    whatever the busy timeout, so a short retry is what keeps two jobs' heartbeats both written."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
+
+
+def _record(name: str, write: Callable[[], None], *, pause: float = 0.02) -> None:
+    for attempt in range(1, HEARTBEAT_ATTEMPTS + 1):
+        try:
+            with _isolated():
+                write()
+            return
+        except Exception as exc:  # the heartbeat must not be what stops the job or the loop
+            if attempt < HEARTBEAT_ATTEMPTS and _is_lock_conflict(exc):
+                log.info("jobs.heartbeat_retried", job=name, attempt=attempt)
+                time.sleep(pause * 2 ** (attempt - 1))
+                continue
+            log.exception("jobs.heartbeat_not_recorded", job=name)
+            return
 
 
 def run_job(job: Job, context: JobContext, *, claimed: bool = False) -> Outcome:
