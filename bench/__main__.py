@@ -57,6 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             "dashboard",
             "feed",
             "webhooks",
+            "floor",
         ),
         help="which benchmark (default: all = generate, timers, perform, api; retention: generate, then the "
         "retention job)",
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(db.url, args.log_level)
     setup_django()
 
-    from bench import api, dashboard, lists, perform, retention, timers, transfer, webhooks
+    from bench import api, dashboard, floor, lists, perform, retention, timers, transfer, webhooks
     from bench.generate import cnf_check, ensure_world, generate_claims
 
     summary = Summary()
@@ -306,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.which == "feed":
             heading("feed: polling, cursor feed and webhook clients")
             api.run_feed(args, db, summary)
+        if args.which == "floor":
+            heading("floor: the HTTP stack's CPU per request before the product's work")
+            floor.run(args, db, summary)
         if args.which in ("feed", "webhooks"):
             heading("webhooks: delivery after commit at a steady change rate")
             webhooks.run(args, summary)

@@ -33,8 +33,18 @@ from pathlib import Path
 from typing import Any
 
 from bench import feed
-from bench.common import BIN_DIR, DatabaseUrl, OtherLoad, Summary, checkpoint, machine_check, say, verdict
-from bench.perform import run_pgbench
+from bench.common import (
+    BIN_DIR,
+    CpuTime,
+    DatabaseUrl,
+    OtherLoad,
+    Summary,
+    checkpoint,
+    machine_check,
+    say,
+    verdict,
+)
+from bench.perform import PgbenchRun, run_pgbench
 from claimsportal.core import pgbouncer
 from claimsportal.core.serving import granian_command
 
@@ -167,6 +177,13 @@ class LoadResult:
     other_load: float
     statuses: dict[str, int]
     server_cpu_ms: float = float("nan")  # the server's processes' CPU time per successful request
+    postgres_cpu_ms: float = float("nan")  # PostgreSQL's, per successful request
+    client_cpu_ms: float = float("nan")  # wrk's (the load generator's), per successful request
+
+    @property
+    def cpu_ms(self) -> float:
+        """The whole machine's CPU per operation: server, PostgreSQL and the load generator."""
+        return self.server_cpu_ms + self.postgres_cpu_ms + self.client_cpu_ms
 
     @property
     def rate(self) -> float:
@@ -348,10 +365,66 @@ def _measured(server: subprocess.Popen[bytes], run: Any) -> LoadResult:
     """``run()`` (a wrk run), with the server's own CPU time per request: it moves much less than the rate
     when other processes share the CPUs, so it compares servers and changes run in the same minutes."""
     before = session_cpu_seconds(server.pid)
+    cpu_before = CpuTime.now()
     result: LoadResult = run()
+    cpu = CpuTime.now().since(cpu_before)
     ok = result.requests - result.errors
-    result.server_cpu_ms = (session_cpu_seconds(server.pid) - before) * 1000 / ok if ok else float("nan")
+    if ok:
+        result.server_cpu_ms = (session_cpu_seconds(server.pid) - before) * 1000 / ok
+        result.postgres_cpu_ms = cpu.postgres * 1000 / ok
+        result.client_cpu_ms = cpu.children * 1000 / ok
     return result
+
+
+@dataclass(frozen=True)
+class CpuBudget:
+    """What the machine's CPUs allow, from the CPU each side costs per operation: when the server,
+    PostgreSQL and the load generator share the CPUs, ops/s can never exceed CPUs ÷ (CPU per op), and
+    pgbench's tps never exceeds CPUs ÷ (its CPU per transaction)."""
+
+    cpus: int
+    operation_ms: float  # server + PostgreSQL + wrk per API operation
+    transaction_ms: float  # PostgreSQL + pgbench per TPC-B transaction
+    tps: float
+    postgres_ms: float
+    client_ms: float
+
+    @property
+    def ceiling(self) -> float:
+        return self.cpus * 1000 / self.operation_ms
+
+    @property
+    def ratio_without_server(self) -> float:
+        """The ratio if the application server cost no CPU at all (PostgreSQL's and wrk's work remain)."""
+        return self.cpus * 1000 / (self.postgres_ms + self.client_ms) / self.tps
+
+    @property
+    def server_ms_allowed(self) -> float:
+        """The server CPU per request at which the CPUs could just reach the ratio goal."""
+        return self.cpus * 1000 / (RATIO_GOAL * self.tps) - self.postgres_ms - self.client_ms
+
+    def lines(self) -> list[str]:
+        return [
+            f"CPU per operation {self.operation_ms:.2f} ms on {self.cpus} CPUs: at most {self.ceiling:,.0f} ops/s; "
+            f"pgbench {self.transaction_ms:.2f} ms per transaction ({self.tps:,.0f} tps)",
+            f"with a server costing no CPU the ratio could reach {self.ratio_without_server:.2f}; "
+            + (
+                f"the goal ({RATIO_GOAL}) allows {self.server_ms_allowed:.2f} ms of server CPU per request"
+                if self.server_ms_allowed > 0
+                else f"the goal ({RATIO_GOAL}) is out of reach whatever the server costs"
+            ),
+        ]
+
+
+def cpu_budget(result: LoadResult, bench_run: PgbenchRun) -> CpuBudget:
+    return CpuBudget(
+        cpus=os.cpu_count() or 1,
+        operation_ms=result.cpu_ms,
+        transaction_ms=bench_run.postgres_cpu_ms + bench_run.client_cpu_ms,
+        tps=bench_run.tps or float("nan"),
+        postgres_ms=result.postgres_cpu_ms,
+        client_ms=result.client_cpu_ms,
+    )
 
 
 def _report(label: str, result: LoadResult) -> None:
@@ -359,7 +432,8 @@ def _report(label: str, result: LoadResult) -> None:
         f"{label}: {result.rate:,.0f} ops/s ({result.requests:,} requests in {result.seconds:.1f} s, "
         f"{result.claims:,} claims through Stage 1, {result.errors:,} errors); latency p50 "
         f"{result.p50_ms:.1f} ms, p90 {result.p90_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max "
-        f"{result.max_ms:.1f} ms; statuses {result.statuses}; server CPU {result.server_cpu_ms:.2f} ms per request"
+        f"{result.max_ms:.1f} ms; statuses {result.statuses}; CPU per request: server {result.server_cpu_ms:.2f} ms, "
+        f"PostgreSQL {result.postgres_cpu_ms:.2f} ms, wrk {result.client_cpu_ms:.2f} ms"
     )
     if result.other_load > 0.1:
         say(f"    WARNING: other processes used {result.other_load:.0%} of the CPUs meanwhile")
@@ -413,7 +487,7 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         say("warm-up: 8 clients for a few seconds (not measured)")
         _wrk(script, _prepare(warm_dir, 8, per_client, world), 8, max(3.0, seconds / 2))
         results: dict[int, LoadResult] = {}
-        tps: dict[int, float | None] = {}
+        tps: dict[int, PgbenchRun | None] = {}
         for clients in (8, 32):
             run_dir = workdir / f"x{clients}"
             run_dir.mkdir()
@@ -434,10 +508,13 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
                     clients=clients,
                     threads=2,
                     seconds=seconds,
-                )[0]
+                )
             )
-            if tps[clients]:
-                say(f"api x{clients}: ratio {results[clients].rate / (tps[clients] or 1):.2f} to pgbench")
+            bench_run = tps[clients]
+            if bench_run is not None and bench_run.tps:
+                say(f"api x{clients}: ratio {results[clients].rate / bench_run.tps:.2f} to pgbench")
+                for line in cpu_budget(results[clients], bench_run).lines():
+                    say(f"    {line}")
         peak = max(r.rate for r in results.values())
         half_dir = workdir / "half"
         half_dir.mkdir()
@@ -466,16 +543,40 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         summary.add("api", f"server CPU ms per request, {clients} clients", f"{result.server_cpu_ms:.2f}")
         if result.errors:
             summary.add("api", f"errors, {clients} clients", f"{result.errors:,}", "0", verdict(False))
-        bench_tps = tps[clients]
-        if bench_tps:
-            ratio = result.rate / bench_tps
-            summary.add("pgbench", f"TPC-B tps, {clients} clients", f"{bench_tps:,.0f}")
+        summary.add(
+            "api",
+            f"PostgreSQL / wrk CPU ms per request, {clients} clients",
+            f"{result.postgres_cpu_ms:.2f} / {result.client_cpu_ms:.2f}",
+        )
+        bench_run = tps[clients]
+        if bench_run is not None and bench_run.tps:
+            ratio = result.rate / bench_run.tps
+            budget = cpu_budget(result, bench_run)
+            summary.add("pgbench", f"TPC-B tps, {clients} clients", f"{bench_run.tps:,.0f}")
+            summary.add(
+                "pgbench",
+                f"PostgreSQL / pgbench CPU ms per transaction, {clients} clients",
+                f"{bench_run.postgres_cpu_ms:.2f} / {bench_run.client_cpu_ms:.2f}",
+            )
             summary.add(
                 "api",
                 f"ops/s ÷ pgbench tps, {clients} clients",
                 f"{ratio:.2f}",
                 f"≥ {RATIO_GOAL}",
                 verdict(ratio >= RATIO_GOAL),
+            )
+            summary.add(
+                "api",
+                f"ratio with a server costing no CPU, {clients} clients",
+                f"{budget.ratio_without_server:.2f}",
+                "",
+                "(CPU bound)",
+            )
+            summary.add(
+                "api",
+                f"server CPU ms per request the goal allows, {clients} clients",
+                f"{budget.server_ms_allowed:.2f}",
+                f"(now {result.server_cpu_ms:.2f})",
             )
     summary.add(
         "api",

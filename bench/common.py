@@ -103,6 +103,39 @@ def _process_ticks() -> dict[int, tuple[str, int]]:
     return out
 
 
+@dataclass(frozen=True)
+class CpuTime:
+    """CPU seconds (user + system) of PostgreSQL (every ``postgres`` process, and the backends that
+    have ended, which the postmaster has reaped) and of this process's finished children (wrk,
+    pgbench: ``RUSAGE_CHILDREN``, counted once they are waited for)."""
+
+    postgres: float
+    children: float
+
+    @staticmethod
+    def now() -> CpuTime:
+        import resource
+
+        ticks = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    raw = f.read()
+            except OSError:
+                continue
+            if raw[raw.find("(") + 1 : raw.rfind(")")] != "postgres":
+                continue
+            fields = raw[raw.rfind(")") + 2 :].split()
+            ticks += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return CpuTime(ticks / os.sysconf("SC_CLK_TCK"), usage.ru_utime + usage.ru_stime)
+
+    def since(self, before: CpuTime) -> CpuTime:
+        return CpuTime(self.postgres - before.postgres, self.children - before.children)
+
+
 OURS = frozenset(
     {"postgres", "pgbench", "claimsportal", "time", "gunicorn", "granian", "pgbouncer", "wrk"}
 )  # the benchmark's processes

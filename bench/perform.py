@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.common import (
+    CpuTime,
     DatabaseUrl,
     OtherLoad,
     Summary,
@@ -199,6 +200,7 @@ class Measured:
     error_samples: list[str]
     exhausted: int
     worker_cpu_per_op_ms: float
+    postgres_cpu_per_op_ms: float  # PostgreSQL's CPU during the measurement, per operation
     machine_busy: float  # fraction of all CPUs busy during the measurement
     other_load: float  # fraction of all CPUs used by processes that are not the benchmark's
 
@@ -232,6 +234,7 @@ def measure(users: list[str], shares: list[list[int]], seconds: float, quiet: bo
     except Exception:
         say("  a worker failed before the start")
     busy0, total0 = _cpu_ticks()
+    postgres0 = CpuTime.now()
     others = OtherLoad({p.pid for p in procs if p.pid})
     started = time.monotonic()
     say(f"  measuring for {seconds:g} s")
@@ -242,6 +245,8 @@ def measure(users: list[str], shares: list[list[int]], seconds: float, quiet: bo
         say(f"    {ops:>9,} ops   {(ops - last_ops) / (now - last_t):8,.0f} ops/s")
         last_ops, last_t = ops, now
     busy1, total1 = _cpu_ticks()
+    postgres_cpu = CpuTime.now().since(postgres0).postgres
+    measured_ops = sum(counters)
     other_load = others.stop()
     collected: list[WorkerResult] = []
     for _ in procs:
@@ -283,6 +288,7 @@ def measure(users: list[str], shares: list[list[int]], seconds: float, quiet: bo
         error_samples=[s for r in ok for s in r.error_samples][:5],
         exhausted=sum(1 for r in ok if r.exhausted),
         worker_cpu_per_op_ms=cpu / ops * 1000 if ops else float("nan"),
+        postgres_cpu_per_op_ms=postgres_cpu / measured_ops * 1000 if measured_ops else float("nan"),
         machine_busy=(busy1 - busy0) / (total1 - total0) if total1 > total0 else float("nan"),
         other_load=other_load,
     )
@@ -300,7 +306,8 @@ def _report(label: str, m: Measured) -> None:
                 f"  p99 {percentile(values, 0.99) * 1000:6.2f} ms"
             )
     say(
-        f"    worker CPU {m.worker_cpu_per_op_ms:.2f} ms per operation; machine CPU busy "
+        f"    worker CPU {m.worker_cpu_per_op_ms:.2f} ms, PostgreSQL CPU {m.postgres_cpu_per_op_ms:.2f} ms per "
+        f"operation; machine CPU busy "
         f"{m.machine_busy * 100:.0f}% during the run, {m.other_load:.0%} of it by other processes"
     )
     if m.other_load > OTHER_LOAD_LIMIT:
@@ -322,16 +329,26 @@ def _report(label: str, m: Measured) -> None:
 _TPS = re.compile(r"tps = ([0-9.]+) \(without initial connection time\)")
 
 
+@dataclass(frozen=True)
+class PgbenchRun:
+    """One TPC-B run: tps (None when pgbench could not run), the share of the CPUs other processes
+    used meanwhile, and the CPU milliseconds per transaction of PostgreSQL and of pgbench itself."""
+
+    tps: float | None
+    other_load: float
+    postgres_cpu_ms: float = float("nan")
+    client_cpu_ms: float = float("nan")
+
+
 def run_pgbench(
     db: DatabaseUrl, name: str, *, scale: int, clients: int, threads: int, seconds: float
-) -> tuple[float | None, float]:
-    """TPC-B (``pgbench -i -s scale``, then ``-c clients -j threads -T seconds -n``).
-    Returns (tps or None, the share of the CPUs other processes used meanwhile)."""
+) -> PgbenchRun:
+    """TPC-B (``pgbench -i -s scale``, then ``-c clients -j threads -T seconds -n``)."""
     import psycopg
 
     if shutil.which("pgbench") is None:
         say("pgbench is not installed: skipped")
-        return None, float("nan")
+        return PgbenchRun(None, float("nan"))
     target = db.with_name(name)
     say(f"pgbench: initialising {name} at scale {scale}")
     recreate_database(target, marker="pgbench")
@@ -341,7 +358,7 @@ def run_pgbench(
     )
     if init.returncode:
         say(f"pgbench -i failed:\n{init.stderr}")
-        return None, float("nan")
+        return PgbenchRun(None, float("nan"))
     with psycopg.connect(target.url, autocommit=True) as conn:
         conn.execute("CHECKPOINT")
     machine_check("pgbench")
@@ -358,18 +375,32 @@ def run_pgbench(
     ]
     say(f"pgbench: {' '.join(command)}")
     others = OtherLoad()
+    cpu_before = CpuTime.now()
     run = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    cpu = CpuTime.now().since(cpu_before)
     other_load = others.stop()
     if other_load > OTHER_LOAD_LIMIT:
         say(f"    WARNING: other processes used {other_load:.0%} of the CPUs during pgbench: tps is low")
     match = _TPS.search(run.stdout)
     if run.returncode or not match:
         say(f"pgbench failed (exit {run.returncode}):\n{run.stdout}\n{run.stderr}")
-        return None, other_load
+        return PgbenchRun(None, other_load)
+    done = 0
     for line in run.stdout.splitlines():
         if line.startswith(("number of transactions actually processed", "latency average", "tps")):
             say(f"    {line}")
-    return float(match.group(1)), other_load
+        if line.startswith("number of transactions actually processed"):
+            done = int(line.split(":", 1)[1].split("/")[0].strip())
+    result = PgbenchRun(
+        float(match.group(1)),
+        other_load,
+        cpu.postgres * 1000 / done if done else float("nan"),
+        cpu.children * 1000 / done if done else float("nan"),
+    )
+    say(
+        f"    CPU per transaction: PostgreSQL {result.postgres_cpu_ms:.3f} ms, pgbench {result.client_cpu_ms:.3f} ms"
+    )
+    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -431,9 +462,10 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
 
     tps = None
     if not args.no_pgbench:
-        tps, busy["pgbench"] = run_pgbench(
+        bench_run = run_pgbench(
             db, args.pgbench_database, scale=args.pgbench_scale, clients=workers, threads=2, seconds=seconds
         )
+        tps, busy["pgbench"] = bench_run.tps, bench_run.other_load
         if tps is not None:
             say(f"pgbench: {tps:,.0f} tps (TPC-B, {workers} clients)")
 
@@ -465,3 +497,25 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
         summary.add(
             "perform", "ops/s ÷ pgbench tps", f"{ratio:.2f}", f"≥ {RATIO_GOAL}", verdict(ratio >= RATIO_GOAL)
         )
+        if bench_run.tps:
+            cpus = os.cpu_count() or 1
+            pg_ms = parallel.postgres_cpu_per_op_ms
+            summary.add(
+                "pgbench",
+                f"PostgreSQL / pgbench CPU ms per transaction, {workers} clients",
+                f"{bench_run.postgres_cpu_ms:.2f} / {bench_run.client_cpu_ms:.2f}",
+            )
+            summary.add("perform", "PostgreSQL CPU ms per op", f"{pg_ms:.2f}")
+            summary.add(
+                "perform",
+                "ratio with workers costing no CPU",
+                f"{cpus * 1000 / pg_ms / tps:.2f}",
+                "",
+                "(CPU bound)",
+            )
+            summary.add(
+                "perform",
+                "worker CPU ms per op the goal allows",
+                f"{cpus * 1000 / (RATIO_GOAL * tps) - pg_ms:.2f}",
+                f"(now {parallel.worker_cpu_per_op_ms:.2f})",
+            )
