@@ -73,3 +73,17 @@ class CredentialFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures} since {self.window_started_at:%Y-%m-%d %H:%M}"
+
+
+class RateBucket(models.Model):
+    """A client's shared token bucket (``a2a.ratelimit``): what every server process leases its
+    requests from, so a client's rate holds across processes and machines. Real time, as epoch
+    seconds (a rate limit is security: the business clock never moves it)."""
+
+    client = models.OneToOneField(A2AClient, on_delete=models.CASCADE, primary_key=True)
+    tokens = models.FloatField()  # left in the bucket after the last lease
+    refilled_at = models.FloatField()  # epoch seconds of the last lease
+    granted = models.IntegerField(default=0)  # what the last lease gave its process
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.tokens:.1f} tokens"

@@ -27,7 +27,9 @@ if CLAIMSPORTAL_MODE not in ("live", "training", "sandbox"):
 CLAIMSPORTAL_PASSWORD_RULES = env_str("CLAIMSPORTAL_PASSWORD_RULES", "2023")  # or 2025: 60-day age, last 12
 if CLAIMSPORTAL_PASSWORD_RULES not in ("2023", "2025"):
     raise ValueError("CLAIMSPORTAL_PASSWORD_RULES must be 2023 or 2025")
-CLAIMSPORTAL_A2A_RATE = float(env_str("CLAIMSPORTAL_A2A_RATE", "100"))  # requests/s per client and process
+CLAIMSPORTAL_A2A_RATE = float(
+    env_str("CLAIMSPORTAL_A2A_RATE", "100")
+)  # requests/s per client, all servers together
 CLAIMSPORTAL_A2A_BURST = float(env_str("CLAIMSPORTAL_A2A_BURST", "200"))
 # Days an A2A client secret works before it must be changed with changePassword (0: never expires).
 CLAIMSPORTAL_A2A_SECRET_MAX_DAYS = int(env_str("CLAIMSPORTAL_A2A_SECRET_MAX_DAYS", "90"))
