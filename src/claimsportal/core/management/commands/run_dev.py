@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from claimsportal.core.demo import DEMO_A2A_CLIENTS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_USERS
 from claimsportal.core.serving import granian_command
+from claimsportal.core.supervision import spawn, supervise
 
 
 def banner(host: str, port: int) -> str:
@@ -52,37 +50,13 @@ class Command(BaseCommand):
         }
         cli = [sys.executable, "-m", "claimsportal.cli"]
         processes = [
-            subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+            spawn(
                 granian_command(
                     host=options["host"], port=options["port"], workers=2, threads=4, access_log=True
                 ),
-                env=env,
+                env,
             ),
-            subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-                [*cli, "run-timers", "--interval", str(options["timer_interval"])], env=env
-            ),
+            spawn([*cli, "run-timers", "--interval", str(options["timer_interval"])], env),
         ]
 
         supervise(processes)
-
-
-def supervise(processes: list[subprocess.Popen[bytes]]) -> None:
-    """Wait until Ctrl+C, SIGTERM or one of ``processes`` stops; then stop them all."""
-
-    def stop(signum: int, frame: Any) -> None:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-    finally:
-        stop(0, None)
-        for process in processes:
-            process.wait(timeout=10)
-    codes = [p.returncode for p in processes]
-    if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
-        raise SystemExit(f"a process stopped unexpectedly (exit codes {codes})")

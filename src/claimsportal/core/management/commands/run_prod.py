@@ -20,8 +20,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claimsportal.core import pgbouncer
-from claimsportal.core.management.commands.run_dev import supervise
 from claimsportal.core.serving import granian_command, server_threads, server_workers
+from claimsportal.core.supervision import spawn, supervise
 
 
 class Command(BaseCommand):
@@ -59,11 +59,11 @@ class Command(BaseCommand):
         for n in range(options["servers"]):
             port = options["port"] + n
             command = granian_command(host=options["host"], port=port, workers=workers, threads=threads)
-            processes.append(subprocess.Popen(command, env=env))  # noqa: S603 - granian, fixed arguments
+            processes.append(spawn(command, env))
             self.stdout.write(f"app server {n + 1}: http://{options['host']}:{port} ({workers} x {threads})")
         cli = [sys.executable, "-m", "claimsportal.cli", "run-timers"]
         for _ in range(options["timer_workers"]):
-            processes.append(subprocess.Popen(cli, env=env))  # noqa: S603 - our own interpreter
+            processes.append(spawn(cli, env))
         self.stdout.write(
             f"PgBouncer (transaction pooling, {options['pool_size']} server connections) on port"
             f" {options['pgbouncer_port']}; {options['timer_workers']} timer workers"
