@@ -14,6 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from claimsportal.organisations.models import Branch
 from claimsportal.transfers.models import Transfer
+from claimsportal.web.pickers import SELECT_LIMIT
 from tests.browser.conftest import BROWSER_TESTS, check_page
 from tests.browser.test_console import sign_in_to_administration
 from tests.browser.test_transfers import fill_date
@@ -137,3 +138,29 @@ def test_without_javascript_every_field_shows_and_the_request_works(
         assert source_branches == (["004"] if direction == "sending" else ["001"])
     finally:
         context.close()
+
+
+def test_a_long_list_of_our_users_is_searched_as_you_type(world: World, page: Page) -> None:
+    for n in range(SELECT_LIMIT + 1):
+        make_user(world.cr, f"zed.{n:02d}", "RTA_CLAIM_HANDLER")
+    sign_in_to_administration(page, "cr.admin")
+    page.goto("/console/transfers/new/")
+    page.get_by_label("We are receiving claims from another organisation").check()
+    box = page.get_by_role("combobox", name="Your user to allocate the claims to (optional)")
+    box.focus()
+    page.keyboard.type("zed.1")
+    listbox = page.get_by_role("listbox")
+    expect(listbox.get_by_role("option")).to_have_count(10)
+    check_page(page, "console-transfer-new-user-search")
+    listbox.get_by_role("option", name="zed.12").click()
+    expect(box).to_have_value("zed.12")
+    page.get_by_label("The other organisation's ID").fill(world.other_cr.org_id)
+    page.get_by_role("button", name="Find the organisation of this ID").click()
+    expect(page.get_by_role("status").filter(has_text="The other organisation")).to_contain_text("Other Firm")
+    expect(box).to_have_value("zed.12")  # kept by the Find
+    fill_date(page, 5)
+    fill_contacts(page)
+    page.get_by_role("button", name="Ask for the transfer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(Transfer.objects.get().reference)
+    transfer = Transfer.objects.select_related("destination_user").get()
+    assert transfer.destination_user is not None and transfer.destination_user.user_id == "zed.12"

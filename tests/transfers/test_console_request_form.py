@@ -12,10 +12,12 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.organisations.services import create_organisation
 from claimsportal.transfers.models import Transfer
+from claimsportal.web.pickers import SELECT_LIMIT
 from tests.conftest import World
 from tests.transfers.conftest import Admins
 from tests.transfers.test_console_pages import console, request_fields
@@ -215,3 +217,37 @@ def test_an_organisation_id_that_cannot_be_the_other_side_is_refused_on_its_fiel
     assert message in _field_error(html, "other_organisation")
     assert "The other organisation:" not in html and "Gone Firm" not in html and "Insurer plc" not in html
     assert not Transfer.objects.exists()
+
+
+def test_a_long_list_of_our_users_is_a_search_that_works_without_javascript(
+    world: World, admins: Admins
+) -> None:
+    now = timezone.now()
+    User.objects.bulk_create(
+        User(
+            organisation=org,
+            user_id=uid,
+            email=f"{uid}@example.org",
+            profiles=["RTA_CLAIM_HANDLER"],
+            created_at=now,
+        )
+        for org, uid in [
+            *((world.cr, f"zed.{n:02d}") for n in range(SELECT_LIMIT + 1)),
+            (world.other_cr, "zed.stranger"),
+        ]
+    )
+    client = console(admins.cr)
+    html = page(client.get(NEW))
+    assert 'name="destination_user-q"' in html and 'data-url="/console/pick/user/"' in html
+    searched = client.post(
+        NEW, _receiving(world.other_cr, **{"_pick": "destination_user", "destination_user-q": "zed.1"})
+    )
+    assert searched.status_code == 200 and not error_summary(searched), "a search is not a request"
+    found = [i["value"] for i in _inputs(page(searched), "destination_user")]
+    assert found == [f"zed.{n}" for n in range(10, 20)]
+    assert not Transfer.objects.exists()
+    # The search as you type: our users only
+    answer = json.loads(client.get("/console/pick/user/", {"q": "zed"}).content)
+    values = [o["value"] for o in answer["options"]]
+    assert answer["more"] and "zed.stranger" not in values and all(v.startswith("zed.") for v in values)
+    assert client.get("/console/pick/claims/").status_code == 404
