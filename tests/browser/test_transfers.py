@@ -47,6 +47,8 @@ def test_a_transfer_is_asked_for_agreed_and_approved_in_the_consoles(world: Worl
     check_page(page, "console-transfer-new-errors")
 
     page.get_by_label("The other organisation's ID").fill(world.other_cr.org_id)
+    page.get_by_role("button", name="Find the organisation of this ID").click()
+    expect(page.get_by_role("status")).to_contain_text("The other organisation: Other Firm")
     page.get_by_label("All active claims").check()
     fill_date(page, 5)
     page.get_by_label("Sending organisation's primary contact: name").fill("Sam Sender")

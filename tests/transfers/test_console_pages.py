@@ -32,10 +32,10 @@ def request_fields(other: str, **changes: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "direction": "send",
         "other_organisation": other,
+        "other_shown": other,  # the page has shown its name (a claimant firm's typed ID)
         "option": "ALL",
-        "source_branches": "",
-        "destination_branch": "001",
-        "destination_user": "",
+        "destination_branch_id": "001",
+        "destination_user_id": "",
         "when_day": str(when.day),
         "when_month": str(when.month),
         "when_year": str(when.year),

@@ -35,6 +35,7 @@ from claimsportal.transfers import claim_list, rules
 from claimsportal.transfers.models import Transfer, TransferBranch, TransferLine
 
 NO_SUCH_TRANSFER = "No such transfer"
+NOT_A_PARTY = "Only an Administrator of the sending or the receiving organisation can ask for a transfer"
 STATUS_WORDS = {
     Transfer.Status.REQUESTED: "requested",
     Transfer.Status.AGREED: "agreed",
@@ -147,6 +148,39 @@ def _organisation(org_id: str, field: str) -> Organisation:
     if not organisation.enabled:
         raise _rule(field, f"{organisation.name} is disabled")
     return organisation
+
+
+TYPE_WORDS = {Organisation.Type.CR: "a claimant representative", Organisation.Type.COMP: "a compensator"}
+
+
+def other_organisation(organisation: Organisation, org_id: str) -> Organisation:
+    """The organisation an Administrator of ``organisation`` names as the other side of a transfer,
+    by its exact ID only (no listing, no partial match: which organisations use the portal is not
+    shown), so that its name can be shown back before anything is filed. Refused (field
+    ``otherOrganisation``, plain English): an unknown ID, one's own organisation, an organisation of
+    the other type, a disabled one. :func:`request_transfer` checks the same again."""
+    field = "otherOrganisation"
+    wanted = org_id.strip().upper()[:16]
+    if not wanted:
+        raise _invalid(field, "Enter the other organisation's ID")
+    found = Organisation.objects.filter(org_id__iexact=wanted).first()
+    if found is None:
+        raise _invalid(
+            field, f"There is no organisation with the ID {wanted}: check it with the other organisation"
+        )
+    if found.pk == organisation.pk:
+        raise _rule(field, f"{found.org_id} is your own organisation: enter the other organisation's ID")
+    if found.org_type != organisation.org_type:
+        raise _rule(
+            field,
+            f"{found.org_id} is not {TYPE_WORDS[Organisation.Type(organisation.org_type)]}: claims can only be "
+            "transferred between organisations of the same type",
+        )
+    if not found.enabled:
+        raise _rule(
+            field, f"The organisation {found.org_id} is disabled: claims cannot be transferred to or from it"
+        )
+    return found
 
 
 def _contact(contact: Contact, side: str) -> Contact:
@@ -302,11 +336,14 @@ def _save(checked: Checked, form: TransferForm, **fields: object) -> Transfer:
 def request_transfer(admin: User, form: TransferForm) -> Transfer:
     """An Administrator of the sending or receiving organisation files a transfer request."""
     organisation = administration.check_administrator(admin)
+    sides = (form.source_org_id.strip().upper(), form.destination_org_id.strip().upper())
+    if organisation.org_id.upper() not in sides:
+        raise _forbidden(NOT_A_PARTY)
+    # the other organisation, in the words the request form shows beside its field
+    other_organisation(organisation, sides[1] if sides[0] == organisation.org_id.upper() else sides[0])
     checked = check_form(form)
     if organisation.pk not in (checked.source.pk, checked.destination.pk):
-        raise _forbidden(
-            "Only an Administrator of the sending or the receiving organisation can ask for a transfer"
-        )
+        raise _forbidden(NOT_A_PARTY)
     side = "sending" if organisation.pk == checked.source.pk else "receiving"
     contact = checked.source_contact if side == "sending" else checked.destination_contact
     _not_the_authoriser(contact, admin, side)

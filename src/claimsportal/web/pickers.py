@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 
 from claimsportal.claims import drafts
@@ -38,6 +38,7 @@ QUERY_LENGTH = 60  # the longest search text
 SEARCH_WORDS = 4  # words of the search text used (each must match)
 TOO_LONG = f"Enter {QUERY_LENGTH} characters or fewer to search"
 KINDS = ("user", "branch", "reassign", "resend", "compensator")
+CONSOLE_KINDS = ("user", "branch", "compensator")  # the console's lists (console_source_for)
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,17 @@ def _person(user: User) -> str:
 def user_source(actor: Actor, *, acting_as: bool = False) -> Source:
     """The enabled, active claims users of the actor's organisation (to allocate a claim to; to act as,
     the actor excluded and only for a team leader: see :func:`source_for`)."""
+    return organisation_user_source(actor.organisation_pk, exclude_pk=actor.user_pk if acting_as else None)
+
+
+def organisation_user_source(organisation_pk: int, *, exclude_pk: int | None = None) -> Source:
+    """The enabled, active users of an organisation who hold a claims profile (claims can be allocated
+    to them), by surname."""
     rows = User.objects.filter(
-        organisation_id=actor.organisation_pk, is_enabled=True, is_active=True, is_operator=False
+        organisation_id=organisation_pk, is_enabled=True, is_active=True, is_operator=False
     ).order_by("surname", "forename", "user_id")
-    if acting_as:
-        rows = rows.exclude(pk=actor.user_pk)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
     return _query_source(
         rows,
         ("user_id", "forename", "surname"),
@@ -114,10 +121,41 @@ def user_source(actor: Actor, *, acting_as: bool = False) -> Source:
 
 
 def branch_source(actor: Actor) -> Source:
-    rows = Branch.objects.filter(organisation_id=actor.organisation_pk, enabled=True).order_by("branch_id")
+    return organisation_branch_source(actor.organisation_pk)
+
+
+def organisation_branch_source(organisation_pk: int) -> Source:
+    """The open (enabled) branches of an organisation, by branch ID."""
+    rows = Branch.objects.filter(organisation_id=organisation_pk, enabled=True).order_by("branch_id")
     return _query_source(
         rows, ("branch_id", "name"), "branch_id", lambda b: Option(b.branch_id, f"{b.branch_id} {b.name}")
     )
+
+
+def other_compensator_source(organisation_pk: int) -> Source:
+    """The enabled compensators other than the given one (compensators are public: the Insurer Index
+    publishes them), by name; the value is the organisation ID. Never a claimant representative."""
+    rows = (
+        Organisation.objects.filter(org_type=Organisation.Type.COMP, enabled=True)
+        .exclude(pk=organisation_pk)
+        .order_by("name", "org_id")
+    )
+    return _query_source(
+        rows, ("name", "org_id"), "org_id", lambda o: Option(o.org_id, f"{o.name} ({o.org_id})")
+    )
+
+
+def console_source_for(organisation: Organisation, kind: str) -> Source:
+    """The lists of the administration console's claims transfer request, for an Administrator of
+    ``organisation``: its branches, its claims users, and (a compensator's only) the other
+    compensators. Raises :class:`Http404` for any other list."""
+    if kind == "branch":
+        return organisation_branch_source(organisation.pk)
+    if kind == "user":
+        return organisation_user_source(organisation.pk)
+    if kind == "compensator" and organisation.org_type == Organisation.Type.COMP:
+        return other_compensator_source(organisation.pk)
+    raise Http404("No such list")
 
 
 def reassign_source(actor: Actor, application_id: str) -> Source:
@@ -288,10 +326,13 @@ class Picker:
     empty_text: str = "Choose one"
     label_class: str = "govuk-label--s"
     params_from: str = ""  # the names of the form's fields whose values the search also sends
+    url_name: str = "picker"  # the JSON search's URL ("console-picker" in the administration console)
 
     @property
     def url(self) -> str:
-        return reverse("picker", args=[self.kind]) + (f"?{urlencode(self.params)}" if self.params else "")
+        return reverse(self.url_name, args=[self.kind]) + (
+            f"?{urlencode(self.params)}" if self.params else ""
+        )
 
     @property
     def summary(self) -> str:
@@ -337,6 +378,7 @@ def build_picker(
     always_search: bool = False,
     params_from: str = "",
     optional: bool = False,
+    url_name: str = "picker",
 ) -> Picker:
     """A picker showing ``value`` (chosen) and, when searching, the matches of ``query``."""
     query = query.strip()[:QUERY_LENGTH]
@@ -359,6 +401,7 @@ def build_picker(
             errors=list(errors),
             empty_text=empty_text,
             label_class=label_class,
+            url_name=url_name,
         )
     found = source.search(query, PICK_LIMIT + 1)
     chosen = source.find(value) if value else None
@@ -382,6 +425,24 @@ def build_picker(
         empty_text=empty_text,
         label_class=label_class,
         params_from=params_from,
+        url_name=url_name,
+    )
+
+
+def options_json(source: Source, text: str) -> JsonResponse:
+    """The JSON search's answer: ``{"options": [{value, label, hint}], "more", "summary"}``, or 400
+    with ``{"errors": [{field, message}]}`` for a search text too long."""
+    if len(text) > QUERY_LENGTH:
+        return JsonResponse({"errors": [{"field": "q", "message": TOO_LONG}]}, status=400)
+    found = source.search(text.strip(), PICK_LIMIT + 1)
+    more = len(found) > PICK_LIMIT
+    options = found[:PICK_LIMIT]
+    return JsonResponse(
+        {
+            "options": [o.as_dict() for o in options],
+            "more": more,
+            "summary": results_summary(len(options), more),
+        }
     )
 
 

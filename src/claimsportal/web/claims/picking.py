@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from claimsportal.claims.acting import Actor
 from claimsportal.protocols.errors import PortalError
 from claimsportal.web.claims.acting import with_actor
-from claimsportal.web.pickers import KINDS, PICK_LIMIT, QUERY_LENGTH, TOO_LONG, results_summary, source_for
+from claimsportal.web.pickers import KINDS, QUERY_LENGTH, TOO_LONG, options_json, source_for
 
 
 @with_actor
@@ -33,13 +33,4 @@ def picker_options(request: HttpRequest, actor: Actor, kind: str) -> HttpRespons
         if error.code == "NOT_FOUND":
             raise Http404(error.message) from None
         return JsonResponse({"errors": [{"field": "", "message": error.message}]}, status=403)
-    found = source.search(text.strip(), PICK_LIMIT + 1)
-    more = len(found) > PICK_LIMIT
-    options = found[:PICK_LIMIT]
-    return JsonResponse(
-        {
-            "options": [o.as_dict() for o in options],
-            "more": more,
-            "summary": results_summary(len(options), more),
-        }
-    )
+    return options_json(source, text)

@@ -9,13 +9,14 @@ A transfer of other organisations is "not found".
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from claimsportal.organisations import administration
 from claimsportal.organisations.administration import AUDIT_CONFIRMATION
@@ -23,6 +24,7 @@ from claimsportal.organisations.models import Organisation, User
 from claimsportal.protocols.errors import PortalError
 from claimsportal.transfers import plans, rules, services
 from claimsportal.transfers.models import Transfer, TransferResult
+from claimsportal.web import pickers
 from claimsportal.web.account.forms import add_portal_error
 from claimsportal.web.console.access import administrator_page, console_page, forbidden
 from claimsportal.web.console.transfer_forms import ReasonForm, ScheduleForm, TransferRequestForm
@@ -82,44 +84,143 @@ def transfers(request: HttpRequest, user: User) -> HttpResponse:
     )
 
 
+PICKED = ("other_organisation", "destination_branch", "destination_user")  # the console's pickers
+
+
+def _pickers(
+    form: TransferRequestForm, organisation: Organisation, post: Mapping[str, Any]
+) -> dict[str, pickers.Picker]:
+    """The pickers of the request: our branch and our user (receiving), and for a compensator the other
+    compensator. Their values are checked again by the service."""
+
+    def build(name: str, kind: str, label: str, hint: str, *, optional: bool = False) -> pickers.Picker:
+        bound = form[name]
+        return pickers.build_picker(
+            pickers.console_source_for(organisation, kind),
+            name=name,
+            id=str(bound.auto_id),
+            label=label,
+            hint=hint,
+            kind=kind,
+            value=str(
+                post.get(name, "") or (form.initial.get(name, "") if not form.is_bound else "")
+            ).strip(),
+            query=str(post.get(f"{name}-q", "")),
+            errors=[str(e) for e in bound.errors],
+            empty_text="Choose one" if not optional else "Nobody (leave the claims unallocated)",
+            optional=optional,
+            url_name="console-picker",
+        )
+
+    found = {
+        "destination_branch": build(
+            "destination_branch",
+            "branch",
+            "Your receiving branch",
+            "Where the claims go in your organisation (the list of claims can say otherwise per claim)",
+        ),
+        "destination_user": build(
+            "destination_user",
+            "user",
+            "Your user to allocate the claims to (optional)",
+            "One of your organisation's claims users",
+            optional=True,
+        ),
+    }
+    if organisation.org_type == Organisation.Type.COMP:
+        found["other_organisation"] = build(
+            "other_organisation",
+            "compensator",
+            "The other compensator",
+            "The compensator sending or receiving the claims",
+        )
+    return found
+
+
+def _request_fields(sending: bool) -> dict[str, str]:
+    """Where the service's errors show: the other organisation's fields are typed, ours are chosen."""
+    return {
+        **REQUEST_FIELDS,
+        "otherOrganisation": "other_organisation",
+        "sourceBranches": "source_branches" if sending else "source_branch_ids",
+        "destinationBranch": "destination_branch_id" if sending else "destination_branch",
+        "destinationUser": "destination_user_id" if sending else "destination_user",
+    }
+
+
+def _service_form(form: TransferRequestForm, organisation: Organisation, when: date) -> services.TransferForm:
+    data = form.cleaned_data
+    sending = data["direction"] == "send"
+    upload = data.get("claims_file")
+    other = data["other_organisation"]
+    return services.TransferForm(
+        source_org_id=organisation.org_id if sending else other,
+        destination_org_id=other if sending else organisation.org_id,
+        option=data["option"],
+        preferred_date=when,
+        source_contact=services.Contact(
+            data["source_contact_name"], data["source_contact_email"], data["source_contact_phone"]
+        ),
+        destination_contact=services.Contact(
+            data["destination_contact_name"],
+            data["destination_contact_email"],
+            data["destination_contact_phone"],
+        ),
+        destination_branch_id=data["destination_branch_id"] if sending else data["destination_branch"],
+        destination_user_id=(data["destination_user_id"] if sending else data["destination_user"]) or "",
+        source_branch_ids=tuple(data["source_branches"])
+        if sending
+        else tuple((data["source_branch_ids"] or "").split(",")),
+        claims_csv=upload.read() if upload is not None and data["option"] == Transfer.Option.LIST else None,
+    )
+
+
 @administrator_page
 def transfer_new(request: HttpRequest, admin: User, organisation: Organisation) -> HttpResponse:
+    """The request, on one page that works without JavaScript: the fields of each direction are in the
+    conditional reveal of its answer. A claimant representative's typed organisation ID is looked up
+    exactly ("Find", or on the first "Ask for the transfer") and its name shown back: nothing is filed
+    until the page has shown the name of the organisation the request will name."""
     posted = request.method == "POST"
     form = TransferRequestForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        initial={"destination_branch": "001", "direction": "send", "option": Transfer.Option.ALL},
+        initial={
+            "destination_branch_id": "001",
+            "destination_branch": "001",
+            "direction": "send",
+            "option": Transfer.Option.ALL,
+        },
+        organisation=organisation,
     )
-    if posted and form.is_valid():
+    compensator = organisation.org_type == Organisation.Type.COMP
+    finding = posted and "_find" in request.POST
+    searching = posted and any(pickers.searching(request.POST, name) for name in PICKED)
+    other: Organisation | None = None
+    other_error = ""
+    typed = str(request.POST.get("other_organisation", "")).strip() if posted else ""
+    if typed:
+        try:
+            other = services.other_organisation(organisation, typed)
+        except PortalError as error:
+            other_error = error.message
+    confirm = False
+    if posted and (finding or searching):
+        form.quiet()
+        if finding and not compensator and (other_error or not typed):
+            form.add_error("other_organisation", other_error or "Enter the other organisation's ID")
+    elif posted and form.is_valid():
         when = form.preferred_date()
-        if when is not None:
-            data = form.cleaned_data
-            sending = data["direction"] == "send"
-            upload = data.get("claims_file")
-            request_form = services.TransferForm(
-                source_org_id=organisation.org_id if sending else data["other_organisation"],
-                destination_org_id=data["other_organisation"] if sending else organisation.org_id,
-                option=data["option"],
-                preferred_date=when,
-                source_contact=services.Contact(
-                    data["source_contact_name"], data["source_contact_email"], data["source_contact_phone"]
-                ),
-                destination_contact=services.Contact(
-                    data["destination_contact_name"],
-                    data["destination_contact_email"],
-                    data["destination_contact_phone"],
-                ),
-                destination_branch_id=data["destination_branch"],
-                destination_user_id=data["destination_user"] or "",
-                source_branch_ids=tuple((data["source_branches"] or "").split(",")),
-                claims_csv=upload.read()
-                if upload is not None and data["option"] == Transfer.Option.LIST
-                else None,
-            )
+        shown = str(request.POST.get("other_shown", "")).strip().upper()
+        if other_error:
+            form.add_error("other_organisation", other_error)
+        elif not compensator and other is not None and shown != other.org_id.upper():
+            confirm = True  # the name is shown first: "Ask for the transfer" again files it
+        elif when is not None:
             try:
-                transfer = services.request_transfer(admin, request_form)
+                transfer = services.request_transfer(admin, _service_form(form, organisation, when))
             except PortalError as error:
-                add_portal_error(form, error, REQUEST_FIELDS)
+                add_portal_error(form, error, _request_fields(form.cleaned_data["direction"] == "send"))
             else:
                 messages.success(
                     request,
@@ -127,16 +228,37 @@ def transfer_new(request: HttpRequest, admin: User, organisation: Organisation) 
                     "contacts have been e-mailed. The other organisation's Administrator must now agree to it.",
                 )
                 return redirect("console-transfer", reference=transfer.reference)
+    elif posted and other_error and "other_organisation" not in form.errors:
+        form.add_error("other_organisation", other_error)
+    if form.errors.get("other_organisation"):
+        other = None  # no name is shown beside an error
     return render(
         request,
         "web/console/transfer_new.html",
         {
             "form": form,
             "organisation": organisation,
+            "compensator": compensator,
+            "pickers": _pickers(form, organisation, request.POST if posted else {}),
+            "other": other,
+            "confirm": confirm,
+            "file_again": confirm and bool(request.FILES),
+            "sending": form.sending if posted else True,
             "notice_web": rules.NOTICE_WEB,
             "notice_a2a": rules.NOTICE_A2A,
         },
     )
+
+
+@require_GET
+@administrator_page
+def console_picker(request: HttpRequest, admin: User, organisation: Organisation, kind: str) -> HttpResponse:
+    """``GET /console/pick/<kind>/?q=…``: the search as you type of the transfer request's pickers, for
+    an Administrator: their own organisation's branches or claims users, or (a compensator's) the other
+    compensators. Anything else is not found."""
+    if kind not in pickers.CONSOLE_KINDS:
+        raise Http404("No such list")
+    return pickers.options_json(pickers.console_source_for(organisation, kind), str(request.GET.get("q", "")))
 
 
 def _may_agree(user: User, transfer: Transfer) -> bool:

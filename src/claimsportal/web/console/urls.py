@@ -79,6 +79,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Claims transfers between organisations (Administrators of both and the operator)
     path("transfers/", transfers.transfers, name="console-transfers"),
     path("transfers/new/", transfers.transfer_new, name="console-transfer-new"),
+    # The request's pickers' search as you type (JSON; the Administrator's own organisation's lists)
+    path("pick/<str:kind>/", transfers.console_picker, name="console-picker"),
     path("transfers/<str:reference>/", transfers.transfer_detail, name="console-transfer"),
     path("transfers/<str:reference>/agree/", transfers.transfer_agree, name="console-transfer-agree"),
     path("transfers/<str:reference>/decline/", transfers.transfer_decline, name="console-transfer-decline"),
