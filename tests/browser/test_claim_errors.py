@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from claimsportal.claims.acting import format_application_id
+from claimsportal.claims.models import Claim
 from claimsportal.protocols.engine import validate_payload
 from claimsportal.protocols.errors import PortalError
 from claimsportal.protocols.forms.examples import cnf_example
 from claimsportal.protocols.payloads import RtaAddClaimPayload
+from claimsportal.protocols.state import heads_in_order
 from claimsportal.web.claims.forms import cnf_settings
 from claimsportal.web.claims.pages import FIRM, find_page, page_data, pages_for
 from claimsportal.web.claims.schema_form import values_from_data
 from tests.browser.conftest import BROWSER_TESTS
 from tests.browser.test_claim_journeys import fill, shot, sign_in_as
-from tests.conftest import DEFAULT_NOW, World, send_claim
+from tests.conftest import DEFAULT_NOW, World, send_claim, step
 
 pytestmark = BROWSER_TESTS
 
@@ -114,3 +117,42 @@ def test_a_user_of_a_third_organisation_cannot_open_the_claim(world: World, page
     page.goto(f"/work/search/?applicationId={info.application_id}")
     expect(page.get_by_text("No claims match your search.")).to_be_visible()
     shot(page, "search-nothing-found")
+
+
+def test_an_offer_above_the_claim_is_refused_on_its_page_with_the_summary_linked_to_the_field(
+    world: World, page: Page
+) -> None:
+    """Issue 18: the Stage 2 response's first page (the replies) checks the offers against the heads
+    claimed on "Continue": the page again, its error in the summary (focused) and beside the field."""
+    info = send_claim(world)
+    info = step(world, world.comp_handler, info, "acceptClaim")
+    info = step(world, world.comp_handler, info, "applyArticle75", isArticle75=False)
+    info = step(world, world.comp_handler, info, "sendLiabilityDecision", liabilityDecision="A")
+    info = step(world, world.cr_handler, info, "acknowledgeLiabilityAdmitted")
+    info = step(world, world.cr_handler, info, "setInterimPaymentNeeded", isInterimPaymentNeeded=False)
+    info = step(world, world.cr_handler, info, "addStage2SPFRequest")
+    claim = Claim.objects.get(pk=info.application_id)
+    head = heads_in_order(claim.state["claimed_heads"])
+    figures = next(iter(head.values()))
+    above = f"{Decimal(figures['gross']) + 100:.2f}"
+    reply = "s2spfResponse-defendantReplies-currentDefendantResponse-0-grossValueClaimed"
+
+    sign_in_as(page, "comp.handler")
+    page.goto(f"/work/claims/{format_application_id(info.application_id)}/operations/addStage2SPFResponse/")
+    expect(page.locator('input[name="_page"]')).to_have_value("replies")
+    replies = "s2spfResponse.defendantReplies.currentDefendantResponse"
+    agreed = {f"{replies}.{index}.isGrossAmountAgreed": "0" for index in range(len(head))}
+    assert not fill(page, {**agreed, "s2spfResponse.total.currentTotal.cruDeductions": "0.00"})
+    page.locator(f"#f-{reply}").fill(above)
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+    expect(page.locator('input[name="_page"]')).to_have_value("replies")  # not the next page
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("a")).to_have_count(1)
+    link = summary.locator(f'a[href="#f-{reply}"]')
+    expect(link).to_contain_text(f"must not be more than the {figures['gross']} claimed")
+    expect(page.locator(f"#f-{reply}-error")).to_contain_text(f"must not be more than the {figures['gross']}")
+    shot(page, "stage2-response-offer-above-the-claim")
+    link.click()
+    expect(page.locator(f"#f-{reply}")).to_be_focused()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import structlog
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.db.models.functions import Lower
 from claimsportal.claims import effects, ledger, litigant_rules
 from claimsportal.claims.acting import Actor, ClaimInfo, access_facts, access_refusal, parse_application_id
 from claimsportal.claims.deadlines import deadline_columns, spec_from_row
+from claimsportal.claims.models import Claim
 from claimsportal.claims.notices import change_message
 from claimsportal.claims.protection import protection
 from claimsportal.claims.visibility import VisibilityScope
@@ -31,7 +32,7 @@ from claimsportal.organisations.models import Branch, Organisation, User
 from claimsportal.protocols import payloads as p
 from claimsportal.protocols.access import DEFAULT_RULES, AccessFacts, AccessRule, first_broken
 from claimsportal.protocols.definitions import ProtocolDefinition
-from claimsportal.protocols.engine import Outcome, decide
+from claimsportal.protocols.engine import Outcome, decide, guard_problems
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
 from claimsportal.protocols.forms.facts import INSURER_INFORMATION_PATH, cnf_facts
 from claimsportal.protocols.state import ClaimState
@@ -94,14 +95,7 @@ def perform(
                 [ErrorDetail("activityEngineGuid", "is not the current activityEngineGuid")],
             )
         _check_time_limit(definition, row, operation, now)
-        state = ClaimState.from_json(row.state)
-        spec = spec_from_row(
-            row.deadline_kind,
-            row.deadline_anchor,
-            row.deadline_business_days,
-            row.deadline_further_days,
-            row.deadline_fixed_date,
-        )
+        state, spec = protocol_facts(row)
         outcome = decide(
             definition,
             phase=row.phase,
@@ -142,6 +136,54 @@ def perform(
         phase_after=outcome.phase_after,
     )
     return info
+
+
+class ClaimRow(Protocol):
+    """What :func:`protocol_facts` reads of a claim: its locked row (``perform``) or its model."""
+
+    @property
+    def state(self) -> Any: ...
+    @property
+    def deadline_kind(self) -> str: ...
+    @property
+    def deadline_anchor(self) -> Any: ...
+    @property
+    def deadline_business_days(self) -> int: ...
+    @property
+    def deadline_further_days(self) -> int: ...
+    @property
+    def deadline_fixed_date(self) -> Any: ...
+
+
+def protocol_facts(row: ClaimRow) -> tuple[ClaimState, DeadlineSpec | None]:
+    """The claim's protocol state and running deadline, as the engine reads them."""
+    spec = spec_from_row(
+        row.deadline_kind,
+        row.deadline_anchor,
+        row.deadline_business_days,
+        row.deadline_further_days,
+        row.deadline_fixed_date,
+    )
+    return ClaimState.from_json(row.state), spec
+
+
+def part_problems(actor: Actor, claim: Claim, operation: str, payload: dict[str, Any]) -> list[ErrorDetail]:
+    """What the protocol's guards of ``operation`` refuse in the part of its form given so far (a page
+    of a long form, ``protocols.engine.guard_problems``), on the claim as ``claim`` was read, with
+    ``perform``'s clock and calendar: the same fields and words as the send. Nothing is locked or
+    written; the send checks everything again (``perform``)."""
+    state, spec = protocol_facts(claim)
+    return guard_problems(
+        definition_for(claim.claim_type),
+        phase=claim.phase,
+        state=state,
+        deadline=spec,
+        operation=operation,
+        side=actor.side,
+        payload=payload,
+        now=clock.now(),
+        calendar=get_calendar(),
+    )
 
 
 def _parse_guid(value: str | uuid.UUID | None) -> uuid.UUID:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from claimsportal.protocols.access import DEFAULT_RULES, AccessRule
 from claimsportal.protocols.calendar import BusinessCalendar
+from claimsportal.protocols.partial import PartialPayload
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import DeadlineSpec, TimerKind
 from claimsportal.protocols.types import ActingSide, OperationKind, ProtocolName, Side
@@ -33,12 +34,13 @@ class Phase:
 
 @dataclass(frozen=True)
 class Context:
-    """What a guard, route or effect may look at."""
+    """What a guard, route or effect may look at. A guard run on part of a form (``engine.guard_problems``)
+    sees the payload as a :class:`~claimsportal.protocols.partial.PartialPayload`."""
 
     protocol: ProtocolName
     phase: str
     state: ClaimState
-    payload: BaseModel
+    payload: BaseModel | PartialPayload
     side: Side
     now: datetime
     today: date

@@ -12,8 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from claimsportal.protocols.calendar import BusinessCalendar
-from claimsportal.protocols.definitions import SAME, Context, Operation, ProtocolDefinition
+from claimsportal.protocols.definitions import SAME, Context, Guard, Operation, ProtocolDefinition
 from claimsportal.protocols.errors import ErrorDetail, PortalError, business_rule
+from claimsportal.protocols.partial import Missing, PartialPayload
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import LONDON, DeadlineSpec
 from claimsportal.protocols.types import ActingSide, Side
@@ -119,8 +120,7 @@ def decide(
         deadline=deadline,
     )
     for guard in op.guards:
-        if not guard.check(ctx):
-            raise business_rule(guard.message, guard.field)
+        check_guard(guard, ctx)
     route = next((r for r in op.routes if r.when is None or r.when(ctx)), None)
     if route is None:  # the table is closed: every operation has a route for every valid input
         raise business_rule(f"{operation} has no outcome for this input in {phase}")
@@ -163,6 +163,56 @@ def decide(
         deadline=new_deadline,
         route_label=route.label,
     )
+
+
+def check_guard(guard: Guard, ctx: Context) -> None:
+    """Raise the guard's refusal (its message at its field, or the problems it raises itself) unless
+    its rule holds."""
+    if not guard.check(ctx):
+        raise business_rule(guard.message, guard.field)
+
+
+def guard_problems(
+    definition: ProtocolDefinition,
+    *,
+    phase: str,
+    state: ClaimState,
+    deadline: DeadlineSpec | None,
+    operation: str,
+    side: Side,
+    payload: dict[str, Any],
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> list[ErrorDetail]:
+    """What the operation's guards refuse in whatever part of ``payload`` is present (a form asked
+    page by page): the same guards as :func:`decide`, in the same order, with the same fields and
+    words, each on the payload as far as it is given and valid (:class:`PartialPayload`). A guard
+    whose inputs are not all there waits for the whole form (skipped); the first refusal is returned,
+    as :func:`decide` raises it. Nothing else is checked (the phase, the side, the form's own schema:
+    ``validate_payload``); an operation not possible in ``phase`` has no problems here."""
+    op = definition.operation(operation, phase)
+    if op is None:
+        return []
+    today = now.astimezone(LONDON).date()
+    ctx = Context(
+        protocol=definition.name,
+        phase=phase,
+        state=state,
+        payload=PartialPayload(op.payload, payload, {"today": today}),
+        side=side,
+        now=now,
+        today=today,
+        calendar=calendar,
+        deadline=deadline,
+    )
+    for guard in op.guards:
+        try:
+            check_guard(guard, ctx)
+        except Missing:
+            continue
+        except PortalError as refusal:
+            return list(refusal.details)
+    return []
 
 
 def default_deadline(

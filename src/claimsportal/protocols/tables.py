@@ -39,6 +39,7 @@ from claimsportal.protocols.forms.losses import (
     heads_from_json,
     heads_to_json,
 )
+from claimsportal.protocols.partial import Missing
 from claimsportal.protocols.state import ClaimState
 from claimsportal.protocols.timers import (
     ADDITIONAL_DAMAGES_DAYS,
@@ -563,7 +564,12 @@ def _answers_fit_the_claim(
 ) -> Guard:
     """Each reply answers a head claimed, never above it; every head is answered; an agreement decision
     carries the claimant's figures (forms.losses.answer_errors). Claims whose heads are not on record
-    (packs sent before the forms were typed) are not compared."""
+    (packs sent before the forms were typed) are not compared.
+
+    On part of a form (``engine.guard_problems``: the replies given, the decision on a page not
+    answered yet) the replies are compared as an offer, by the rules that hold whatever the decision
+    (a head claimed, not above it, agreed only at the amount claimed); "every head answered" and "an
+    agreement carries the claimant's figures" wait for the decision."""
 
     def check(ctx: Context) -> bool:
         heads = claimed(ctx)
@@ -572,8 +578,8 @@ def _answers_fit_the_claim(
                 heads,
                 ctx.field("answers"),
                 ctx.field("answersPath"),
-                agreement=agreement(ctx),
-                require_every_head=every_head(ctx),
+                agreement=_given(agreement, ctx, None),
+                require_every_head=_given(every_head, ctx, False),
             )
             _refuse_problems(problems, "The offer does not fit the heads claimed")
         return True
@@ -608,6 +614,14 @@ def _replies_to_disputed_disbursements(ctx: Context) -> bool:
             problems, "The response replies to disbursements the court proceedings pack did not dispute"
         )
     return True
+
+
+def _given[T](read: Callable[[Context], T], ctx: Context, otherwise: T) -> T:
+    """``read(ctx)``, or ``otherwise`` while its input is not given (part of a form: ``partial.Missing``)."""
+    try:
+        return read(ctx)
+    except Missing:
+        return otherwise
 
 
 def _decision(name: str, *accepting: str) -> Callable[[Context], str | None]:

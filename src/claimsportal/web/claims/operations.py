@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from claimsportal.claims import selectors as claim_selectors
 from claimsportal.claims.acting import Actor, format_application_id
 from claimsportal.claims.models import Claim
-from claimsportal.claims.services import perform
+from claimsportal.claims.services import part_problems, perform
 from claimsportal.core import clock
 from claimsportal.documents.printable import DRAFT_PRINTS, document_title
 from claimsportal.presentation.labels import operation_label
@@ -182,11 +182,9 @@ def operation_page(request: HttpRequest, actor: Actor, application_id: str, oper
     payload, compact = parse(form.tree, values, form.settings)
     posted_guid = str(request.POST.get("activityEngineGuid", ""))
     if operation in offers.CONFIRMED and "_confirmed" not in request.POST:
-        try:  # the form's own checks first: the confirmation page is for a form that can be sent
-            refuse_control_characters(payload)
-            validate_payload(form.operation.payload, payload, clock.today())
-        except PortalError as error:
-            details = [d for d in error.details if d.field != "activityEngineGuid"]
+        # the form's checks and the protocol's first: the confirmation page is for a form that can be sent
+        details = _send_problems(actor, claim, form, payload)
+        if details:
             if pages:
                 return _paged_failure(  # on the claim as first shown: the send says if it changed
                     request,
@@ -375,8 +373,8 @@ def _render_page(
     return render(request, "web/claims/operation.html", context)
 
 
-def _page_problems(form: forms.OperationForm, page: paging.FormPage, payload: Any) -> list[ErrorDetail]:
-    """The form's own checks (as before sending), those about the page's fields."""
+def _form_problems(form: forms.OperationForm, payload: Any) -> list[ErrorDetail]:
+    """The form's own checks (control characters, the payload's schema), as the send makes them."""
     details: list[ErrorDetail] = []
     for check in (
         lambda: refuse_control_characters(payload),
@@ -386,6 +384,29 @@ def _page_problems(form: forms.OperationForm, page: paging.FormPage, payload: An
             check()
         except PortalError as error:
             details.extend(d for d in error.details if d.field != GUID)
+    return details
+
+
+def _send_problems(actor: Actor, claim: Claim, form: forms.OperationForm, payload: Any) -> list[ErrorDetail]:
+    """Before the confirmation of the amounts: the form's own checks (the first that fails, as the send
+    makes them), then, on a form that passes them, the protocol's rules comparing it with the claim,
+    in the send's words (``part_problems``)."""
+    try:
+        refuse_control_characters(payload)
+        validate_payload(form.operation.payload, payload, clock.today())
+    except PortalError as error:
+        return [d for d in error.details if d.field != GUID]
+    return part_problems(actor, claim, form.operation.name, payload)
+
+
+def _page_problems(
+    actor: Actor, claim: Claim, form: forms.OperationForm, page: paging.FormPage, payload: Any
+) -> list[ErrorDetail]:
+    """The form's own checks and the protocol's rules that compare the answers given so far with the
+    claim (a rule whose answers are not all given waits for the send), those about the page's fields:
+    the send's fields and words, shown at once on the page that asks them."""
+    details = _form_problems(form, payload)
+    details += part_problems(actor, claim, form.operation.name, payload)
     return paging.problems_on(page, details)
 
 
@@ -430,7 +451,7 @@ def _paged_step(
             returning=returning,
         )
     payload, compact = parse(form.tree, values, form.settings)
-    problems = _page_problems(form, page, payload)
+    problems = _page_problems(actor, claim, form, page, payload)
     if problems:
         return _render_page(
             request,
