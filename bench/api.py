@@ -575,7 +575,7 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
             summary.add(
                 "api",
                 f"server CPU ms per request the goal allows, {clients} clients",
-                f"{budget.server_ms_allowed:.2f}",
+                f"{budget.server_ms_allowed:.2f}" if budget.server_ms_allowed > 0 else "none: out of reach",
                 f"(now {result.server_cpu_ms:.2f})",
             )
     summary.add(

@@ -516,6 +516,8 @@ def run(args: Any, db: DatabaseUrl, summary: Summary) -> None:
             summary.add(
                 "perform",
                 "worker CPU ms per op the goal allows",
-                f"{cpus * 1000 / (RATIO_GOAL * tps) - pg_ms:.2f}",
+                f"{allowed:.2f}"
+                if (allowed := cpus * 1000 / (RATIO_GOAL * tps) - pg_ms) > 0
+                else "none: out of reach",
                 f"(now {parallel.worker_cpu_per_op_ms:.2f})",
             )
