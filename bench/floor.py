@@ -14,7 +14,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +22,7 @@ from typing import Any
 
 from bench.api import PORT, _start_server, _stop_server, session_cpu_seconds
 from bench.common import CpuTime, DatabaseUrl, Summary, checkpoint, machine_check, say
+from claimsportal.core.serving import granian_command
 
 HELLO_PORT = PORT + 1
 CONNECTIONS = 8
@@ -49,31 +49,14 @@ def _load(url: str, server_pid: int, seconds: float) -> tuple[float, float, floa
 
 
 def _start_hello(args: Any) -> subprocess.Popen[bytes]:
-    granian = Path(sys.executable).with_name("granian")
-    command = [
-        str(granian),
-        "--interface",
-        "wsgi",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(HELLO_PORT),
-        "--workers",
-        str(args.api_workers),
-        "--blocking-threads",
-        str(args.api_threads),
-        "--backpressure",
-        str(args.api_threads),
-        "--runtime-threads",
-        "1",
-        "--no-ws",
-        "--http",
-        "1",
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "bench.hello_wsgi:application",
-    ]
+    command = granian_command(
+        host="127.0.0.1",
+        port=HELLO_PORT,
+        workers=args.api_workers,
+        threads=args.api_threads,
+        log_level="warning",
+        target="bench.hello_wsgi:application",
+    )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True

@@ -50,8 +50,10 @@ def granian_command(
     threads: int,
     log_level: str = "info",
     access_log: bool = False,
+    target: str = "",
 ) -> list[str]:
-    """The granian command line serving the product on ``host:port``."""
+    """The granian command line serving the product on ``host:port`` (``target``: another WSGI
+    callable, for the benchmark of the server's own cost)."""
     granian = Path(sys.executable).with_name("granian")
     return [
         str(granian),
@@ -77,5 +79,5 @@ def granian_command(
         "--log-level",
         log_level,
         "--access-log" if access_log else "--no-access-log",
-        WSGI_TARGET,
+        target or WSGI_TARGET,
     ]
